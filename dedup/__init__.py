@@ -1,0 +1,14 @@
+"""dedup: which news articles are the same story, who copied whom, and the evidence.
+
+>>> from dedup import Article, scan_articles
+>>> text = "The council approved the new budget on Monday after a long debate. " * 3
+>>> report = scan_articles([Article(id="a", text=text), Article(id="b", text=text)])
+>>> report.pairs[0]["relation"]
+'duplicate'
+"""
+
+from dedup.article import Article, Problem
+from dedup.scan import Report, scan, scan_articles
+
+__version__ = "0.1.0"
+__all__ = ["Article", "Problem", "Report", "scan", "scan_articles", "__version__"]

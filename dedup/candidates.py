@@ -1,0 +1,100 @@
+"""Candidate pairs from MinHash LSH: never all pairs, only what shares a bucket.
+
+Two channels feed the confirm stage:
+
+* **documents**: MinHash of each article's word 5-grams, banded for Jaccard around
+  :data:`DOC_THRESHOLD`: duplicates and copies.
+* **sentences**: MinHash of each sentence's content terms (stemmed, stop words out),
+  banded for Jaccard around :data:`SENTENCE_THRESHOLD`: a paraphrased sentence keeps
+  most of its names, numbers and content words, so digests, rewrites and embedded
+  passages collide sentence by sentence even when no 5-gram survives. A pair of
+  articles becomes a candidate when :data:`SENTENCE_MIN_HITS` sentence pairs collide.
+
+Buckets larger than ``max_bucket`` are skipped and counted (they hold boilerplate-like
+sentences shared by many articles and would make the stage quadratic).
+
+>>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 5], [9, 9, 9, 9]], np.uint32)
+>>> lsh_pairs(sig, bands=2, rows=2).tolist()
+[[0, 1]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DOC_PERM, DOC_THRESHOLD = 128, 0.3
+SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.3, 4, 2
+MAX_BUCKET = 64
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows that datasketch's MinHashLSH would choose for ``threshold``."""
+    from datasketch.lsh import _optimal_param
+
+    return _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+@dataclass
+class LshStats:
+    buckets: int = 0
+    skipped_buckets: int = 0
+    skipped_members: int = 0
+    pairs: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = MAX_BUCKET,
+              stats: LshStats | None = None) -> np.ndarray:
+    """Unique pairs ``(i, j)``, ``i < j``, of rows that agree on all ``rows`` values of a band."""
+    n = sig.shape[0]
+    codes: list[np.ndarray] = []
+    for band in range(bands):
+        block = np.ascontiguousarray(sig[:, band * rows:(band + 1) * rows])
+        key = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        for size in np.unique(sizes[sizes >= 2]).tolist():
+            group_starts = starts[sizes == size]
+            if size > max_bucket:
+                if stats:
+                    stats.skipped_buckets += group_starts.size
+                    stats.skipped_members += group_starts.size * size
+                continue
+            members = order[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
+            iu, ju = np.triu_indices(size, 1)
+            a, b = members[:, iu].ravel(), members[:, ju].ravel()
+            lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+            codes.append(lo * n + hi)
+            if stats:
+                stats.buckets += group_starts.size
+    if not codes:
+        return np.empty((0, 2), np.int64)
+    uniq = np.unique(np.concatenate(codes))
+    if stats:
+        stats.pairs += uniq.size
+    return np.stack([uniq // n, uniq % n], axis=1)
+
+
+def doc_pairs_from_items(item_pairs: np.ndarray, item_doc: np.ndarray, min_hits: int) -> np.ndarray:
+    """Article pairs supported by at least ``min_hits`` distinct item pairs (other articles only)."""
+    if item_pairs.size == 0:
+        return np.empty((0, 2), np.int64)
+    da, db = item_doc[item_pairs[:, 0]], item_doc[item_pairs[:, 1]]
+    keep = da != db
+    lo, hi = np.minimum(da, db)[keep].astype(np.int64), np.maximum(da, db)[keep].astype(np.int64)
+    n = int(item_doc.max()) + 1
+    codes, counts = np.unique(lo * n + hi, return_counts=True)
+    codes = codes[counts >= min_hits]
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def merge_pairs(*pair_sets: np.ndarray) -> np.ndarray:
+    """Union of pair arrays, sorted."""
+    pairs = np.concatenate([p.reshape(-1, 2) for p in pair_sets]) if pair_sets else np.empty((0, 2))
+    if pairs.size == 0:
+        return np.empty((0, 2), np.int64)
+    return np.unique(pairs.astype(np.int64), axis=0)

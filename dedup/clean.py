@@ -1,0 +1,247 @@
+"""Normalisation, metadata lines and boilerplate removal (what was removed is kept).
+
+Per article, :func:`clean` normalises every line, reads the header (date, byline,
+title), the attribution claims, and drops boilerplate by rule: market-ticker
+blocks, promotions, ads, credits, copyright, comment forms and navigation.
+Per corpus, :func:`drop_repeated_lines` drops lines that recur across many
+otherwise unrelated articles (site footers and the like).
+
+>>> a = clean(Article(id="x", text="Leave a Reply\\nThe minister said \\u201cyes\\u201d.\\nView all"))
+>>> a.body
+'The minister said "yes".'
+>>> a.removed
+['comments: Leave a Reply', 'navigation: View all']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import xxhash
+
+from dedup.article import Article
+from dedup.metadata import attribution_claim, byline, date_line, outlet_key
+from dedup.normalize import normalize_line, offset_map
+
+_TICKER_VALUE = re.compile(r"^[+-]?[\d,]*\.?\d+\s*\(?[+-]?[\d,]*\.?\d+%\)?$")
+_PROMO = re.compile(
+    r"\b(?:subscribe|newsletter|sign up|download (?:our|the) app|follow us|our new platform|"
+    r"brought to you by|click here|explore the \w+ app|(?:facebook|twitter|instagram) pages?|"
+    r"read (?:more|the full story)|listen to (?:our|the) podcast)\b", re.I)
+_PROMO_VOICE = re.compile(r"\b(?:you|your|our|us|please)\b", re.I)
+_AD = re.compile(
+    r"^\s*[\u25b6\u25ba\u25b8\u27a4]|[\u25c0\u25c4\u25c2]\s*$|\b(?:promo|discount|coupon|referral|bonus) code\b|"
+    r"^(?:advertisement|sponsored(?: content)?|ad|promoted|partner content)$", re.I)
+_CREDIT = re.compile(
+    r"^(?:additional reporting|reporting by|editing by|edited by|writing by|compiled by|"
+    r"with reporting from|photo(?:graph)?s? by|image:|photo:|credit:)\b", re.I)
+_COPYRIGHT = re.compile(r"\bcopyright\b|\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b", re.I)
+_COMMENTS = re.compile(
+    r"^(?:leave a (?:reply|comment)|your email address will not be published|"
+    r"required fields are marked|post (?:a )?comment|comments?|\d+ comments?|"
+    r"cancel reply|save my name, email)\b", re.I)
+_NAVIGATION = re.compile(
+    r"^(?:view all|see all|read more|more stories|share|share this(?: article| story| post)?|"
+    r"related(?: articles| posts| stories| news)?|previous(?: article| post)?|next(?: article| post)?|"
+    r"skip to (?:main )?content|back to top|home|menu|search|print|email|facebook|twitter|x|"
+    r"whatsapp|linkedin|tags?:.*|posted in .*|filed under .*|categories:.*|u\.s\. markets (?:closed|open))$",
+    re.I)
+
+# Corpus-wide repeated lines: seen in at least this many articles, and the articles
+# that carry them are mostly not copies of each other.
+REPEAT_MIN_DOCS = 5
+REPEAT_MAX_SHARED = 0.5
+
+
+def _rule(line: str) -> str | None:
+    """The boilerplate reason for one normalised line, or None to keep it."""
+    words = len(line.split())
+    if _AD.search(line):
+        return "ad"
+    if words <= 8 and _NAVIGATION.match(line):
+        return "navigation"
+    if words <= 25 and _COMMENTS.match(line):
+        return "comments"
+    if words <= 20 and _CREDIT.match(line):
+        return "credit"
+    if words <= 80 and _PROMO.search(line) and _PROMO_VOICE.search(line):
+        return "promo"
+    if words <= 40 and _COPYRIGHT.search(line):
+        return "copyright"
+    return None
+
+
+def _ticker_blocks(lines: Sequence[str]) -> set[int]:
+    """Indexes of lines in market-ticker blocks: runs of price changes and short labels."""
+    out: set[int] = set()
+    run: list[int] = []
+    values = 0
+
+    def flush() -> None:
+        if values >= 3:
+            out.update(run)
+
+    for i, line in enumerate(lines):
+        short_label = len(line.split()) <= 4 and not line.endswith((".", "?", "!", '"'))
+        if not line or _TICKER_VALUE.match(line.lstrip("\u2022*- ")):
+            values += bool(line)
+            run.append(i)
+        elif short_label:
+            run.append(i)
+        else:
+            flush()
+            run, values = [], 0
+    flush()
+    # a short label just before the block ("Markets closed") belongs to it
+    return out
+
+
+def _is_title(line: str) -> bool:
+    words = line.split()
+    return 2 <= len(words) <= 25 and not line.endswith((".", ",", ";", ":", "!")) and not line.startswith('"')
+
+
+def clean(article: Article) -> Article:
+    """Fill ``body``, ``line_origins``, ``removed`` and header metadata of one article."""
+    raw_lines = article.text.split("\n")
+    starts = np.cumsum([0] + [len(line) + 1 for line in raw_lines[:-1]]).tolist()
+    lines = [normalize_line(line) for line in raw_lines]
+    ticker = _ticker_blocks(lines)
+    kept: list[tuple[int, str]] = []
+    removed: list[str] = []
+    header = True  # still before the first paragraph of text
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if i in ticker:
+            removed.append(f"ticker: {line}")
+            continue
+        claim = attribution_claim(line)
+        if claim:
+            for name in claim[0]:
+                if name not in article.attribution:
+                    article.attribution.append(name)
+            article.attribution_urls.extend(u for u in claim[1] if u not in article.attribution_urls)
+            if len(line.split()) <= 60 and not re.match(r"^[^()]{0,60}\(\w+\)\s*-\s*\w", line):
+                removed.append(f"attribution: {line}")
+                continue
+        if header:
+            dated = date_line(line)
+            if dated:
+                article.published = article.published or dated[0]
+                rest = dated[1]
+                name = byline(rest) if rest.lower().startswith("by ") else None
+                if name:
+                    _set_byline(article, name)
+                    rest = ""
+                removed.append(f"metadata: {line[: len(line) - len(rest)].strip()}")
+                if not rest:
+                    continue
+                line = rest
+            else:
+                name = byline(line)
+                if name:
+                    _set_byline(article, name)
+                    removed.append(f"metadata: {line}")
+                    continue
+        reason = _rule(line)
+        if reason:
+            removed.append(f"{reason}: {line}")
+            if reason == "copyright" and not article.publisher:
+                article.publisher = _copyright_holder(line)
+            continue
+        if header and article.title is None and _is_title(line):
+            article.title = line
+        header = header and _is_title(line)
+        kept.append((starts[i], line))
+    article.body = "\n".join(line for _, line in kept)
+    article.line_origins = [start for start, _ in kept]
+    article.removed = removed
+    return article
+
+
+def text_span(article: Article, span: tuple[int, int]) -> tuple[int, int]:
+    r"""Map a ``(start, end)`` span of ``article.body`` to offsets in ``article.text``.
+
+    >>> a = clean(Article(id="x", text="Leave a Reply\n  The \u201cend\u201d  is near."))
+    >>> s, e = text_span(a, (4, 9)); a.text[s:e]
+    '\u201cend\u201d'
+    """
+    body = article.body or ""
+    starts = np.cumsum([0] + [len(x) + 1 for x in body.split("\n")[:-1]])
+
+    def one(pos: int, end: bool) -> int:
+        k = int(np.searchsorted(starts, pos, side="right")) - 1
+        origin = article.line_origins[k]
+        stop = article.text.find("\n", origin)
+        raw = article.text[origin: len(article.text) if stop < 0 else stop]
+        mapping = offset_map(raw)
+        line_len = len(body.split("\n")[k]) if k < len(starts) else 0
+        within = pos - int(starts[k]) + (len(mapping) - line_len)  # lines cut after a date prefix
+        if not mapping:
+            return origin
+        if end:
+            return origin + mapping[min(max(within - 1, 0), len(mapping) - 1)] + 1
+        return origin + mapping[min(within, len(mapping) - 1)]
+
+    return one(span[0], False), one(span[1], True)
+
+
+def _set_byline(article: Article, name: str) -> None:
+    if re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", name):  # a domain names the publisher
+        article.publisher = article.publisher or name
+    else:
+        article.byline = article.byline or name
+
+
+def _copyright_holder(line: str) -> str | None:
+    holder = re.sub(r"(?i)copyright|\u00a9|\(c\)|all rights reserved|\d{4}", " ", line)
+    holder = " ".join(holder.replace(".", " ").split()).strip(" ,;:")
+    return holder if outlet_key(holder) and len(holder.split()) <= 8 else None
+
+
+def _line_hash(line: str) -> int:
+    return xxhash.xxh64_intdigest(line.lower().encode())
+
+
+def drop_repeated_lines(articles: Sequence[Article]) -> None:
+    """Drop lines found in many articles that otherwise share little (footers, promos).
+
+    A line counts as repeated when at least ``REPEAT_MIN_DOCS`` articles carry it; it is
+    dropped when, in the median article carrying it, at most ``REPEAT_MAX_SHARED`` of the
+    lines are repeated ones: copies of one story share all their lines and keep them.
+    """
+    per_doc = [np.unique(np.fromiter((_line_hash(x) for x in a.body.split("\n") if x), np.uint64))
+               for a in articles]
+    if not per_doc:
+        return
+    all_hashes = np.concatenate(per_doc)
+    uniq, counts = np.unique(all_hashes, return_counts=True)
+    frequent = uniq[counts >= REPEAT_MIN_DOCS]
+    if frequent.size == 0:
+        return
+    shared = np.array([np.isin(h, frequent).mean() if h.size else 0.0 for h in per_doc])
+    owners: dict[int, list[float]] = {}
+    for h, s in zip(per_doc, shared):
+        for x in h[np.isin(h, frequent)].tolist():
+            owners.setdefault(x, []).append(s)
+    boiler = {x for x, ss in owners.items() if float(np.median(ss)) <= REPEAT_MAX_SHARED}
+    if not boiler:
+        return
+    for a in articles:
+        lines = a.body.split("\n")
+        keep = [i for i, x in enumerate(lines) if _line_hash(x) not in boiler]
+        if len(keep) == len(lines):
+            continue
+        a.removed.extend(f"repeated: {lines[i]}" for i in range(len(lines)) if i not in set(keep))
+        a.body = "\n".join(lines[i] for i in keep)
+        a.line_origins = [a.line_origins[i] for i in keep]
+
+
+def clean_corpus(articles: Iterable[Article]) -> list[Article]:
+    """Clean every article, then drop corpus-wide repeated lines."""
+    out = [clean(a) for a in articles]
+    drop_repeated_lines(out)
+    return out

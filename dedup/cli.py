@@ -1,0 +1,72 @@
+"""Command line: a thin layer over :func:`dedup.scan.scan`.
+
+Exit codes: 0 the report was written; 2 usage error, nothing readable, or an internal
+error. Unreadable inputs are listed on stderr (and in the report) and the rest is scanned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dedup import __version__
+from dedup.report import FORMATS, format_for_path, render
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="dedup", description="Find copies, excerpts, rewrites and same-event reports among news articles.")
+    parser.add_argument("--version", action="version", version=f"dedup {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    scan = commands.add_parser(
+        "scan", help="report which articles derive from which, with the evidence",
+        description="Scan articles (.txt .md .html .htm .json .jsonl .csv files, directories, "
+                    "or - for JSONL on stdin) and report duplicate, copy, partial, derived and related pairs.")
+    inputs = scan.add_argument_group("Input")
+    inputs.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
+    output = scan.add_argument_group("Output")
+    output.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
+    output.add_argument("--format", choices=FORMATS, help="table (terminal), md or json; default: from -o, else table")
+    output.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: when stderr is a terminal)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exit_.code or 0)
+    return _scan(args)
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from dedup.scan import scan
+
+    fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    report = scan(args.paths, progress=progress)
+    for problem in report.problems:
+        print(f"dedup: warning: {problem}", file=sys.stderr)
+    if not report.articles:
+        print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
+        return 2
+    text = render(report, fmt)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as e:
+            print(f"dedup: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
+            return 2
+        print(f"dedup: wrote {args.output} ({fmt}); {report.stats.get('pairs')}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    if report.problems:
+        print(f"dedup: {len(report.problems)} input(s) could not be read (listed above)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Confirmation of candidate pairs: TF-IDF cosine, containment, alignment, quotes.
+
+Everything here looks only at the candidate pairs; the corpus is touched once, to fit
+the TF-IDF weights (:class:`Confirmer`).
+
+>>> from dedup.sketch import Sketch
+>>> docs = [Sketch("Xi met Trong in Hanoi on Tuesday. They signed 36 deals. Trade grew."),
+...         Sketch("On Tuesday Xi met Trong in Hanoi. The two sides signed 36 deals."),
+...         Sketch("Football scores from the weekend were announced.")]
+>>> c = Confirmer().fit(docs).compare(0, 1)
+>>> c.aligned, round(c.coverage_b, 2)
+(2, 1.0)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from dedup.sketch import SHINGLE, Sketch, terms, tokens
+
+SENTENCE_SIM = 0.35  # TF-IDF cosine at which two sentences align
+MIN_RUN = SHINGLE + 3  # shortest verbatim passage shown as evidence, in words
+_QUOTE = re.compile(r'"([^"\n]{12,1000}?)"')
+
+
+@dataclass(slots=True)
+class Passage:
+    """Matching passages: offsets are into each article's cleaned ``body``."""
+
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    kind: str  # "verbatim" (shared word run) or "paraphrase" (aligned sentences)
+    similarity: float
+    words: int = 0
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The measurements of one pair; ``a``/``b`` are article indexes."""
+
+    a: int
+    b: int
+    cosine: float = 0.0
+    jaccard: float = 0.0
+    containment_ab: float = 0.0  # share of a's words inside passages shared with b
+    containment_ba: float = 0.0
+    longest_run: int = 0  # words in the longest shared verbatim passage
+    sentences_a: int = 0
+    sentences_b: int = 0
+    aligned: int = 0  # sentence pairs in the order-preserving alignment
+    matched: int = 0  # sentence pairs matched one-to-one, order ignored
+    coverage_a: float = 0.0  # share of a's sentences (by length) that align
+    coverage_b: float = 0.0
+    passages: list[Passage] = field(default_factory=list)
+    quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+    @property
+    def order(self) -> float:
+        """Share of the matched sentences that keep the other article's order."""
+        return self.aligned / self.matched if self.matched else 0.0
+
+    def scores(self) -> dict[str, float | int]:
+        return {
+            "cosine": round(self.cosine, 3), "jaccard": round(self.jaccard, 3),
+            "containment_ab": round(self.containment_ab, 3), "containment_ba": round(self.containment_ba, 3),
+            "longest_passage_words": self.longest_run, "aligned_sentences": self.aligned,
+            "matched_sentences": self.matched, "in_order": round(self.order, 3),
+            "sentences_a": self.sentences_a, "sentences_b": self.sentences_b,
+            "coverage_a": round(self.coverage_a, 3), "coverage_b": round(self.coverage_b, 3),
+            "shared_quotes": len(self.quotes),
+        }
+
+
+def _identity(x: list[str]) -> list[str]:
+    return x
+
+
+class Confirmer:
+    """Fits TF-IDF weights on the corpus, then compares candidate pairs.
+
+    ``sentence_sim`` is the TF-IDF cosine at which two sentences align.
+    """
+
+    def __init__(self, sentence_sim: float = SENTENCE_SIM) -> None:
+        self.sentence_sim = sentence_sim
+
+    def fit(self, sketches: list[Sketch], bodies: list[str] | None = None) -> "Confirmer":
+        self.sketches_ = sketches
+        self.bodies_ = bodies
+        self.vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+        self.docs_ = self.vectorizer_.fit_transform([sum(s.sentence_terms, []) for s in sketches])
+        self.sentence_rows_: dict[int, object] = {}
+        return self
+
+    def prepare(self, indexes: np.ndarray) -> None:
+        """Vectorise the sentences of these articles in one batch."""
+        todo = [int(i) for i in np.unique(indexes) if int(i) not in self.sentence_rows_]
+        if not todo:
+            return
+        rows = [t for i in todo for t in self.sketches_[i].sentence_terms]
+        matrix = self.vectorizer_.transform(rows)
+        at = 0
+        for i in todo:
+            n = len(self.sketches_[i].sentence_terms)
+            self.sentence_rows_[i] = matrix[at: at + n]
+            at += n
+
+    def cosines(self, pairs: np.ndarray) -> np.ndarray:
+        """TF-IDF cosine of each pair, batched."""
+        if len(pairs) == 0:
+            return np.empty(0)
+        return np.asarray(self.docs_[pairs[:, 0]].multiply(self.docs_[pairs[:, 1]]).sum(axis=1)).ravel()
+
+    def compare(self, a: int, b: int) -> Comparison:
+        sa, sb = self.sketches_[a], self.sketches_[b]
+        c = Comparison(a, b, sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
+        c.cosine = float(self.cosines(np.array([[a, b]]))[0])
+        _lexical(c, sa, sb)
+        self.prepare(np.array([a, b]))
+        _align(c, sa, sb, self.sentence_rows_[a], self.sentence_rows_[b], self.sentence_sim)
+        if self.bodies_ is not None:
+            c.quotes = shared_quotes(self.bodies_[a], self.bodies_[b])
+        return c
+
+
+def _covered(mask: np.ndarray, n_words: int) -> np.ndarray:
+    """Words covered by the shingles flagged in ``mask``."""
+    delta = np.zeros(n_words + 1, np.int32)
+    starts = np.flatnonzero(mask)
+    np.add.at(delta, starts, 1)
+    np.add.at(delta, np.minimum(starts + SHINGLE, n_words), -1)
+    return np.cumsum(delta[:-1]) > 0
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.r_[0, flags.astype(np.int8), 0]))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _lexical(c: Comparison, sa: Sketch, sb: Sketch) -> None:
+    """Shingle Jaccard, word containment both ways and the shared verbatim passages."""
+    ha, hb = sa.shingles, sb.shingles
+    if ha.size == 0 or hb.size == 0:
+        return
+    ua, ub = np.unique(ha), np.unique(hb)
+    inter = np.intersect1d(ua, ub, assume_unique=True).size
+    c.jaccard = inter / (ua.size + ub.size - inter)
+    if inter == 0:
+        return
+    in_b, in_a = np.isin(ha, ub), np.isin(hb, ua)
+    cov_a, cov_b = _covered(in_b, len(sa.words)), _covered(in_a, len(sb.words))
+    c.containment_ab, c.containment_ba = float(cov_a.mean()), float(cov_b.mean())
+    runs_b = _runs(cov_b)
+    first_in_b = {h: p for p, h in reversed(list(enumerate(hb.tolist())))}
+    for s, e in _runs(cov_a):
+        if e - s < MIN_RUN:
+            continue
+        p = first_in_b.get(int(ha[s]))
+        if p is None:
+            continue
+        bs, be = next(((x, y) for x, y in runs_b if x <= p < y), (p, p + SHINGLE))
+        c.longest_run = max(c.longest_run, min(e - s, be - bs))
+        c.passages.append(Passage(
+            (int(sa.spans[s, 0]), int(sa.spans[e - 1, 1])), (int(sb.spans[bs, 0]), int(sb.spans[be - 1, 1])),
+            "verbatim", 1.0, e - s))
+
+
+def _align(c: Comparison, sa: Sketch, sb: Sketch, ma, mb, threshold: float) -> None:
+    """Order-preserving sentence alignment (heaviest increasing chain of similar pairs)."""
+    if ma.shape[0] == 0 or mb.shape[0] == 0:
+        return
+    sim = (ma @ mb.T).toarray()
+    ii, jj = np.nonzero(sim >= threshold)
+    if ii.size == 0:
+        return
+    ww = sim[ii, jj]
+    if ii.size > 4000:  # keep the strongest pairs of very long, very similar articles
+        top = np.argsort(-ww)[:4000]
+        ii, jj, ww = ii[top], jj[top], ww[top]
+    # one-to-one greedy matching, order ignored
+    used_a, used_b, matched = set(), set(), 0
+    for k in np.argsort(-ww, kind="stable").tolist():
+        if ii[k] not in used_a and jj[k] not in used_b:
+            used_a.add(ii[k]), used_b.add(jj[k])
+            matched += 1
+    c.matched = matched
+    # heaviest chain with strictly increasing i and j
+    order = np.lexsort((jj, ii))
+    ii, jj, ww = ii[order].tolist(), jj[order].tolist(), ww[order].tolist()
+    best, back = [0.0] * len(ii), [-1] * len(ii)
+    for k in range(len(ii)):
+        best[k] = ww[k]
+        for m in range(k):
+            if ii[m] < ii[k] and jj[m] < jj[k] and best[m] + ww[k] > best[k]:
+                best[k], back[k] = best[m] + ww[k], m
+    k = int(np.argmax(best))
+    chain = []
+    while k >= 0:
+        chain.append(k)
+        k = back[k]
+    chain.reverse()
+    c.aligned = len(chain)
+    len_a = np.array([e - s for s, e in sa.sentences], float)
+    len_b = np.array([e - s for s, e in sb.sentences], float)
+    c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
+    c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
+    for k in chain:
+        c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))
+
+
+def quotes(body: str) -> list[tuple[int, int]]:
+    """Spans of direct quotations (straight double quotes, at least four words)."""
+    return [m.span(1) for m in _QUOTE.finditer(body) if len(m.group(1).split()) >= 4]
+
+
+def shared_quotes(a: str, b: str, min_share: float = 0.8) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Pairs of quotations, one in each text, that share most of their words."""
+    qa, qb = quotes(a), quotes(b)
+    if not qa or not qb:
+        return []
+    words_b = [set(terms([t for t, _, _ in tokens(b[s:e])])) for s, e in qb]
+    out = []
+    for s, e in qa:
+        wa = set(terms([t for t, _, _ in tokens(a[s:e])]))
+        if len(wa) < 3:
+            continue
+        for span_b, wb in zip(qb, words_b):
+            if len(wb) >= 3 and len(wa & wb) / min(len(wa), len(wb)) >= min_share:
+                out.append(((s, e), span_b))
+                break
+    return out

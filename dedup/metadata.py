@@ -1,0 +1,149 @@
+"""Metadata read from plain text: dates, bylines, publishers and attribution claims.
+
+>>> parse_date("Tue. Mar 5th, 2024")
+'2024-03-05'
+>>> attribution_claim("Source: Example Daily News (url: https://example.com/a/1)")
+(['Example Daily News'], ['https://example.com/a/1'])
+>>> attribution_claim("This article originally appeared in the Example Post (EP), the paper.")
+(['Example Post'], [])
+>>> same_outlet("South China Morning Post Publishers Ltd.", "SCMP")
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATE_PATTERNS = [
+    re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.I),
+]
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_DATE_PREFIX = re.compile(
+    r"^(?:date|published|posted|updated|dated)\s*:?\s*(?P<date>(?:19|20)\d\d-\d\d-\d\d)\b\s*", re.I)
+_FILLER = re.compile(
+    rf"\b(?:{_WEEKDAY}|date|published|posted|updated|on|at|am|pm|gmt|utc|\d{{1,2}}:\d\d)\b|[|,.:/-]", re.I)
+_BY = re.compile(r"^by\s+(?P<name>[^|]{2,80})$", re.I)
+
+WIRE_SERVICES = {
+    "reuters": "Reuters", "ap": "Associated Press", "associated press": "Associated Press",
+    "afp": "Agence France-Presse", "agence france-presse": "Agence France-Presse",
+    "bloomberg": "Bloomberg", "dpa": "dpa", "xinhua": "Xinhua", "kyodo": "Kyodo",
+    "yonhap": "Yonhap", "pti": "PTI", "ani": "ANI", "upi": "UPI", "efe": "EFE", "ansa": "ANSA",
+    "tass": "TASS", "interfax": "Interfax", "bernama": "Bernama",
+}
+_WIRE = "|".join(sorted((re.escape(k) for k in WIRE_SERVICES), key=len, reverse=True))
+_NAME = r"(?P<name>[A-Z0-9][\w&'.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z0-9][\w&'.-]*){0,7})"
+_CLAIMS = [
+    re.compile(r"^source\s*:\s*(?P<name>[^()\n]{2,80}?)\s*(?:\(\s*(?:url\s*:\s*)?(?P<url>https?://[^\s)]+)\)?)?\s*$", re.I),
+    re.compile(r"\b(?:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:in|on|by|at)\s+(?:the\s+)?" + _NAME),
+    re.compile(r"\b(?:republished|reprinted|reproduced)\s+(?:with\s+permission\s+)?(?:from|of)\s+(?:the\s+)?" + _NAME),
+    re.compile(rf"^(?:by|via|courtesy of|credit:)\s+(?:the\s+)?(?P<wire>{_WIRE})\b", re.I),
+    re.compile(rf"^[^()]{{0,60}}\((?P<wire>{_WIRE})\)\s*-", re.I),
+    re.compile(rf"^\((?P<wire>{_WIRE})\)$", re.I),
+]
+_URL = re.compile(r"https?://[^\s)\"']+")
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ``YYYY-MM-DD``, or None."""
+    for pattern in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        mon = m["mon"]
+        month = int(mon) if mon.isdigit() else _MONTHS[mon[:3].lower()]
+        day, year = int(m["day"]), int(m["year"])
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def date_line(line: str) -> tuple[str, str] | None:
+    """``(iso_date, rest)`` when ``line`` is a dateline; ``rest`` is text that followed a
+    ``date YYYY-MM-DD`` prefix, or a ``by ...`` part, else empty.
+
+    >>> date_line("December 13, 2023 | by example.net")
+    ('2023-12-13', 'by example.net')
+    >>> date_line("date 2023-12-11 The report says more.")
+    ('2023-12-11', 'The report says more.')
+    >>> date_line("The summit ended on December 13, 2023, in Hanoi.") is None
+    True
+    """
+    m = _DATE_PREFIX.match(line)
+    if m:
+        return parse_date(m["date"]) or m["date"], line[m.end():]
+    date = parse_date(line)
+    if date is None:
+        return None
+    parts = [p.strip() for p in line.split("|")]
+    by = next((p for p in parts if _BY.match(p)), "")
+    rest = " ".join(p for p in parts if p != by)
+    for pattern in _DATE_PATTERNS:
+        rest = pattern.sub(" ", rest)
+    if len(_FILLER.sub(" ", rest).split()) > 1:
+        return None
+    return date, by
+
+
+def byline(line: str) -> str | None:
+    """The name in a ``By NAME`` line (a few capitalised words or a domain), else None."""
+    m = _BY.match(line.strip())
+    if not m:
+        return None
+    name = m["name"].strip(" .,")
+    if len(name.split()) > 5 or name.endswith(("?", "!")):
+        return None
+    return name
+
+
+def attribution_claim(line: str) -> tuple[list[str], list[str]] | None:
+    """Names and URLs of the source a line credits, or None when it credits none."""
+    for pattern in _CLAIMS:
+        m = pattern.search(line)
+        if not m:
+            continue
+        groups = m.groupdict()
+        if groups.get("wire"):
+            name = WIRE_SERVICES[groups["wire"].lower()]
+        else:
+            name = re.sub(r"\s*\([^)]*\)?$", "", groups["name"]).strip(" .,;:")
+        urls = [groups["url"]] if groups.get("url") else _URL.findall(line)
+        return [name], urls
+    return None
+
+
+_SUFFIX = re.compile(
+    r"\b(?:the|publishers?|publishing|ltd|limited|inc|llc|plc|corp|corporation|co|group|"
+    r"holdings|all rights reserved|copyright|www|com|net|org|co\.uk)\b|\(c\)|\d{4}|[^\w\s]", re.I)
+
+
+def outlet_key(name: str) -> str:
+    """A comparable key for an outlet name or a domain.
+
+    >>> outlet_key("The Example Post Publishers Ltd.")
+    'example post'
+    >>> outlet_key("https://www.example.com/news/1")
+    'example'
+    """
+    m = re.match(r"(?:https?://)?(?:www\.)?([\w-]+)\.[\w.]+(?:/|$)", name.strip())
+    if m and " " not in name.strip():
+        return m.group(1).lower()
+    return " ".join(_SUFFIX.sub(" ", name.lower()).split())
+
+
+def same_outlet(a: str, b: str) -> bool:
+    """Whether two outlet names (or domains) name the same outlet, acronyms included."""
+    ka, kb = outlet_key(a), outlet_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    acronym = lambda k: "".join(w[0] for w in k.split()) if len(k.split()) > 1 else k  # noqa: E731
+    return acronym(ka) == kb.replace(" ", "") or acronym(kb) == ka.replace(" ", "")

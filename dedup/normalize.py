@@ -1,0 +1,53 @@
+"""Unicode normalisation of one line, with a map back to the original offsets.
+
+>>> normalize_line("  \u201cQuoted\u201d \u2014 text\u00a0 here ")
+'"Quoted" - text here'
+>>> normalize_line("\ufb01ne")
+'fine'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TRANSLATE = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
+        **dict.fromkeys("\t\u00a0\u2028\u2029", " "),
+    }
+)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_line(line: str) -> str:
+    """NFKC, straight quotes, ASCII dashes, no zero-width characters, single spaces."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", line).translate(_TRANSLATE)).strip()
+
+
+def offset_map(line: str) -> list[int]:
+    """For each character of ``normalize_line(line)``, its offset in ``line``.
+
+    >>> offset_map("  a\u2014 b")
+    [2, 3, 4, 5]
+    """
+    out: list[int] = []
+    pieces: list[str] = []
+    for i, ch in enumerate(line):
+        piece = unicodedata.normalize("NFKC", ch).translate(_TRANSLATE)
+        piece = _SPACES.sub(" ", piece)
+        for c in piece:
+            if c == " " and (not pieces or pieces[-1] == " "):
+                continue
+            pieces.append(c)
+            out.append(i)
+    while pieces and pieces[-1] == " ":
+        pieces.pop()
+        out.pop()
+    if "".join(pieces) != normalize_line(line):  # composed characters: fall back to proportion
+        n = len(normalize_line(line))
+        return [min(len(line) - 1, round(k * len(line) / max(n, 1))) for k in range(n)]
+    return out

@@ -1,0 +1,179 @@
+"""Relation, direction and clusters from the measurements of a pair.
+
+Relations, strongest first (see README, "Relations"):
+
+* **duplicate**: the same words after normalisation.
+* **copy**: most of each text is inside passages shared verbatim with the other.
+* **partial**: a substantial verbatim passage is shared, the rest differs.
+* **derived**: sentences align with the other's in the same order and cover a good
+  share of one text, while the words differ (rewrites, digests, summaries).
+* **related**: same subject (TF-IDF cosine) without a derivation: same event,
+  written independently.
+
+>>> from dedup.confirm import Comparison
+>>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3))
+'derived'
+>>> relation(Comparison(0, 1, cosine=0.33, aligned=3, matched=4, coverage_a=0.14, coverage_b=0.03))
+'related'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dedup.article import Article
+from dedup.confirm import Comparison
+from dedup.metadata import same_outlet
+
+RELATIONS = ("duplicate", "copy", "partial", "derived", "related")
+STRENGTH = {r: len(RELATIONS) - k for k, r in enumerate(RELATIONS)}  # duplicate=5 ... related=1
+DERIVED_OR_STRONGER = frozenset(RELATIONS[:4])
+
+COPY_BOTH = 0.8  # both texts this much inside shared passages: copy
+COPY_TRUNCATED = (0.9, 0.5)  # or one this much and the other at least this much
+PARTIAL_RUN = 20  # words in a shared verbatim passage that make a partial copy
+PARTIAL_SHARE = 0.5  # or this share of one text inside shorter shared passages
+DERIVED_ALIGNED = 3  # aligned sentences, at least
+DERIVED_COVERAGE = 0.2  # of the derived text's sentences (by length)
+DERIVED_COSINE = 0.3
+DERIVED_ORDER = 0.6  # share of matched sentences in order
+RELATED_COSINE = 0.2
+ONE_WAY = 0.15  # difference in coverage that tells which text was built from the other
+
+
+def relation(c: Comparison, same_words: bool = False) -> str | None:
+    """The relation of a compared pair, or None when they are unrelated."""
+    lo, hi = sorted((c.containment_ab, c.containment_ba))
+    if same_words:
+        return "duplicate"
+    if lo >= COPY_BOTH or (hi >= COPY_TRUNCATED[0] and lo >= COPY_TRUNCATED[1]):
+        return "copy"
+    if c.longest_run >= PARTIAL_RUN or hi >= PARTIAL_SHARE:
+        return "partial"
+    if (c.aligned >= DERIVED_ALIGNED and max(c.coverage_a, c.coverage_b) >= DERIVED_COVERAGE
+            and c.cosine >= DERIVED_COSINE and c.order >= DERIVED_ORDER):
+        return "derived"
+    if c.cosine >= RELATED_COSINE:
+        return "related"
+    return None
+
+
+@dataclass(slots=True)
+class Direction:
+    source: str | None
+    reasons: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+
+
+def _credits(x: Article, y: Article) -> str | None:
+    """The claim of ``x`` that names ``y``'s outlet or URL, if any."""
+    outlets = [o for o in (y.publisher, *y.attribution) if o]
+    for claim in x.attribution:
+        if any(same_outlet(claim, o) for o in outlets):
+            return claim
+    if y.url and y.url in x.attribution_urls:
+        return y.url
+    return None
+
+
+def direction(a: Article, b: Article, c: Comparison, rel: str) -> Direction:
+    """Which of ``a`` and ``b`` is the source, and why (strongest signal first)."""
+    votes: list[tuple[str, str]] = []  # (source id, reason)
+    for x, y in ((a, b), (b, a)):
+        claim = _credits(x, y)
+        if claim and not same_outlet(claim, x.publisher or ""):
+            votes.append((y.id, f"{x.id} credits {claim}, the outlet of {y.id}"))
+    if a.published and b.published and a.published != b.published:
+        first, later = (a, b) if a.published < b.published else (b, a)
+        votes.append((first.id, f"{first.id} was published first ({first.published} vs {later.published})"))
+    if rel in ("copy", "partial"):
+        share_a, share_b, what = c.containment_ab, c.containment_ba, "words in shared passages"
+    else:
+        share_a, share_b, what = c.coverage_a, c.coverage_b, "text in aligned sentences"
+    if abs(share_a - share_b) >= ONE_WAY:
+        inner, outer = (a, b) if share_a > share_b else (b, a)
+        hi, lo = max(share_a, share_b), min(share_a, share_b)
+        votes.append((outer.id, f"one-way: {hi:.0%} of {inner.id}'s {what} vs {lo:.0%} of {outer.id}'s"))
+    la, lb = len(a.body or ""), len(b.body or "")
+    if rel != "duplicate" and min(la, lb) < 0.8 * max(la, lb):
+        longer, shorter = (a, b) if la > lb else (b, a)
+        votes.append((longer.id, f"{longer.id} is longer ({max(la, lb)} vs {min(la, lb)} characters)"))
+    if not votes:
+        return Direction(None, ["no signal tells which came first"])
+    source = votes[0][0]
+    return Direction(source, [r for s, r in votes if s == source], [r for s, r in votes if s != source])
+
+
+def clusters(ids: list[str], pairs: list[dict]) -> list[dict]:
+    """Stories: articles linked by duplicate/copy/partial/derived, rooted at the original.
+
+    >>> clusters(["a", "b", "c", "d"], [
+    ...     {"a": "a", "b": "b", "relation": "derived", "source": "b"},
+    ...     {"a": "b", "b": "c", "relation": "copy", "source": "b"},
+    ...     {"a": "a", "b": "d", "relation": "related", "source": None}])
+    [{'root': 'b', 'members': ['a', 'b', 'c'], 'related': ['d']}]
+    """
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    strong = [p for p in pairs if p["relation"] in DERIVED_OR_STRONGER]
+    for p in strong:
+        parent[find(p["a"])] = find(p["b"])
+    groups: dict[str, list[str]] = {}
+    for p in strong:
+        for x in (p["a"], p["b"]):
+            groups.setdefault(find(x), [])
+    for i in ids:
+        if find(i) in groups:
+            groups[find(i)].append(i)
+    out = []
+    for members in groups.values():
+        inside = set(members)
+        derived_from = {x: 0 for x in members}
+        sources = {x: 0 for x in members}
+        for p in strong:
+            if p["a"] in inside and p.get("source"):
+                other = p["b"] if p["source"] == p["a"] else p["a"]
+                derived_from[other] += 1
+                sources[p["source"]] += 1
+        root = min(members, key=lambda x: (derived_from[x], -sources[x], x))
+        related = sorted({(p["b"] if p["a"] in inside else p["a"]) for p in pairs
+                          if p["relation"] == "related" and (p["a"] in inside) != (p["b"] in inside)})
+        out.append({"root": root, "members": sorted(members), "related": related})
+    return sorted(out, key=lambda c: (-len(c["members"]), c["root"]))
+
+
+def check_attribution(articles: list[Article], pairs: list[dict]) -> dict[str, list[dict]]:
+    """For each article's attribution claims: does the corpus hold the credited piece?
+
+    Status ``matched`` (an article of that outlet shares history with this one),
+    ``unmatched`` (the outlet's articles here do not), ``not_in_corpus`` (none here), or
+    ``self`` (the claim names the article's own publisher: a republished original).
+    """
+    linked: dict[str, dict[str, str]] = {}
+    for p in pairs:
+        linked.setdefault(p["a"], {})[p["b"]] = p["relation"]
+        linked.setdefault(p["b"], {})[p["a"]] = p["relation"]
+    out: dict[str, list[dict]] = {}
+    for a in articles:
+        for claim in a.attribution:
+            if a.publisher and same_outlet(claim, a.publisher):
+                status, names, note = "self", [], f"names {a.id}'s own publisher: a republished original"
+            else:
+                names = [b.id for b in articles if b is not a and any(
+                    same_outlet(claim, o) for o in (b.publisher, *b.attribution) if o)]
+                hits = [n for n in names if linked.get(a.id, {}).get(n) in DERIVED_OR_STRONGER]
+                if hits:
+                    status, names, note = "matched", hits, "shares its text with " + ", ".join(hits)
+                elif names:
+                    rel = ", ".join(f"{n} ({linked.get(a.id, {}).get(n, 'unrelated')})" for n in names)
+                    status, note = "unmatched", f"the corpus's articles from {claim} do not match it: {rel}"
+                else:
+                    status, note = "not_in_corpus", f"no article from {claim} in the corpus"
+            out.setdefault(a.id, []).append({"claim": claim, "status": status, "articles": names, "note": note})
+    return out

@@ -1,0 +1,36 @@
+"""Report writers, one module per format; :func:`render` picks one.
+
+>>> from dedup.scan import Report
+>>> print(render(Report([], [], [], {}), "json"))  # doctest: +ELLIPSIS
+{
+  "articles": [],
+...
+"""
+
+from __future__ import annotations
+
+from dedup.scan import Report
+
+FORMATS = ("table", "md", "json")
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as text in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        from dedup.report.json import render as r
+    elif fmt == "md":
+        from dedup.report.markdown import render as r
+    elif fmt == "table":
+        from dedup.report.table import render as r
+    else:
+        raise ValueError(f"The 'fmt' parameter of render must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.")
+    return r(report)
+
+
+def format_for_path(path: str) -> str | None:
+    """The format a file name asks for: ``.json``, ``.md``/``.markdown``, ``.txt``."""
+    lower = path.lower()
+    for ext, fmt in ((".json", "json"), (".md", "md"), (".markdown", "md"), (".txt", "table")):
+        if lower.endswith(ext):
+            return fmt
+    return None

@@ -1,0 +1,227 @@
+"""Tokens, sentences, shingles and MinHash signatures (batched with numpy).
+
+Tokens are runs of Unicode word characters (combining marks included, so Urdu and
+Hindi words stay whole); scripts written without spaces (Chinese, Japanese, Thai...)
+become overlapping character bigrams.
+
+>>> [t for t, _, _ in tokens("Xi's visit: 习近平访问越南")]
+['xi', 's', 'visit', '习近', '近平', '平访', '访问', '问越', '越南']
+>>> terms(["the", "presidents", "visited", "hanoi", "in", "2023"])
+['presid', 'visite', 'hanoi', '2023']
+
+Signatures follow datasketch's ``affine32`` MinHash scheme exactly, so a row of
+:func:`minhash` equals ``datasketch.MinHash(num_perm, seed)`` updated with the same
+32-bit shingle hashes (see tests/test_sketch.py).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import xxhash
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+
+@lru_cache(maxsize=1)
+def _mark_class() -> str:
+    """A regex class of every combining mark (categories Mn, Mc, Me)."""
+    ranges: list[list[int]] = []
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+@lru_cache(maxsize=1)
+def _token_re() -> re.Pattern[str]:
+    return re.compile(f"[\\w{_mark_class()}]+")
+
+
+_UNSPACED = re.compile(
+    "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\uac00-\ud7af\U00020000-\U0002fa1f]")
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "said", "says", "say", "would", "also", "mr", "ms"}
+STEM = 6  # terms are word prefixes: a crude, language-neutral stemmer
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """``(token, start, end)`` for every token of ``text``, lower-cased."""
+    out: list[tuple[str, int, int]] = []
+    for m in _token_re().finditer(text):
+        word, start = m.group().casefold(), m.start()
+        if not _UNSPACED.search(word):
+            out.append((word, start, m.end()))
+            continue
+        for run in re.finditer(f"{_UNSPACED.pattern}+|[^{_UNSPACED.pattern[1:-1]}]+", word):
+            piece, s = run.group(), start + run.start()
+            if not _UNSPACED.match(piece) or len(piece) == 1:
+                out.append((piece, s, s + len(piece)))
+            else:
+                out.extend((piece[k:k + 2], s + k, s + k + 2) for k in range(len(piece) - 1))
+    return out
+
+
+def terms(words: Sequence[str]) -> list[str]:
+    """Content terms: stop words and one-letter words dropped, words cut to a prefix."""
+    return [w[:STEM] for w in words if w not in STOP_WORDS and (len(w) > 1 or _UNSPACED.match(w))]
+
+
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u0964]+[\"')\]]*(?:\s+|$)|\n+")
+_ABBREVIATIONS = frozenset(
+    "mr ms mrs dr st jr sr no gen col lt sgt gov rep sen prof vs inc ltd co corp jan feb mar apr "
+    "jun jul aug sep sept oct nov dec e.g i.e etc approx dept est fig".split())
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the sentences (and of lines without an end mark).
+
+    >>> t = "Mr. Xi met U.S. officials. They agreed.\\nA heading"
+    >>> [t[s:e] for s, e in sentences(t)]
+    ['Mr. Xi met U.S. officials.', 'They agreed.', 'A heading']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if text[m.start()] == "." and end < len(text) and "\n" not in m.group():
+            before = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            word = before.group(1).lower() if before else ""
+            if text[end].islower() or word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) \
+                    or re.fullmatch(r"(?:\w\.)+\w", word):
+                continue  # "Mr. Xi", "U.S. officials", "e.g. this"
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+        start = end
+    if text[start:].strip():
+        lead = len(text[start:]) - len(text[start:].lstrip())
+        spans.append((start + lead, len(text.rstrip())))
+    return spans
+
+
+def hash_words(words: Sequence[str], cache: dict[str, int] | None = None) -> np.ndarray:
+    """32-bit xxhash of each word (as uint64 for later mixing)."""
+    if cache is None:
+        return np.fromiter((xxhash.xxh32_intdigest(w.encode()) for w in words), np.uint64, len(words))
+    out = np.empty(len(words), np.uint64)
+    for i, w in enumerate(words):
+        h = cache.get(w)
+        if h is None:
+            h = cache[w] = xxhash.xxh32_intdigest(w.encode())
+        out[i] = h
+    return out
+
+
+_M64 = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    x = x ^ (x >> np.uint64(33))
+    x = x * np.uint64(0xFF51AFD7ED558CCD)
+    x = x ^ (x >> np.uint64(33))
+    x = x * np.uint64(0xC4CEB9FE1A85EC53)
+    return x ^ (x >> np.uint64(33))
+
+
+def shingles(word_hashes: np.ndarray, n: int) -> np.ndarray:
+    """32-bit hashes of the word n-grams, in text order (one for texts shorter than n).
+
+    >>> shingles(hash_words(["a", "b", "c"]), 2).shape
+    (2,)
+    """
+    if word_hashes.size == 0:
+        return np.empty(0, np.uint32)
+    n = min(n, word_hashes.size)
+    with np.errstate(over="ignore"):
+        acc = word_hashes[: word_hashes.size - n + 1].copy()
+        for k in range(1, n):
+            acc = acc * _M64 + word_hashes[k: word_hashes.size - n + 1 + k]
+        return (_mix64(acc) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def shingle_hash(words: Sequence[str]) -> int:
+    """The hash :func:`shingles` gives one n-gram; a ``hashfunc`` for datasketch."""
+    return int(shingles(hash_words(words), len(words))[0])
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutation parameters ``(a, b)`` for ``num_perm`` and ``seed``."""
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=seed).permutations
+    return np.asarray(a, np.uint32), np.asarray(b, np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def minhash(sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1,
+            chunk: int = 1 << 16) -> np.ndarray:
+    """MinHash signatures, one row per set of 32-bit hashes, shape ``(len(sets), num_perm)``.
+
+    >>> sig = minhash([np.array([1, 2, 3], np.uint32), np.array([1, 2, 3], np.uint32)], 16)
+    >>> sig.shape, bool((sig[0] == sig[1]).all())
+    ((2, 16), True)
+    """
+    a, b = permutations(num_perm, seed)
+    out = np.full((len(sets), num_perm), EMPTY, np.uint32)
+    lengths = np.fromiter((s.size for s in sets), np.int64, len(sets))
+    if lengths.sum() == 0:
+        return out
+    doc_of = np.repeat(np.arange(len(sets)), lengths)
+    values = _fmix32(np.concatenate([np.asarray(s, np.uint32) for s in sets]))
+    with np.errstate(over="ignore"):
+        for lo in range(0, values.size, chunk):
+            v, d = values[lo: lo + chunk], doc_of[lo: lo + chunk]
+            phv = v[:, None] * a[None, :] + b[None, :]
+            starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+            mins = np.minimum.reduceat(phv, starts, axis=0)
+            rows = d[starts]
+            out[rows] = np.minimum(out[rows], mins)
+    return out
+
+
+SHINGLE = 5  # words per shingle for copies and passages
+
+
+class Sketch:
+    """What the later stages need of one article's body, computed once.
+
+    >>> s = Sketch("The minister met the press. He said nothing new today.")
+    >>> len(s.words), len(s.sentences), s.sentence_terms[1]
+    (10, 2, ['new', 'today'])
+    """
+
+    __slots__ = ("words", "spans", "shingles", "sentences", "sentence_tokens", "sentence_terms")
+
+    def __init__(self, body: str, cache: dict[str, int] | None = None) -> None:
+        toks = tokens(body)
+        self.words = [t for t, _, _ in toks]
+        self.spans = np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
+        self.shingles = shingles(hash_words(self.words, cache), SHINGLE)
+        self.sentences = sentences(body)
+        starts = self.spans[:, 0]
+        self.sentence_tokens = [
+            (int(np.searchsorted(starts, s)), int(np.searchsorted(starts, e))) for s, e in self.sentences]
+        self.sentence_terms = [terms(self.words[i:j]) for i, j in self.sentence_tokens]

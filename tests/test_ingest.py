@@ -1,0 +1,364 @@
+"""Tests for dedup.ingest: formats, ids, directory walking, decoding and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dedup.ingest import SUPPORTED, decode, iter_articles, read_articles
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def by_id(articles):
+    return {a.id: a for a in articles}
+
+
+# --- formats -----------------------------------------------------------------
+
+def test_txt_and_md_text_untouched_except_newlines(tmp_path):
+    write(tmp_path / "a.txt", b"Title line\r\nMarch 5, 2024\r\n\r\nBody  text.\r")
+    write(tmp_path / "b.md", "# Heading\n\nSome *markdown*.\n")
+    articles, problems = read_articles([str(tmp_path)])
+    assert problems == []
+    got = by_id(articles)
+    assert got["a.txt"].text == "Title line\nMarch 5, 2024\n\nBody  text.\n"
+    assert got["a.txt"].title is None and got["a.txt"].published is None
+    assert got["a.txt"].path == str(tmp_path / "a.txt") and got["a.txt"].line is None
+    assert got["b.md"].text == "# Heading\n\nSome *markdown*.\n"
+
+
+def test_file_without_extension_read_as_text(tmp_path):
+    f = write(tmp_path / "README", "plain words")
+    articles, problems = read_articles([str(f)])
+    assert problems == [] and articles[0].text == "plain words"
+
+
+HTML = """<!doctype html>
+<html><head>
+<title>Page title | Site</title>
+<meta property="og:title" content="The Real Title">
+<meta property="og:site_name" content="Example Daily">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<link rel="canonical" href="https://example.com/a/1">
+<style>p { color: red }</style>
+<script>var tracking = 1;</script>
+</head>
+<body>
+<header>Site header</header>
+<nav><ul><li>Home</li><li>World</li></ul></nav>
+<article>
+  <h1>The Real Title</h1>
+  <p>First   paragraph
+     of the story &amp; more.</p>
+  <script>alert(1)</script>
+  <p>Second paragraph.<br>After break.</p>
+  <aside>Related: other story</aside>
+</article>
+<footer>Copyright</footer>
+</body></html>
+"""
+
+
+def test_html_main_text_and_metadata(tmp_path):
+    f = write(tmp_path / "page.html", HTML)
+    articles, problems = read_articles([str(f)])
+    assert problems == []
+    (a,) = articles
+    assert a.id == "page.html"
+    lines = a.text.split("\n")
+    assert "First paragraph of the story & more." in lines
+    assert "Second paragraph." in lines and "After break." in lines
+    for junk in ("alert(1)", "<script>", "tracking", "Home", "Site header", "Copyright", "Related", "color"):
+        assert junk not in a.text
+    assert a.title == "The Real Title"
+    assert a.published == "2024-03-05"
+    assert a.publisher == "Example Daily"
+    assert a.url == "https://example.com/a/1"
+
+
+def test_html_fallbacks_main_body_title_time(tmp_path):
+    write(tmp_path / "m.htm", "<html><head><title> Plain  title </title></head><body><p>Menu junk</p>"
+                              "<main><p>Main text.</p></main></body></html>")
+    write(tmp_path / "b.html", "<body><h1>Heading One</h1><time datetime='2023-01-02'>Jan 2</time>"
+                               "<div>Body only text.</div><script>alert(1)</script></body>")
+    got = by_id(read_articles([str(tmp_path)])[0])
+    assert got["m.htm"].text == "Main text."
+    assert got["m.htm"].title == "Plain title"
+    assert "Body only text." in got["b.html"].text and "alert" not in got["b.html"].text
+    assert got["b.html"].title == "Heading One"
+    assert got["b.html"].published == "2023-01-02"
+
+
+def test_html_without_text_is_a_problem(tmp_path):
+    write(tmp_path / "empty.html", "<html><body><nav>Only navigation</nav><script>x()</script></body></html>")
+    write(tmp_path / "ok.txt", "good")
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [(p.path, p.message) for p in problems] == [
+        (str(tmp_path / "empty.html"), "no article text found in HTML")]
+
+
+def test_json_object_and_list(tmp_path):
+    write(tmp_path / "one.json", json.dumps({"id": 7, "body": "Object body", "title": "T",
+                                             "date": "2024-01-02", "source": "Wire", "url": "u"}))
+    write(tmp_path / "many.json", json.dumps([{"text": "first"}, {"content": "second", "id": "x"},
+                                              {"text": "third", "published": "2024-02-03T00:00"}]))
+    articles, problems = read_articles([str(tmp_path)])
+    assert problems == []
+    got = by_id(articles)
+    assert got["7"].text == "Object body" and got["7"].title == "T"
+    assert got["7"].published == "2024-01-02" and got["7"].publisher == "Wire" and got["7"].url == "u"
+    assert got["many.json:1"].text == "first"
+    assert got["x"].text == "second"
+    assert got["many.json:3"].published == "2024-02-03"
+    assert got["many.json:1"].line is None
+    # sorted order: many.json before one.json, list order kept
+    assert [a.id for a in articles] == ["many.json:1", "x", "many.json:3", "7"]
+
+
+def test_jsonl_rows(tmp_path):
+    rows = [{"id": "a", "text": "alpha", "publisher": "P"}, {"text": "beta", "title": 5}]
+    f = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n\n")
+    articles, problems = read_articles([str(f)])
+    assert problems == []
+    assert [(a.id, a.text, a.line) for a in articles] == [("a", "alpha", 1), ("rows.jsonl:2", "beta", 2)]
+    assert articles[0].publisher == "P" and articles[1].title == "5"
+    assert articles[0].path == str(f)
+
+
+def test_csv_with_multiline_quoted_field(tmp_path):
+    content = ('id,title,text\n'
+               'c1,First,"Line one\nline two, with comma"\n'
+               ',Second,"He said ""hi"""\n')
+    f = write(tmp_path / "data.csv", content)
+    articles, problems = read_articles([str(f)])
+    assert problems == []
+    a, b = articles
+    assert (a.id, a.title, a.text, a.line) == ("c1", "First", "Line one\nline two, with comma", 2)
+    assert (b.id, b.text, b.line) == ("data.csv:4", 'He said "hi"', 4)
+
+
+def test_csv_missing_text_reports_line(tmp_path):
+    f = write(tmp_path / "d.csv", "id,text\nx,\ny,good\n")
+    articles, problems = read_articles([str(f)])
+    assert [a.id for a in articles] == ["y"]
+    assert [(p.line, p.message) for p in problems] == [(2, "no 'text' (or 'body'/'content') field")]
+
+
+# --- ids, walking, stdin -------------------------------------------------------
+
+def test_ids_relative_to_given_directory_and_sorted_recursion(tmp_path):
+    root = tmp_path / "corpus"
+    write(root / "b.txt", "b")
+    write(root / "a" / "z.txt", "az")
+    write(root / "a" / "sub" / "y.txt", "asy")
+    write(root / "c.md", "c")
+    articles, problems = read_articles([str(root)])
+    assert problems == []
+    assert [a.id for a in articles] == ["a/sub/y.txt", "a/z.txt", "b.txt", "c.md"]
+    assert articles[0].path == str(root / "a" / "sub" / "y.txt")
+
+
+def test_file_given_directly_uses_file_name(tmp_path):
+    f = write(tmp_path / "deep" / "dir" / "story.txt", "text")
+    (a,), _ = read_articles([str(f)])
+    assert a.id == "story.txt" and a.path == str(f)
+
+
+def test_hidden_files_and_dirs_skipped(tmp_path):
+    write(tmp_path / ".hidden.txt", "secret")
+    write(tmp_path / ".git" / "x.txt", "secret")
+    write(tmp_path / "visible.txt", "shown")
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.id for a in articles] == ["visible.txt"] and problems == []
+
+
+def test_duplicate_ids_made_unique(tmp_path):
+    write(tmp_path / "d1" / "same.txt", "one")
+    write(tmp_path / "d2" / "same.txt", "two")
+    write(tmp_path / "r.jsonl", '{"id": "same.txt", "text": "three"}\n')
+    articles, problems = read_articles([str(tmp_path / "d1"), str(tmp_path / "d2"), str(tmp_path / "r.jsonl")])
+    assert [a.id for a in articles] == ["same.txt", "same.txt#2", "same.txt#3"]
+    assert [a.text for a in articles] == ["one", "two", "three"]
+    assert problems == []
+
+
+def test_stdin_jsonl(tmp_path):
+    stdin = io.StringIO('{"text": "from stdin"}\r\nnot json\n{"id": "s2", "text": "second"}\n')
+    articles, problems = read_articles(["-"], stdin=stdin)
+    assert [(a.id, a.text, a.path, a.line) for a in articles] == [
+        ("-:1", "from stdin", "-", 1), ("s2", "second", "-", 3)]
+    assert [(p.path, p.line) for p in problems] == [("-", 2)]
+    assert problems[0].message.startswith("invalid JSON: ")
+
+
+def test_stdin_binary_buffer_is_decoded_per_line():
+    class FakeStdin(io.TextIOWrapper):
+        pass
+    raw = io.BytesIO(b'{"text": "caf\xe9"}\n{"text": "ok \xc3\xa9"}\n')
+    articles, problems = read_articles(["-"], stdin=FakeStdin(raw))
+    assert [a.text for a in articles] == ["café", "ok é"] and problems == []
+
+
+def test_iter_articles_is_a_generator(tmp_path):
+    write(tmp_path / "a.txt", "a")
+    problems = []
+    it = iter_articles([str(tmp_path)], problems)
+    assert iter(it) is it
+    assert next(it).id == "a.txt"
+
+
+# --- decoding --------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, expected", [
+    ("café naïve".encode("utf-8"), "café naïve"),
+    (b"\xef\xbb\xbf" + "café".encode("utf-8"), "café"),
+    (b"\xff\xfe" + "café\r\nx".encode("utf-16-le"), "café\nx"),
+    (b"\xfe\xff" + "café".encode("utf-16-be"), "café"),
+    (b"caf\xe9 \x93quoted\x94", "café \u201cquoted\u201d"),
+    (b"a\r\nb\rc\n", "a\nb\nc\n"),
+    (b"", ""),
+])
+def test_decode(data, expected):
+    assert decode(data) == expected
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe\x00", b"\x81\x8d\x8f\x90\x9d", b"\xc3", b"\xfe\xff\xd8\x00"])
+def test_decode_never_raises(data):
+    assert isinstance(decode(data), str)
+
+
+def test_encoded_files_read(tmp_path):
+    write(tmp_path / "bom.txt", b"\xef\xbb\xbfBOM text")
+    write(tmp_path / "u16.txt", b"\xff\xfe" + "utf-16 text".encode("utf-16-le"))
+    write(tmp_path / "u16be.txt", b"\xfe\xff" + "big endian".encode("utf-16-be"))
+    write(tmp_path / "win.txt", b"caf\xe9 \x93quoted\x94")
+    articles, problems = read_articles([str(tmp_path)])
+    assert problems == []
+    assert {a.id: a.text for a in articles} == {
+        "bom.txt": "BOM text", "u16.txt": "utf-16 text", "u16be.txt": "big endian",
+        "win.txt": "café \u201cquoted\u201d"}
+
+
+# --- bad input: reported, others still read ---------------------------------------
+
+def test_binary_file(tmp_path):
+    write(tmp_path / "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    write(tmp_path / "ok.txt", "good")
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (str(tmp_path / "img.txt"), None, "binary file, not text (skipped)")]
+
+
+def test_empty_and_whitespace_files(tmp_path):
+    write(tmp_path / "a_empty.txt", b"")
+    write(tmp_path / "b_blank.jsonl", b"  \n\t\r\n")
+    write(tmp_path / "ok.txt", "good")
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [(os.path.basename(p.path), p.message) for p in problems] == [
+        ("a_empty.txt", "empty file"), ("b_blank.jsonl", "empty file")]
+
+
+def test_invalid_utf8_is_read_not_raised(tmp_path):
+    write(tmp_path / "bad.txt", b"ok \xff\xfe\x81 end \xc3")
+    write(tmp_path / "bad.jsonl", b'{"text": "caf\xe9"}\n')
+    write(tmp_path / "ok.txt", "good")
+    articles, problems = read_articles([str(tmp_path)])
+    assert problems == []
+    got = by_id(articles)
+    assert got["bad.txt"].text.startswith("ok ") and got["bad.txt"].text.endswith(" end \u00c3")
+    assert got["bad.jsonl:1"].text == "café"
+    assert got["ok.txt"].text == "good"
+
+
+def test_broken_jsonl_line_in_the_middle(tmp_path):
+    f = write(tmp_path / "feed.jsonl", '{"text": "first"}\n{"text": "oops",\n{"text": "third"}\n')
+    articles, problems = read_articles([str(f)])
+    assert [(a.text, a.line) for a in articles] == [("first", 1), ("third", 3)]
+    (p,) = problems
+    assert p.path == str(f) and p.line == 2 and p.message.startswith("invalid JSON: ")
+    assert str(p).startswith(f"{f}:2: invalid JSON")
+
+
+def test_rows_without_text_or_not_objects(tmp_path):
+    f = write(tmp_path / "r.jsonl", '{"title": "no text"}\n[1, 2]\n{"text": "   "}\n{"text": "kept"}\n')
+    g = write(tmp_path / "list.json", json.dumps([{"title": "x"}, "str", {"body": "fine"}]))
+    articles, problems = read_articles([str(f), str(g)])
+    assert [a.text for a in articles] == ["kept", "fine"]
+    msg = "no 'text' (or 'body'/'content') field"
+    assert [(p.line, p.message) for p in problems[:3]] == [(1, msg), (2, msg), (3, msg)]
+    assert [p.message for p in problems[3:]] == [f"item 1: {msg}", f"item 2: {msg}"]
+
+
+def test_invalid_json_file(tmp_path):
+    write(tmp_path / "bad.json", '{"text": "x",\n  oops}')
+    write(tmp_path / "deep.json", "[" * 100000)
+    write(tmp_path / "ok.txt", "good")
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [(os.path.basename(p.path), p.line) for p in problems] == [("bad.json", 2), ("deep.json", None)]
+    assert all(p.message.startswith("invalid JSON: ") for p in problems)
+
+
+def test_unsupported_extension_and_missing_path(tmp_path):
+    write(tmp_path / "doc.pdf", b"%PDF-1.4")
+    write(tmp_path / "ok.txt", "good")
+    missing = str(tmp_path / "nope.txt")
+    articles, problems = read_articles([str(tmp_path), str(tmp_path / "doc.pdf"), missing])
+    assert [a.id for a in articles] == ["ok.txt"]
+    unsupported = f"unsupported file type '.pdf' (supported: {' '.join(SUPPORTED)})"
+    assert [(p.path, p.message) for p in problems] == [
+        (str(tmp_path / "doc.pdf"), unsupported),
+        (str(tmp_path / "doc.pdf"), unsupported),
+        (missing, "no such file or directory")]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_unreadable_file(tmp_path):
+    f = write(tmp_path / "locked.txt", "secret")
+    f.chmod(0)
+    write(tmp_path / "ok.txt", "good")
+    try:
+        articles, problems = read_articles([str(tmp_path)])
+    finally:
+        f.chmod(0o644)
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [p.message for p in problems] == ["cannot read: Permission denied"]
+
+
+def test_unreadable_file_via_oserror(tmp_path, monkeypatch):
+    import builtins
+    f = write(tmp_path / "locked.txt", "secret")
+    write(tmp_path / "ok.txt", "good")
+    real_open = builtins.open
+
+    def fake_open(path, *args, **kwargs):
+        if str(path) == str(f):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [(p.path, p.message) for p in problems] == [(str(f), "cannot read: Permission denied")]
+
+
+def test_malformed_html_markup_reported(tmp_path):
+    write(tmp_path / "weird.html", "<p>text<![foo[ x ]]>more</p>")
+    write(tmp_path / "ok.txt", "good")
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert len(problems) == 1 and problems[0].message.startswith("cannot parse HTML")

@@ -1,9 +1,13 @@
 """Candidate pairs from MinHash LSH: never all pairs, only what shares a bucket.
 
-Two channels feed the confirm stage:
+Three channels feed the confirm stage:
 
 * **documents**: MinHash of each article's word 5-grams, banded for Jaccard around
   :data:`DOC_THRESHOLD`: duplicates and copies.
+* **passages**: anchors, the word 5-grams whose hash is 0 modulo :data:`ANCHOR_MOD`
+  (content-defined sampling, so both texts sample the same ones); articles sharing
+  :data:`ANCHOR_MIN_HITS` anchors share a verbatim passage however long the rest is:
+  excerpts and embedded wire paragraphs.
 * **sentences**: MinHash of each sentence's content terms (stemmed, stop words out),
   banded for Jaccard around :data:`SENTENCE_THRESHOLD`: a paraphrased sentence keeps
   most of its names, numbers and content words, so digests, rewrites and embedded
@@ -25,7 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 DOC_PERM, DOC_THRESHOLD = 128, 0.3
-SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.3, 4, 2
+SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 1
+ANCHOR_MOD, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS = 8, 2, 50
 MAX_BUCKET = 64
 
 
@@ -90,6 +95,23 @@ def doc_pairs_from_items(item_pairs: np.ndarray, item_doc: np.ndarray, min_hits:
     codes, counts = np.unique(lo * n + hi, return_counts=True)
     codes = codes[counts >= min_hits]
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def anchor_pairs(shingle_sets: list[np.ndarray], mod: int = ANCHOR_MOD, min_hits: int = ANCHOR_MIN_HITS,
+                 max_docs: int = ANCHOR_MAX_DOCS, stats: LshStats | None = None) -> np.ndarray:
+    """Article pairs sharing ``min_hits`` anchor shingles (hash % mod == 0).
+
+    Anchors found in more than ``max_docs`` articles are skipped (stock phrases).
+
+    >>> s = [np.arange(0, 64, dtype=np.uint32), np.arange(32, 96, dtype=np.uint32)]
+    >>> anchor_pairs(s + [np.arange(200, 264, dtype=np.uint32)]).tolist()
+    [[0, 1]]
+    """
+    anchors = [np.unique(s[s % mod == 0]) for s in shingle_sets]
+    values = np.concatenate(anchors) if anchors else np.empty(0, np.uint32)
+    owner = np.repeat(np.arange(len(anchors)), [a.size for a in anchors])
+    return doc_pairs_from_items(
+        lsh_pairs(values.reshape(-1, 1), 1, 1, max_bucket=max_docs, stats=stats), owner, min_hits)
 
 
 def merge_pairs(*pair_sets: np.ndarray) -> np.ndarray:

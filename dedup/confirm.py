@@ -53,6 +53,7 @@ class Comparison:
     sentences_b: int = 0
     aligned: int = 0  # sentence pairs in the order-preserving alignment
     matched: int = 0  # sentence pairs matched one-to-one, order ignored
+    similarity: float = 0.0  # mean TF-IDF cosine of the aligned sentence pairs
     coverage_a: float = 0.0  # share of a's sentences (by length) that align
     coverage_b: float = 0.0
     passages: list[Passage] = field(default_factory=list)
@@ -69,6 +70,7 @@ class Comparison:
             "containment_ab": round(self.containment_ab, 3), "containment_ba": round(self.containment_ba, 3),
             "longest_passage_words": self.longest_run, "aligned_sentences": self.aligned,
             "matched_sentences": self.matched, "in_order": round(self.order, 3),
+            "aligned_similarity": round(self.similarity, 3),
             "sentences_a": self.sentences_a, "sentences_b": self.sentences_b,
             "coverage_a": round(self.coverage_a, 3), "coverage_b": round(self.coverage_b, 3),
             "shared_quotes": len(self.quotes),
@@ -204,6 +206,8 @@ def _align(c: Comparison, sa: Sketch, sb: Sketch, ma, mb, threshold: float) -> N
         k = back[k]
     chain.reverse()
     c.aligned = len(chain)
+    c.matched = max(c.matched, c.aligned)  # greedy matching can miss the best one-to-one set
+    c.similarity = float(np.mean([ww[k] for k in chain]))
     len_a = np.array([e - s for s, e in sa.sentences], float)
     len_b = np.array([e - s for s, e in sb.sentences], float)
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())

@@ -11,7 +11,8 @@ Relations, strongest first (see README, "Relations"):
   written independently.
 
 >>> from dedup.confirm import Comparison
->>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3))
+>>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3,
+...                    similarity=0.5))
 'derived'
 >>> relation(Comparison(0, 1, cosine=0.33, aligned=3, matched=4, coverage_a=0.14, coverage_b=0.03))
 'related'
@@ -31,12 +32,16 @@ DERIVED_OR_STRONGER = frozenset(RELATIONS[:4])
 
 COPY_BOTH = 0.8  # both texts this much inside shared passages: copy
 COPY_TRUNCATED = (0.9, 0.5)  # or one this much and the other at least this much
-PARTIAL_RUN = 20  # words in a shared verbatim passage that make a partial copy
+PARTIAL_RUN = (20, 40)  # words in a shared verbatim passage: with PARTIAL_MIN_SHARE, or alone
+PARTIAL_MIN_SHARE = 0.1  # share of one text in shared passages that makes a 20-word run substantial
 PARTIAL_SHARE = 0.5  # or this share of one text inside shorter shared passages
 DERIVED_ALIGNED = 3  # aligned sentences, at least
-DERIVED_COVERAGE = 0.2  # of the derived text's sentences (by length)
+DERIVED_COVERAGE = 0.3  # of the derived text's sentences (by length)
+DERIVED_SIMILARITY = 0.45  # mean cosine of the aligned sentences...
+DERIVED_FULL_COVERAGE = 0.6  # ...unless they cover this much
 DERIVED_COSINE = 0.3
 DERIVED_ORDER = 0.6  # share of matched sentences in order
+DERIVED_REUSE = 0.3  # or this share of one text in short shared word runs (light revision)
 RELATED_COSINE = 0.2
 ONE_WAY = 0.15  # difference in coverage that tells which text was built from the other
 
@@ -48,10 +53,13 @@ def relation(c: Comparison, same_words: bool = False) -> str | None:
         return "duplicate"
     if lo >= COPY_BOTH or (hi >= COPY_TRUNCATED[0] and lo >= COPY_TRUNCATED[1]):
         return "copy"
-    if c.longest_run >= PARTIAL_RUN or hi >= PARTIAL_SHARE:
+    if (c.longest_run >= PARTIAL_RUN[1] or hi >= PARTIAL_SHARE
+            or (c.longest_run >= PARTIAL_RUN[0] and hi >= PARTIAL_MIN_SHARE)):
         return "partial"
-    if (c.aligned >= DERIVED_ALIGNED and max(c.coverage_a, c.coverage_b) >= DERIVED_COVERAGE
-            and c.cosine >= DERIVED_COSINE and c.order >= DERIVED_ORDER):
+    coverage = max(c.coverage_a, c.coverage_b)
+    aligned = (c.aligned >= DERIVED_ALIGNED and coverage >= DERIVED_COVERAGE and c.order >= DERIVED_ORDER
+               and (c.similarity >= DERIVED_SIMILARITY or coverage >= DERIVED_FULL_COVERAGE))
+    if c.cosine >= DERIVED_COSINE and (hi >= DERIVED_REUSE or aligned):
         return "derived"
     if c.cosine >= RELATED_COSINE:
         return "related"

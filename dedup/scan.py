@@ -20,7 +20,7 @@ from dedup import candidates as cand
 from dedup.article import Article, Problem
 from dedup.clean import clean_corpus, text_span
 from dedup.confirm import Confirmer
-from dedup.relation import STRENGTH, check_attribution, clusters, direction, relation
+from dedup.relation import RELATED_COSINE, STRENGTH, check_attribution, clusters, direction, relation
 from dedup.sketch import Sketch, hash_words, minhash
 
 MAX_EVIDENCE = 40  # passages listed per pair
@@ -60,11 +60,19 @@ def _progress(items: Iterable, total: int, desc: str, enabled: bool) -> Iterable
     return tqdm(items, total=total, desc=desc, unit="doc", file=sys.stderr, leave=False)
 
 
-def find_candidates(sketches: Sequence[Sketch], cache: dict[str, int], stats: dict) -> np.ndarray:
-    """Candidate pairs from the document channel and the sentence channel."""
-    doc_sig = minhash([np.unique(s.shingles) for s in sketches], cand.DOC_PERM)
-    doc_stats = cand.LshStats()
-    by_doc = cand.lsh_pairs(doc_sig, *cand.lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM), stats=doc_stats)
+def find_candidates(sketches: Sequence[Sketch], cache: dict[str, int], stats: dict,
+                    confirmer: Confirmer) -> np.ndarray:
+    """Candidate pairs from the three channels of :mod:`dedup.candidates`.
+
+    Sentence-channel pairs are kept only when their TF-IDF cosine (one batched sparse
+    product) reaches :data:`dedup.relation.RELATED_COSINE`: below it no relation but a
+    verbatim one is possible, and verbatim reuse is the other channels' job.
+    """
+    shingle_sets = [np.unique(s.shingles) for s in sketches]
+    lsh_stats = cand.LshStats()
+    by_doc = cand.lsh_pairs(minhash(shingle_sets, cand.DOC_PERM),
+                            *cand.lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM), stats=lsh_stats)
+    by_anchor = cand.anchor_pairs(shingle_sets, stats=lsh_stats)
     items, owner = [], []
     for d, s in enumerate(sketches):
         for t in s.sentence_terms:
@@ -72,18 +80,19 @@ def find_candidates(sketches: Sequence[Sketch], cache: dict[str, int], stats: di
             if len(u) >= cand.SENTENCE_MIN_TERMS:
                 items.append(hash_words(u, cache).astype(np.uint32))
                 owner.append(d)
-    sent_stats = cand.LshStats()
     by_sentence = np.empty((0, 2), np.int64)
     if items:
         sig = minhash(items, cand.SENTENCE_PERM)
         params = cand.lsh_params(cand.SENTENCE_THRESHOLD, cand.SENTENCE_PERM)
-        item_pairs = cand.lsh_pairs(sig, *params, stats=sent_stats)
+        item_pairs = cand.lsh_pairs(sig, *params, stats=lsh_stats)
         by_sentence = cand.doc_pairs_from_items(item_pairs, np.array(owner), cand.SENTENCE_MIN_HITS)
-    pairs = cand.merge_pairs(by_doc, by_sentence)
+    sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
+    pairs = cand.merge_pairs(by_doc, by_anchor, sentence_only)
     stats.update({
-        "candidates_documents": int(len(by_doc)), "candidates_sentences": int(len(by_sentence)),
+        "candidates_documents": int(len(by_doc)), "candidates_anchors": int(len(by_anchor)),
+        "candidates_sentences": int(len(by_sentence)), "candidates_sentences_similar": int(len(sentence_only)),
         "candidates": int(len(pairs)), "sentences_sketched": len(items),
-        "skipped_buckets": doc_stats.skipped_buckets + sent_stats.skipped_buckets,
+        "skipped_buckets": lsh_stats.skipped_buckets,
     })
     return pairs
 
@@ -110,8 +119,8 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     articles = clean_corpus(articles)
     cache: dict[str, int] = {}
     sketches = [Sketch(a.body or "", cache) for a in _progress(articles, len(articles), "sketch", progress)]
-    pairs = find_candidates(sketches, cache, stats)
     confirmer = Confirmer().fit(sketches, [a.body or "" for a in articles])
+    pairs = find_candidates(sketches, cache, stats, confirmer)
     confirmer.prepare(pairs.ravel())
     out: list[dict] = []
     for i, j in _progress(pairs.tolist(), len(pairs), "confirm", progress):

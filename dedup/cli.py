@@ -7,11 +7,13 @@ error. Unreadable inputs are listed on stderr (and in the report) and the rest i
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 
 from dedup import __version__
 from dedup.report import FORMATS, format_for_path, render
+from dedup.report.sections import summary
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -38,15 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
-    return _scan(args)
+    return _scan(args, list(sys.argv[1:] if argv is None else argv))
 
 
-def _scan(args: argparse.Namespace) -> int:
+def _scan(args: argparse.Namespace, argv: list[str]) -> int:
     from dedup.scan import scan
 
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     report = scan(args.paths, progress=progress)
+    if args.output:
+        report.command = "dedup " + shlex.join(argv)
     for problem in report.problems:
         print(f"dedup: warning: {problem}", file=sys.stderr)
     if not report.articles:
@@ -60,7 +64,7 @@ def _scan(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"dedup: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
             return 2
-        print(f"dedup: wrote {args.output} ({fmt}); {report.stats.get('pairs')}", file=sys.stderr)
+        print(f"dedup: wrote {args.output} ({fmt}): {summary(report)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     if report.problems:

@@ -36,9 +36,11 @@ class Report:
     attribution: dict[str, list[dict]]
     problems: list[Problem] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    command: str | None = None  # the command line that produced the report, when known
 
     def to_dict(self) -> dict:
         return {
+            "generated_by": self.command,
             "articles": [{
                 "id": a.id, "title": a.title, "published": a.published, "publisher": a.publisher,
                 "byline": a.byline, "url": a.url, "attribution": a.attribution,

@@ -75,7 +75,10 @@ def terms(words: Sequence[str]) -> list[str]:
     return [w[:STEM] for w in words if w not in STOP_WORDS and (len(w) > 1 or _UNSPACED.match(w))]
 
 
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u0964]+[\"')\]]*(?:\s+|$)|\n+")
+_SENTENCE_END = re.compile(
+    "[.!?]+[\"')\\]]*(?:\\s+|$)"  # Latin-script ends need a space after them
+    "|[\u3002\uff01\uff1f\u0964\u06d4\u061f]+[\"'\u300d\u300f)\\]]*\\s*"  # CJK, Devanagari, Urdu ends
+    "|\n+")
 _ABBREVIATIONS = frozenset(
     "mr ms mrs dr st jr sr no gen col lt sgt gov rep sen prof vs inc ltd co corp jan feb mar apr "
     "jun jul aug sep sept oct nov dec e.g i.e etc approx dept est fig".split())

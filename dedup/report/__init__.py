@@ -3,6 +3,7 @@
 >>> from dedup.scan import Report
 >>> print(render(Report([], [], [], {}), "json"))  # doctest: +ELLIPSIS
 {
+  "generated_by": null,
   "articles": [],
 ...
 """

@@ -20,7 +20,7 @@ def summary(report: Report) -> str:
     counts = Counter(p["relation"] for p in report.pairs)
     rels = ", ".join(f"{counts[r]} {r}" for r in ("duplicate", "copy", "partial", "derived", "related") if counts[r])
     return (f"{len(report.articles)} articles, {len(report.pairs)} pairs ({rels or 'none'}), "
-            f"{len(report.clusters)} stories; {report.stats.get('candidates', 0)} candidate pairs checked "
+            f"{len(report.clusters)} {'story' if len(report.clusters) == 1 else 'stories'}; {report.stats.get('candidates', 0)} candidate pairs checked "
             f"in {report.stats.get('seconds', 0)} s")
 
 

@@ -115,6 +115,9 @@ def direction(a: Article, b: Article, c: Comparison, rel: str) -> Direction:
 def clusters(ids: list[str], pairs: list[dict]) -> list[dict]:
     """Stories: articles linked by duplicate/copy/partial/derived, rooted at the original.
 
+    The root is the article linked to the most others (everything else in the story
+    shares text with the original); ties go to the one that derives from nothing.
+
     >>> clusters(["a", "b", "c", "d"], [
     ...     {"a": "a", "b": "b", "relation": "derived", "source": "b"},
     ...     {"a": "b", "b": "c", "relation": "copy", "source": "b"},
@@ -149,11 +152,50 @@ def clusters(ids: list[str], pairs: list[dict]) -> list[dict]:
                 other = p["b"] if p["source"] == p["a"] else p["a"]
                 derived_from[other] += 1
                 sources[p["source"]] += 1
-        root = min(members, key=lambda x: (derived_from[x], -sources[x], x))
+        degree = {x: 0 for x in members}
+        for p in strong:
+            if p["a"] in inside:
+                degree[p["a"]] += 1
+                degree[p["b"]] += 1
+        # the original is what the most articles share text with; then what derives from nothing
+        root = min(members, key=lambda x: (-degree[x], derived_from[x], -sources[x], x))
         related = sorted({(p["b"] if p["a"] in inside else p["a"]) for p in pairs
                           if p["relation"] == "related" and (p["a"] in inside) != (p["b"] in inside)})
         out.append({"root": root, "members": sorted(members), "related": related})
     return sorted(out, key=lambda c: (-len(c["members"]), c["root"]))
+
+
+def orient_by_story(pairs: list[dict], stories: list[dict]) -> None:
+    """Give undecided pairs the story's root as source, and name siblings, in place.
+
+    A pair whose own signals could not tell the source, with the story's root on one
+    side, gets the root as source; a pair of two articles that both derive from the root
+    says so instead of guessing.
+
+    >>> pairs = [{"a": "x", "b": "r", "relation": "copy", "source": "r", "reasons": ["..."]},
+    ...          {"a": "y", "b": "r", "relation": "derived", "source": None, "reasons": []},
+    ...          {"a": "x", "b": "y", "relation": "partial", "source": None, "reasons": []}]
+    >>> orient_by_story(pairs, [{"root": "r", "members": ["r", "x", "y"], "related": []}])
+    >>> [(p["source"], p["reasons"][0]) for p in pairs[1:]]
+    [('r', 'r is the original of its story (source in 1 other pair)'), (None, 'siblings: both derive from r')]
+    """
+    root_of = {m: c["root"] for c in stories for m in c["members"]}
+    decided = {}
+    for p in pairs:
+        if p["relation"] in DERIVED_OR_STRONGER and p.get("source"):
+            decided[p["source"]] = decided.get(p["source"], 0) + 1
+    from_root = {p["a"] if p["b"] == root_of.get(p["a"]) else p["b"] for p in pairs
+                 if p["relation"] in DERIVED_OR_STRONGER and root_of.get(p["a"]) in (p["a"], p["b"])}
+    for p in pairs:
+        if p["relation"] not in DERIVED_OR_STRONGER or p.get("source"):
+            continue
+        root = root_of.get(p["a"])
+        if root in (p["a"], p["b"]):
+            p["source"] = root
+            p["reasons"] = [f"{root} is the original of its story (source in {decided.get(root, 0)} other pair"
+                            f"{'' if decided.get(root, 0) == 1 else 's'})"]
+        elif p["a"] in from_root and p["b"] in from_root:
+            p["reasons"] = [f"siblings: both derive from {root}"]
 
 
 def check_attribution(articles: list[Article], pairs: list[dict]) -> dict[str, list[dict]]:

@@ -20,7 +20,8 @@ from dedup import candidates as cand
 from dedup.article import Article, Problem
 from dedup.clean import clean_corpus, text_span
 from dedup.confirm import Confirmer
-from dedup.relation import RELATED_COSINE, STRENGTH, check_attribution, clusters, direction, relation
+from dedup.relation import (RELATED_COSINE, STRENGTH, check_attribution, clusters, direction,
+                            orient_by_story, relation)
 from dedup.sketch import Sketch, hash_words, minhash
 
 MAX_EVIDENCE = 40  # passages listed per pair
@@ -146,7 +147,9 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     ids = [a.id for a in articles]
     stats["pairs"] = {r: sum(p["relation"] == r for p in out) for r in STRENGTH}
     stats["seconds"] = round(time.perf_counter() - t0, 3)
-    return Report(articles, out, clusters(ids, out), check_attribution(articles, out), list(problems), stats)
+    stories = clusters(ids, out)
+    orient_by_story(out, stories)
+    return Report(articles, out, stories, check_attribution(articles, out), list(problems), stats)
 
 
 def scan(paths: Iterable[str], progress: bool = False) -> Report:

@@ -1,7 +1,8 @@
 """Command line: a thin layer over :func:`dedup.scan.scan`.
 
-Exit codes: 0 the report was written; 2 usage error, nothing readable, or an internal
-error. Unreadable inputs are listed on stderr (and in the report) and the rest is scanned.
+Exit codes: 0 the report was written; 2 usage error, nothing readable, a bad gold file, or
+an unwritable output. Unreadable inputs are listed on stderr (and in the report) and the
+rest is scanned.
 """
 
 from __future__ import annotations
@@ -32,6 +33,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     output.add_argument("--format", choices=FORMATS, help="table (terminal), md or json; default: from -o, else table")
     output.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: when stderr is a terminal)")
+    ev = commands.add_parser(
+        "eval", help="score a scan against labelled pairs (precision, recall, F1, confusion, direction)",
+        description="Scan PATH... and score the result against GOLD, a CSV with the header "
+                    "a,b,relation[,source] (ids as in the JSON report; relation one of duplicate, copy, "
+                    "partial, derived, related, unrelated).")
+    ev.add_argument("gold", metavar="GOLD.csv", help="labelled pairs")
+    ev.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
+    ev.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
+    ev.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                    help="progress bar on stderr (default: when stderr is a terminal)")
     return parser.parse_args(argv)
 
 
@@ -40,7 +51,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
+    if args.command == "eval":
+        return _eval(args)
     return _scan(args, list(sys.argv[1:] if argv is None else argv))
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from dedup.evaluate import GoldError, read_gold, render_evaluation, evaluate
+    from dedup.scan import scan
+
+    try:
+        gold = read_gold(args.gold)
+    except GoldError as e:
+        print(f"dedup: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"dedup: error: cannot read {args.gold}: {e.strerror}", file=sys.stderr)
+        return 2
+    report = scan(args.paths, progress=sys.stderr.isatty() if args.progress is None else args.progress)
+    for problem in report.problems:
+        print(f"dedup: warning: {problem}", file=sys.stderr)
+    try:
+        result = evaluate(report, gold, path=args.gold)
+    except GoldError as e:
+        print(f"dedup: error: {e}", file=sys.stderr)
+        return 2
+    text = render_evaluation(result, args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
 
 
 def _scan(args: argparse.Namespace, argv: list[str]) -> int:

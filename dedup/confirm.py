@@ -117,10 +117,11 @@ class Confirmer:
             return np.empty(0)
         return np.asarray(self.docs_[pairs[:, 0]].multiply(self.docs_[pairs[:, 1]]).sum(axis=1)).ravel()
 
-    def compare(self, a: int, b: int) -> Comparison:
+    def compare(self, a: int, b: int, cosine: float | None = None) -> Comparison:
+        """Measure one pair; pass ``cosine`` when it was already computed in a batch."""
         sa, sb = self.sketches_[a], self.sketches_[b]
         c = Comparison(a, b, sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
-        c.cosine = float(self.cosines(np.array([[a, b]]))[0])
+        c.cosine = float(self.cosines(np.array([[a, b]]))[0]) if cosine is None else cosine
         _lexical(c, sa, sb)
         self.prepare(np.array([a, b]))
         _align(c, sa, sb, self.sentence_rows_[a], self.sentence_rows_[b], self.sentence_sim)

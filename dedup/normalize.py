@@ -34,6 +34,10 @@ def offset_map(line: str) -> list[int]:
     >>> offset_map("  a\u2014 b")
     [2, 3, 4, 5]
     """
+    normalized = normalize_line(line)
+    lead = len(line) - len(line.lstrip())
+    if line[lead: lead + len(normalized)] == normalized:  # nothing changed but the ends
+        return list(range(lead, lead + len(normalized)))
     out: list[int] = []
     pieces: list[str] = []
     for i, ch in enumerate(line):
@@ -47,7 +51,7 @@ def offset_map(line: str) -> list[int]:
     while pieces and pieces[-1] == " ":
         pieces.pop()
         out.pop()
-    if "".join(pieces) != normalize_line(line):  # composed characters: fall back to proportion
-        n = len(normalize_line(line))
+    if "".join(pieces) != normalized:  # composed characters: fall back to proportion
+        n = len(normalized)
         return [min(len(line) - 1, round(k * len(line) / max(n, 1))) for k in range(n)]
     return out

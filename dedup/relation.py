@@ -44,6 +44,7 @@ DERIVED_ORDER = 0.6  # share of matched sentences in order
 DERIVED_REUSE = 0.3  # or this share of one text in short shared word runs (light revision)
 RELATED_COSINE = 0.2
 ONE_WAY = 0.15  # difference in coverage that tells which text was built from the other
+EXCERPT = 0.6  # a partial copy made mostly of the shared passages is the excerpt
 
 
 def relation(c: Comparison, same_words: bool = False) -> str | None:
@@ -94,7 +95,11 @@ def direction(a: Article, b: Article, c: Comparison, rel: str) -> Direction:
     if a.published and b.published and a.published != b.published:
         first, later = (a, b) if a.published < b.published else (b, a)
         votes.append((first.id, f"{first.id} was published first ({first.published} vs {later.published})"))
-    if rel in ("copy", "partial"):
+    if rel == "partial" and max(c.containment_ab, c.containment_ba) < EXCERPT:
+        # both have much of their own: an excerpt of one or passages embedded in the other
+        share_a = share_b = 0.0
+        what = ""
+    elif rel in ("copy", "partial"):
         share_a, share_b, what = c.containment_ab, c.containment_ba, "words in shared passages"
     else:
         share_a, share_b, what = c.coverage_a, c.coverage_b, "text in aligned sentences"
@@ -103,7 +108,7 @@ def direction(a: Article, b: Article, c: Comparison, rel: str) -> Direction:
         hi, lo = max(share_a, share_b), min(share_a, share_b)
         votes.append((outer.id, f"one-way: {hi:.0%} of {inner.id}'s {what} vs {lo:.0%} of {outer.id}'s"))
     la, lb = len(a.body or ""), len(b.body or "")
-    if rel != "duplicate" and min(la, lb) < 0.8 * max(la, lb):
+    if rel not in ("duplicate", "partial") and min(la, lb) < 0.8 * max(la, lb):
         longer, shorter = (a, b) if la > lb else (b, a)
         votes.append((longer.id, f"{longer.id} is longer ({max(la, lb)} vs {min(la, lb)} characters)"))
     if not votes:
@@ -168,9 +173,11 @@ def clusters(ids: list[str], pairs: list[dict]) -> list[dict]:
 def orient_by_story(pairs: list[dict], stories: list[dict]) -> None:
     """Give undecided pairs the story's root as source, and name siblings, in place.
 
-    A pair whose own signals could not tell the source, with the story's root on one
-    side, gets the root as source; a pair of two articles that both derive from the root
-    says so instead of guessing.
+    A whole-text pair (duplicate, copy, derived) whose own signals could not tell the
+    source, with the story's root on one side, gets the root as source; a pair of two
+    articles that both derive from the root says so instead of guessing. Partial pairs
+    are left undecided: the article sharing passages with many others may be the
+    original they were cut from or a compilation of them.
 
     >>> pairs = [{"a": "x", "b": "r", "relation": "copy", "source": "r", "reasons": ["..."]},
     ...          {"a": "y", "b": "r", "relation": "derived", "source": None, "reasons": []},
@@ -190,6 +197,8 @@ def orient_by_story(pairs: list[dict], stories: list[dict]) -> None:
         if p["relation"] not in DERIVED_OR_STRONGER or p.get("source"):
             continue
         root = root_of.get(p["a"])
+        if p["relation"] == "partial" and root in (p["a"], p["b"]):
+            continue  # a hub of partial copies may be the compilation, not the original
         if root in (p["a"], p["b"]):
             p["source"] = root
             p["reasons"] = [f"{root} is the original of its story (source in {decided.get(root, 0)} other pair"

@@ -55,12 +55,12 @@ class Report:
         }
 
 
-def _progress(items: Iterable, total: int, desc: str, enabled: bool) -> Iterable:
+def _progress(items: Iterable, total: int, desc: str, enabled: bool, unit: str = "article") -> Iterable:
     if not enabled:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, total=total, desc=desc, unit="doc", file=sys.stderr, leave=False)
+    return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
 def find_candidates(sketches: Sequence[Sketch], cache: dict[str, int], stats: dict,
@@ -125,9 +125,10 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     confirmer = Confirmer().fit(sketches, [a.body or "" for a in articles])
     pairs = find_candidates(sketches, cache, stats, confirmer)
     confirmer.prepare(pairs.ravel())
+    cosines = confirmer.cosines(pairs).tolist()
     out: list[dict] = []
-    for i, j in _progress(pairs.tolist(), len(pairs), "confirm", progress):
-        comp = confirmer.compare(i, j)
+    for (i, j), cosine in _progress(zip(pairs.tolist(), cosines), len(pairs), "confirm", progress, "pair"):
+        comp = confirmer.compare(i, j, cosine)
         rel = relation(comp, same_words=sketches[i].words == sketches[j].words)
         if rel is None:
             continue

@@ -1,0 +1,157 @@
+"""Tests for dedup.candidates: banded LSH, anchors, item-to-document pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedup import candidates as cand
+from dedup.candidates import LshStats, anchor_pairs, doc_pairs_from_items, lsh_pairs, lsh_params, merge_pairs
+from dedup.sketch import Sketch, minhash
+
+
+def as_set(pairs: np.ndarray) -> set[tuple[int, int]]:
+    return {(int(i), int(j)) for i, j in pairs.reshape(-1, 2)}
+
+
+# --- lsh_pairs -----------------------------------------------------------------------
+
+def test_lsh_pairs_finds_identical_rows_only():
+    rng = np.random.default_rng(0)
+    sig = rng.integers(0, 2**32, size=(10, 16), dtype=np.uint64).astype(np.uint32)
+    sig[7] = sig[2]
+    sig[9] = sig[2]
+    sig[5] = sig[4]
+    pairs = lsh_pairs(sig, bands=4, rows=4)
+    assert as_set(pairs) == {(2, 7), (2, 9), (7, 9), (4, 5)}
+    assert pairs.dtype.kind == "i"
+
+
+def test_lsh_pairs_one_band_is_enough():
+    sig = np.array([[1, 2, 3, 4, 5, 6], [9, 9, 3, 4, 8, 8], [7, 7, 7, 7, 7, 7]], np.uint32)
+    assert as_set(lsh_pairs(sig, bands=3, rows=2)) == {(0, 1)}
+    assert as_set(lsh_pairs(sig, bands=2, rows=3)) == set()  # no band of 3 agrees
+
+
+def test_lsh_pairs_never_self_and_ordered():
+    rng = np.random.default_rng(1)
+    sig = rng.integers(0, 3, size=(40, 8), dtype=np.int64).astype(np.uint32)  # many collisions
+    pairs = lsh_pairs(sig, bands=4, rows=2, max_bucket=1000)
+    assert len(pairs) > 0
+    assert (pairs[:, 0] < pairs[:, 1]).all()
+    assert len(as_set(pairs)) == len(pairs)  # unique
+    # and exactly the pairs agreeing on some band
+    expect = {(i, j) for i in range(40) for j in range(i + 1, 40)
+              if any((sig[i, b * 2:b * 2 + 2] == sig[j, b * 2:b * 2 + 2]).all() for b in range(4))}
+    assert as_set(pairs) == expect
+
+
+def test_lsh_pairs_skips_oversized_buckets():
+    max_bucket = 5
+    rng = np.random.default_rng(2)
+    sig = rng.integers(0, 2**32, size=(max_bucket + 3, 8), dtype=np.uint64).astype(np.uint32)
+    sig[: max_bucket + 1] = sig[0]  # one bucket of max_bucket + 1 identical rows
+    stats = LshStats()
+    pairs = lsh_pairs(sig, bands=2, rows=4, max_bucket=max_bucket, stats=stats)
+    assert len(pairs) == 0
+    assert stats.skipped_buckets > 0 and stats.skipped_members >= max_bucket + 1
+    # at max_bucket it is kept
+    sig2 = sig[1:]
+    stats2 = LshStats()
+    assert len(lsh_pairs(sig2, bands=2, rows=4, max_bucket=max_bucket, stats=stats2)) == \
+        max_bucket * (max_bucket - 1) // 2
+    assert stats2.skipped_buckets == 0 and stats2.pairs == max_bucket * (max_bucket - 1) // 2
+
+
+def test_lsh_pairs_empty_and_single_row():
+    assert lsh_pairs(np.empty((0, 4), np.uint32), 2, 2).shape == (0, 2)
+    assert lsh_pairs(np.ones((1, 4), np.uint32), 2, 2).shape == (0, 2)
+
+
+# --- lsh_params ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("threshold, num_perm", [
+    (cand.DOC_THRESHOLD, cand.DOC_PERM), (cand.SENTENCE_THRESHOLD, cand.SENTENCE_PERM),
+    (0.5, 128), (0.9, 256), (0.1, 32),
+])
+def test_lsh_params_fit_in_num_perm(threshold, num_perm):
+    bands, rows = lsh_params(threshold, num_perm)
+    assert bands >= 1 and rows >= 1
+    assert bands * rows <= num_perm
+
+
+def test_lsh_params_higher_threshold_more_rows():
+    assert lsh_params(0.9, 128)[1] >= lsh_params(0.2, 128)[1]
+
+
+def test_minhash_lsh_finds_similar_sets_not_dissimilar():
+    rng = np.random.default_rng(3)
+    base = np.unique(rng.integers(0, 2**32, size=400, dtype=np.uint64).astype(np.uint32))
+    near = np.r_[base[:360], rng.integers(0, 2**32, size=40, dtype=np.uint64).astype(np.uint32)]
+    far = rng.integers(0, 2**32, size=400, dtype=np.uint64).astype(np.uint32)
+    sig = minhash([base, near, far], cand.DOC_PERM)
+    pairs = lsh_pairs(sig, *lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM))
+    assert as_set(pairs) == {(0, 1)}
+
+
+# --- doc_pairs_from_items ------------------------------------------------------------
+
+def test_doc_pairs_from_items_min_hits_and_same_doc():
+    item_doc = np.array([0, 0, 0, 1, 1, 2, 2, 3])
+    item_pairs = np.array([
+        [0, 3], [1, 4],  # doc 0 ~ doc 1 twice
+        [2, 5],  # doc 0 ~ doc 2 once
+        [5, 6],  # same document: ignored
+        [7, 0],  # doc 3 ~ doc 0 once (given in reverse)
+    ])
+    assert as_set(doc_pairs_from_items(item_pairs, item_doc, 1)) == {(0, 1), (0, 2), (0, 3)}
+    assert as_set(doc_pairs_from_items(item_pairs, item_doc, 2)) == {(0, 1)}
+    assert as_set(doc_pairs_from_items(item_pairs, item_doc, 3)) == set()
+    assert doc_pairs_from_items(np.empty((0, 2), np.int64), item_doc, 1).shape == (0, 2)
+
+
+def test_doc_pairs_from_items_counts_distinct_item_pairs():
+    item_doc = np.array([0, 0, 1])
+    # two distinct item pairs linking doc 0 and doc 1
+    assert as_set(doc_pairs_from_items(np.array([[0, 2], [1, 2]]), item_doc, 2)) == {(0, 1)}
+
+
+# --- anchor_pairs --------------------------------------------------------------------
+
+def test_anchor_pairs_find_a_passage_shared_by_long_different_texts(maker):
+    passage = " ".join(maker.words(120))
+    a = " ".join(maker.words(3000)) + " " + passage + " " + " ".join(maker.words(500))
+    b = " ".join(maker.words(800)) + " " + passage + " " + " ".join(maker.words(4000))
+    c = " ".join(maker.words(3000))
+    sets = [np.unique(Sketch(t).shingles) for t in (a, b, c)]
+    stats = LshStats()
+    assert as_set(anchor_pairs(sets, stats=stats)) == {(0, 1)}
+    # the whole texts are far apart: the document channel would not find them
+    sig = minhash(sets, cand.DOC_PERM)
+    assert as_set(lsh_pairs(sig, *lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM))) == set()
+
+
+def test_anchor_pairs_min_hits_and_max_docs():
+    shared = np.arange(0, 8 * 4, 8, dtype=np.uint32)  # four anchors (multiples of 8)
+    others = [np.arange(1000 + 100 * k, 1000 + 100 * k + 7, dtype=np.uint32) for k in range(3)]
+    sets = [np.r_[shared, others[0]], np.r_[shared, others[1]], others[2]]
+    assert as_set(anchor_pairs(sets, mod=8, min_hits=4)) == {(0, 1)}
+    assert as_set(anchor_pairs(sets, mod=8, min_hits=5)) == set()
+    # an anchor in more than max_docs articles is a stock phrase: skipped
+    many = [np.r_[shared, o] for o in others] + [shared.copy()]
+    stats = LshStats()
+    assert as_set(anchor_pairs(many, mod=8, min_hits=1, max_docs=3, stats=stats)) == set()
+    assert stats.skipped_buckets == 4
+
+
+def test_anchor_pairs_empty():
+    assert anchor_pairs([]).shape == (0, 2)
+    assert anchor_pairs([np.empty(0, np.uint32)] * 3).shape == (0, 2)
+
+
+# --- merge_pairs ----------------------------------------------------------------------
+
+def test_merge_pairs_union_sorted():
+    got = merge_pairs(np.array([[2, 3], [0, 1]]), np.empty((0, 2), np.int64), np.array([[0, 1], [1, 4]]))
+    assert got.tolist() == [[0, 1], [1, 4], [2, 3]]
+    assert merge_pairs().shape == (0, 2)

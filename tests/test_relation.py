@@ -1,0 +1,265 @@
+"""Tests for dedup.relation: classes at their boundaries, direction, clusters, attribution."""
+
+from __future__ import annotations
+
+import pytest
+
+from dedup import relation as R
+from dedup.article import Article
+from dedup.confirm import Comparison
+from dedup.relation import check_attribution, clusters, direction, relation
+
+EPS = 1e-6
+
+
+def comp(**kw) -> Comparison:
+    return Comparison(0, 1, **kw)
+
+
+def derived_like(**kw) -> Comparison:
+    """Exactly at every 'derived by alignment' threshold, no verbatim reuse."""
+    base = dict(cosine=R.DERIVED_COSINE, aligned=R.DERIVED_ALIGNED, matched=R.DERIVED_ALIGNED,
+                coverage_a=R.DERIVED_COVERAGE, coverage_b=0.0, similarity=R.DERIVED_SIMILARITY)
+    base.update(kw)
+    return comp(**base)
+
+
+# --- relation ----------------------------------------------------------------------------
+
+def test_duplicate_by_same_words_whatever_the_scores():
+    assert relation(comp(), same_words=True) == "duplicate"
+    assert relation(comp(containment_ab=1, containment_ba=1, cosine=1), same_words=True) == "duplicate"
+
+
+def test_copy_both_ways():
+    assert relation(comp(containment_ab=R.COPY_BOTH, containment_ba=R.COPY_BOTH)) == "copy"
+    assert relation(comp(containment_ab=1.0, containment_ba=1.0, cosine=1.0)) == "copy"
+    below = relation(comp(containment_ab=R.COPY_BOTH - EPS, containment_ba=R.COPY_BOTH - EPS))
+    assert below != "copy"
+
+
+def test_copy_truncated():
+    hi, lo = R.COPY_TRUNCATED
+    assert relation(comp(containment_ab=hi, containment_ba=lo)) == "copy"
+    assert relation(comp(containment_ab=lo, containment_ba=hi)) == "copy"
+    assert relation(comp(containment_ab=hi, containment_ba=lo - EPS)) != "copy"
+    if lo < R.COPY_BOTH:
+        assert relation(comp(containment_ab=hi - EPS, containment_ba=lo)) != "copy"
+
+
+def test_partial_long_run_alone():
+    assert relation(comp(longest_run=R.PARTIAL_RUN[1], containment_ab=0.01, containment_ba=0.01)) == "partial"
+
+
+def test_partial_shorter_run_needs_a_share():
+    run = R.PARTIAL_RUN[0]
+    assert relation(comp(longest_run=run, containment_ab=R.PARTIAL_MIN_SHARE, containment_ba=0.01)) == "partial"
+    assert relation(comp(longest_run=run, containment_ab=R.PARTIAL_MIN_SHARE - EPS, containment_ba=0.01)) is None
+    assert relation(comp(longest_run=run - 1, containment_ab=R.PARTIAL_MIN_SHARE, containment_ba=0.01)) is None
+    assert relation(comp(longest_run=R.PARTIAL_RUN[1] - 1, containment_ab=0.01)) is None
+
+
+def test_partial_by_share_of_short_runs():
+    assert relation(comp(containment_ab=0.0, containment_ba=R.PARTIAL_SHARE)) == "partial"
+    assert relation(comp(containment_ba=R.PARTIAL_SHARE - EPS)) != "partial"
+
+
+def test_derived_by_alignment_at_thresholds():
+    assert relation(derived_like()) == "derived"
+    assert relation(derived_like(coverage_a=0.0, coverage_b=R.DERIVED_COVERAGE)) == "derived"
+
+
+@pytest.mark.parametrize("change", [
+    dict(aligned=R.DERIVED_ALIGNED - 1, matched=R.DERIVED_ALIGNED - 1),
+    dict(coverage_a=R.DERIVED_COVERAGE - EPS),
+    dict(similarity=R.DERIVED_SIMILARITY - EPS),
+    dict(matched=R.DERIVED_ALIGNED * 10),  # order = aligned / matched far below DERIVED_ORDER
+])
+def test_not_derived_just_below_a_threshold_but_related(change):
+    c = derived_like(**change)
+    assert relation(c) == "related"  # cosine still reaches RELATED_COSINE
+
+
+def test_derived_needs_cosine():
+    assert relation(derived_like(cosine=R.DERIVED_COSINE - EPS)) == (
+        "related" if R.DERIVED_COSINE - EPS >= R.RELATED_COSINE else None)
+
+
+def test_derived_low_similarity_but_full_coverage():
+    c = derived_like(similarity=R.DERIVED_SIMILARITY - 0.1, coverage_a=R.DERIVED_FULL_COVERAGE)
+    assert relation(c) == "derived"
+    c = derived_like(similarity=R.DERIVED_SIMILARITY - 0.1, coverage_a=R.DERIVED_FULL_COVERAGE - EPS)
+    assert relation(c) == "related"
+
+
+def test_derived_by_light_revision():
+    # no alignment, but a good share of one text in short shared runs
+    reuse = min(R.DERIVED_REUSE, R.PARTIAL_SHARE - EPS)
+    c = comp(cosine=R.DERIVED_COSINE, containment_ab=reuse)
+    assert relation(c) == "derived"
+    assert relation(comp(cosine=R.DERIVED_COSINE, containment_ab=R.DERIVED_REUSE - 0.05)) == "related"
+
+
+def test_related_and_unrelated():
+    assert relation(comp(cosine=R.RELATED_COSINE)) == "related"
+    assert relation(comp(cosine=R.RELATED_COSINE - EPS)) is None
+    assert relation(comp()) is None
+
+
+def test_relation_classes_are_ordered_by_strength():
+    assert R.RELATIONS == ("duplicate", "copy", "partial", "derived", "related")
+    assert [R.STRENGTH[r] for r in R.RELATIONS] == sorted(R.STRENGTH.values(), reverse=True)
+    assert R.DERIVED_OR_STRONGER == {"duplicate", "copy", "partial", "derived"}
+
+
+# --- direction ------------------------------------------------------------------------
+
+def art(id_: str, body: str, **kw) -> Article:
+    return Article(id=id_, text=body, body=body, **kw)
+
+
+LONG = "word " * 400
+SHORT = "word " * 100
+
+
+def test_direction_earlier_date_is_source_over_length():
+    a = art("a", SHORT, published="2023-12-10")
+    b = art("b", LONG, published="2023-12-12")
+    d = direction(a, b, comp(), "derived")
+    assert d.source == "a"
+    assert any("published first" in r for r in d.reasons)
+    assert any("longer" in r for r in d.against)
+
+
+def test_direction_claim_naming_publisher_wins_over_length_and_date():
+    a = art("a", LONG, attribution=["South China Morning Post"], published="2023-12-01")
+    b = art("b", SHORT, publisher="SCMP Publishers Ltd", published="2023-12-05")
+    d = direction(a, b, comp(), "partial")
+    assert d.source == "b"
+    assert "South China Morning Post" in d.reasons[0]
+    assert d.against  # the date and the length pointed the other way
+
+
+def test_direction_claim_by_url():
+    url = "https://example.com/news/1"
+    a = art("a", LONG, attribution=["Somebody"], attribution_urls=[url])
+    b = art("b", SHORT, url=url)
+    assert direction(a, b, comp(), "copy").source == "b"
+
+
+def test_direction_claim_of_own_publisher_is_not_a_vote():
+    # a republished original naming its own outlet credits nobody else
+    a = art("a", SHORT, publisher="SCMP", attribution=["South China Morning Post"])
+    b = art("b", LONG, attribution=["South China Morning Post"])
+    d = direction(a, b, comp(), "copy")
+    assert d.source == "a"  # b credits a's outlet; a's own claim does not count against a
+
+
+def test_direction_one_way_containment_and_coverage():
+    a, b = art("a", SHORT), art("b", SHORT)
+    # copy/partial: by containment; a inside b -> b is the source
+    d = direction(a, b, comp(containment_ab=0.95, containment_ba=0.5), "copy")
+    assert d.source == "b" and "one-way" in d.reasons[0]
+    # derived: by aligned coverage
+    d = direction(a, b, comp(coverage_a=0.2, coverage_b=0.8), "derived")
+    assert d.source == "a"
+    # a difference below ONE_WAY says nothing
+    d = direction(a, b, comp(coverage_a=0.5, coverage_b=0.5 + R.ONE_WAY / 2), "derived")
+    assert d.source is None and d.reasons
+
+
+def test_direction_longer_text_is_the_fallback_not_for_duplicates():
+    a, b = art("a", SHORT), art("b", LONG)
+    assert direction(a, b, comp(), "derived").source == "b"
+    assert direction(a, b, comp(), "duplicate").source is None
+
+
+def test_direction_same_date_is_no_signal():
+    a = art("a", SHORT, published="2023-12-10")
+    b = art("b", SHORT, published="2023-12-10")
+    assert direction(a, b, comp(), "copy").source is None
+
+
+# --- clusters -------------------------------------------------------------------------
+
+def pair(a, b, rel, source=None):
+    return {"a": a, "b": b, "relation": rel, "source": source}
+
+
+def test_clusters_root_is_the_original():
+    got = clusters(["a", "b", "c", "d", "e"], [
+        pair("a", "b", "derived", "b"),
+        pair("b", "c", "copy", "b"),
+        pair("a", "d", "related"),
+        pair("c", "e", "related"),
+    ])
+    assert got == [{"root": "b", "members": ["a", "b", "c"], "related": ["d", "e"]}]
+
+
+def test_clusters_star_root_is_the_common_source():
+    got = clusters(["w", "x", "y", "z"], [pair("w", "x", "copy", "x"), pair("x", "y", "derived", "x"),
+                                          pair("x", "z", "partial", "x")])
+    assert got == [{"root": "x", "members": ["w", "x", "y", "z"], "related": []}]
+
+
+def test_clusters_separate_stories_sorted_by_size():
+    got = clusters(list("abcdefg"), [
+        pair("a", "b", "partial", "a"),
+        pair("c", "d", "copy", "d"), pair("d", "e", "derived", "d"),
+        pair("f", "g", "related"),
+    ])
+    assert [c["members"] for c in got] == [["c", "d", "e"], ["a", "b"]]
+    assert got[0]["root"] == "d" and got[1]["root"] == "a"
+    # related-only articles form no story
+    assert all("f" not in c["members"] and "g" not in c["members"] for c in got)
+
+
+def test_clusters_unknown_source_and_no_pairs():
+    got = clusters(["a", "b"], [pair("a", "b", "duplicate")])
+    assert got == [{"root": "a", "members": ["a", "b"], "related": []}]
+    assert clusters(["a", "b"], []) == []
+    assert clusters(["a", "b"], [pair("a", "b", "related")]) == []
+
+
+def test_clusters_related_inside_a_story_is_not_listed():
+    got = clusters(list("abc"), [pair("a", "b", "copy", "a"), pair("b", "c", "copy", "a"),
+                                 pair("a", "c", "related")])
+    assert got[0]["related"] == []
+
+
+# --- check_attribution -----------------------------------------------------------------
+
+def test_check_attribution_statuses():
+    articles = [
+        Article(id="orig", text="", publisher="Example Post Publishers Ltd", attribution=["Example Post"]),
+        Article(id="copy", text="", attribution=["The Example Post"]),
+        Article(id="other", text="", attribution=["EP"]),
+        Article(id="lost", text="", attribution=["Nowhere Times"]),
+        Article(id="plain", text=""),
+    ]
+    pairs = [pair("copy", "orig", "copy", "orig"), pair("other", "orig", "related")]
+    got = check_attribution(articles, pairs)
+    assert set(got) == {"orig", "copy", "other", "lost"}
+    assert got["orig"][0]["status"] == "self"
+    assert got["copy"][0]["status"] == "matched" and got["copy"][0]["articles"] == ["orig"]
+    assert got["other"][0]["status"] == "unmatched" and "orig" in got["other"][0]["articles"]
+    assert "related" in got["other"][0]["note"]
+    assert got["lost"][0]["status"] == "not_in_corpus" and got["lost"][0]["articles"] == []
+    for checks in got.values():
+        for check in checks:
+            assert set(check) == {"claim", "status", "articles", "note"}
+
+
+def test_check_attribution_unmatched_when_unpaired():
+    articles = [Article(id="a", text="", attribution=["Reuters"]),
+                Article(id="b", text="", publisher="Reuters")]
+    got = check_attribution(articles, [])
+    assert got["a"][0]["status"] == "unmatched" and "unrelated" in got["a"][0]["note"]
+
+
+def test_check_attribution_matched_via_other_articles_claim():
+    # two syndications of one wire story: each credits Reuters, and they derive from each other
+    articles = [Article(id="a", text="", attribution=["Reuters"]),
+                Article(id="b", text="", attribution=["Reuters"])]
+    got = check_attribution(articles, [pair("a", "b", "partial", "a")])
+    assert got["a"][0]["status"] == "matched" and got["b"][0]["status"] == "matched"

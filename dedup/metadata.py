@@ -42,8 +42,8 @@ _WIRE = "|".join(sorted((re.escape(k) for k in WIRE_SERVICES), key=len, reverse=
 _NAME = r"(?P<name>[A-Z0-9][\w&'.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z0-9][\w&'.-]*){0,7})"
 _CLAIMS = [
     re.compile(r"^source\s*:\s*(?P<name>[^()\n]{2,80}?)\s*(?:\(\s*(?:url\s*:\s*)?(?P<url>https?://[^\s)]+)\)?)?\s*$", re.I),
-    re.compile(r"\b(?:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:in|on|by|at)\s+(?:the\s+)?" + _NAME),
-    re.compile(r"\b(?:republished|reprinted|reproduced)\s+(?:with\s+permission\s+)?(?:from|of)\s+(?:the\s+)?" + _NAME),
+    re.compile(r"\b(?i:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:in|on|by|at)\s+(?:the\s+)?" + _NAME),
+    re.compile(r"\b(?i:republished|reprinted|reproduced)\s+(?:with\s+permission\s+)?(?:from|of)\s+(?:the\s+)?" + _NAME),
     re.compile(rf"^(?:by|via|courtesy of|credit:)\s+(?:the\s+)?(?P<wire>{_WIRE})\b", re.I),
     re.compile(rf"^[^()]{{0,60}}\((?P<wire>{_WIRE})\)\s*-", re.I),
     re.compile(rf"^\((?P<wire>{_WIRE})\)$", re.I),

@@ -120,11 +120,6 @@ def test_attribution_claim_none(line):
     assert attribution_claim(line) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the 'originally/first published' and 'republished' patterns are case-sensitive "
-    "(needed for the capitalised _NAME), so the usual sentence-initial forms "
-    "'Originally published in The Diplomat.' / 'Republished with permission from The "
-    "Diplomat.' / 'First published by Example News.' are not recognised (return None)"))
 @pytest.mark.parametrize("line, name", [
     ("Originally published in The Diplomat.", "The Diplomat"),
     ("Republished with permission from The Diplomat.", "The Diplomat"),

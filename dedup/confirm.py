@@ -15,9 +15,11 @@ the TF-IDF weights (:class:`Confirmer`).
 from __future__ import annotations
 
 import re
+from itertools import chain
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dedup.sketch import SHINGLE, Sketch, terms, tokens
@@ -93,10 +95,20 @@ class Confirmer:
     def fit(self, sketches: list[Sketch], bodies: list[str] | None = None) -> "Confirmer":
         self.sketches_ = sketches
         self.bodies_ = bodies
+        docs = [list(chain.from_iterable(s.sentence_terms)) for s in sketches]
         self.vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
-        self.docs_ = self.vectorizer_.fit_transform([sum(s.sentence_terms, []) for s in sketches])
+        if any(docs):
+            self.docs_ = self.vectorizer_.fit_transform(docs)
+        else:  # no content term anywhere: nothing can be similar
+            self.vectorizer_ = None
+            self.docs_ = self._transform(docs)
         self.sentence_rows_: dict[int, object] = {}
         return self
+
+    def _transform(self, rows: list[list[str]]):
+        if self.vectorizer_ is None:
+            return sparse.csr_matrix((len(rows), 0), dtype=np.float32)
+        return self.vectorizer_.transform(rows)
 
     def prepare(self, indexes: np.ndarray) -> None:
         """Vectorise the sentences of these articles in one batch."""
@@ -104,7 +116,7 @@ class Confirmer:
         if not todo:
             return
         rows = [t for i in todo for t in self.sketches_[i].sentence_terms]
-        matrix = self.vectorizer_.transform(rows)
+        matrix = self._transform(rows)
         at = 0
         for i in todo:
             n = len(self.sketches_[i].sentence_terms)
@@ -157,19 +169,39 @@ def _lexical(c: Comparison, sa: Sketch, sb: Sketch) -> None:
     in_b, in_a = np.isin(ha, ub), np.isin(hb, ua)
     cov_a, cov_b = _covered(in_b, len(sa.words)), _covered(in_a, len(sb.words))
     c.containment_ab, c.containment_ba = float(cov_a.mean()), float(cov_b.mean())
-    runs_b = _runs(cov_b)
-    first_in_b = {h: p for p, h in reversed(list(enumerate(hb.tolist())))}
-    for s, e in _runs(cov_a):
-        if e - s < MIN_RUN:
-            continue
-        p = first_in_b.get(int(ha[s]))
-        if p is None:
-            continue
-        bs, be = next(((x, y) for x, y in runs_b if x <= p < y), (p, p + SHINGLE))
-        c.longest_run = max(c.longest_run, min(e - s, be - bs))
-        c.passages.append(Passage(
-            (int(sa.spans[s, 0]), int(sa.spans[e - 1, 1])), (int(sb.spans[bs, 0]), int(sb.spans[be - 1, 1])),
-            "verbatim", 1.0, e - s))
+    c.passages.extend(_verbatim(sa, sb, [(s, e - SHINGLE + 1) for s, e in _runs(cov_a) if e - s >= MIN_RUN]))
+    c.longest_run = max((p.words for p in c.passages), default=0)
+
+
+def _verbatim(sa: Sketch, sb: Sketch, runs: list[tuple[int, int]]) -> list[Passage]:
+    """Passages of ``a`` (from shingle runs ``start:stop``) found word for word in ``b``.
+
+    Each passage follows one diagonal, the same shingles consecutive in both texts,
+    so its two sides are the same words.
+    """
+    if not runs:
+        return []
+    ha, hb = sa.shingles.tolist(), sb.shingles.tolist()
+    first_in_b: dict[int, int] = {}
+    for p, h in enumerate(hb):
+        first_in_b.setdefault(h, p)
+    out = []
+    for i, stop in runs:
+        while i < stop:
+            p = first_in_b.get(ha[i])
+            if p is None:
+                i += 1
+                continue
+            k = 1
+            while i + k < stop and p + k < len(hb) and ha[i + k] == hb[p + k]:
+                k += 1
+            words = k - 1 + SHINGLE
+            if words >= MIN_RUN:
+                out.append(Passage((int(sa.spans[i, 0]), int(sa.spans[i + words - 1, 1])),
+                                   (int(sb.spans[p, 0]), int(sb.spans[p + words - 1, 1])),
+                                   "verbatim", 1.0, words))
+            i += k
+    return out
 
 
 def _align(c: Comparison, sa: Sketch, sb: Sketch, ma, mb, threshold: float) -> None:

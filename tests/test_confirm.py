@@ -40,10 +40,6 @@ def test_excerpt_embedded_in_longer_text(maker):
     assert excerpt[longest.a_span[0]:longest.a_span[1]] == excerpt.rstrip(".")  # the whole excerpt
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (_lexical): a verbatim passage's b span is the whole covered run of b containing the "
-    "match, so when b joins two passages that a keeps apart, both passages get the joined b "
-    "span: a[a_span] != b[b_span] although the kind is 'verbatim'"))
 def test_verbatim_passage_sides_are_equal():
     p_ = "alpha bravo charlie delta echo foxtrot golf hotel india juliet"
     q_ = "kilo lima mike november oscar papa quebec romeo"

@@ -38,11 +38,15 @@ class Article:
 
 @dataclass(slots=True)
 class Problem:
-    """Input that could not be read; reported, never silently skipped."""
+    """Input that could not be read (``error``: skipped) or was read with a doubt (``warning``).
+
+    Reported, never silently skipped.
+    """
 
     path: str
     message: str
     line: int | None = None
+    level: str = "error"
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

@@ -91,6 +91,7 @@ def _scan(args: argparse.Namespace, argv: list[str]) -> int:
         report.command = "dedup " + shlex.join(argv)
     for problem in report.problems:
         print(f"dedup: warning: {problem}", file=sys.stderr)
+    skipped = sum(p.level == "error" for p in report.problems)
     if not report.articles:
         print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
         return 2
@@ -105,8 +106,8 @@ def _scan(args: argparse.Namespace, argv: list[str]) -> int:
         print(f"dedup: wrote {args.output} ({fmt}): {summary(report)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    if report.problems:
-        print(f"dedup: {len(report.problems)} input(s) could not be read (listed above)", file=sys.stderr)
+    if skipped:
+        print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
     return 0
 
 

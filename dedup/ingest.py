@@ -44,6 +44,16 @@ def decode(data: bytes) -> str:
 
     UTF-8 BOM -> utf-8-sig; UTF-16 BOM -> utf-16; else strict UTF-8; else cp1252.
     """
+    return decode_checked(data)[0]
+
+
+def decode_checked(data: bytes) -> tuple[str, int | None]:
+    """:func:`decode`, plus the line of the first byte that is not UTF-8 when cp1252 was used.
+
+    >>> decode_checked(b"fine\ncaf\xe9")
+    ('fine\ncafé', 2)
+    """
+    bad = None
     if data.startswith(b"\xef\xbb\xbf"):
         text = data.decode("utf-8-sig", errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -51,9 +61,14 @@ def decode(data: bytes) -> str:
     else:
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as e:
+            bad = data.count(b"\n", 0, e.start) + 1
             text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), bad
+
+
+def _not_utf8(path: str, line: int) -> Problem:
+    return Problem(path, "not valid UTF-8; read as cp1252 (check the accents)", line, "warning")
 
 
 def read_articles(paths: Iterable[str], stdin: TextIO | None = None) -> tuple[list[Article], list[Problem]]:
@@ -146,7 +161,9 @@ def _read_file(path: str, file_id: str, problems: list[Problem]) -> Iterator[Art
     if b"\x00" in data[:_SNIFF] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.append(Problem(path, "binary file, not text (skipped)"))
         return
-    text = decode(data)
+    text, bad = decode_checked(data)
+    if bad is not None:
+        problems.append(_not_utf8(path, bad))
     if not text.strip():
         problems.append(Problem(path, "empty file"))
         return
@@ -178,7 +195,11 @@ def _read_stdin(stream: TextIO, problems: list[Problem]) -> Iterator[Article]:
     def lines() -> Iterator[tuple[int, str]]:
         try:
             for n, line in enumerate(source, 1):
-                yield n, decode(line) if isinstance(line, bytes) else line.replace("\r", "")
+                if isinstance(line, bytes):
+                    line, bad = decode_checked(line)
+                    if bad is not None:
+                        problems.append(_not_utf8("-", n))
+                yield n, line.replace("\r", "")
         except (OSError, UnicodeDecodeError) as e:
             problems.append(Problem("-", f"cannot read: {getattr(e, 'strerror', None) or e}"))
 

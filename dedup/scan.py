@@ -50,7 +50,8 @@ class Report:
             } for a in self.articles],
             "pairs": self.pairs,
             "clusters": self.clusters,
-            "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in self.problems],
+            "problems": [{"path": p.path, "line": p.line, "level": p.level, "message": p.message}
+                         for p in self.problems],
             "stats": self.stats,
         }
 

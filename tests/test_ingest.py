@@ -208,7 +208,8 @@ def test_stdin_binary_buffer_is_decoded_per_line():
         pass
     raw = io.BytesIO(b'{"text": "caf\xe9"}\n{"text": "ok \xc3\xa9"}\n')
     articles, problems = read_articles(["-"], stdin=FakeStdin(raw))
-    assert [a.text for a in articles] == ["café", "ok é"] and problems == []
+    assert [a.text for a in articles] == ["café", "ok é"]
+    assert [(p.path, p.line, p.level) for p in problems] == [("-", 1, "warning")]
 
 
 def test_iter_articles_is_a_generator(tmp_path):
@@ -245,7 +246,7 @@ def test_encoded_files_read(tmp_path):
     write(tmp_path / "u16be.txt", b"\xfe\xff" + "big endian".encode("utf-16-be"))
     write(tmp_path / "win.txt", b"caf\xe9 \x93quoted\x94")
     articles, problems = read_articles([str(tmp_path)])
-    assert problems == []
+    assert [(os.path.basename(p.path), p.level) for p in problems] == [("win.txt", "warning")]
     assert {a.id: a.text for a in articles} == {
         "bom.txt": "BOM text", "u16.txt": "utf-16 text", "u16be.txt": "big endian",
         "win.txt": "café \u201cquoted\u201d"}
@@ -272,15 +273,19 @@ def test_empty_and_whitespace_files(tmp_path):
         ("a_empty.txt", "empty file"), ("b_blank.jsonl", "empty file")]
 
 
-def test_invalid_utf8_is_read_not_raised(tmp_path):
-    write(tmp_path / "bad.txt", b"ok \xff\xfe\x81 end \xc3")
-    write(tmp_path / "bad.jsonl", b'{"text": "caf\xe9"}\n')
+def test_invalid_utf8_is_read_with_a_warning_naming_file_and_line(tmp_path):
+    write(tmp_path / "bad.txt", b"first line\nok \xff\xfe\x81 end \xc3")
+    write(tmp_path / "bad.jsonl", b'{"text": "fine"}\n{"text": "caf\xe9"}\n')
     write(tmp_path / "ok.txt", "good")
     articles, problems = read_articles([str(tmp_path)])
-    assert problems == []
+    assert [(os.path.basename(p.path), p.line, p.level) for p in problems] == [
+        ("bad.jsonl", 2, "warning"), ("bad.txt", 2, "warning")]
+    assert all("not valid UTF-8" in p.message for p in problems)
+    assert str(problems[1]).startswith(f"{tmp_path / 'bad.txt'}:2: not valid UTF-8")
     got = by_id(articles)
-    assert got["bad.txt"].text.startswith("ok ") and got["bad.txt"].text.endswith(" end \u00c3")
-    assert got["bad.jsonl:1"].text == "café"
+    assert got["bad.txt"].text.startswith("first line\nok ") and got["bad.txt"].text.endswith(" end \u00c3")
+    assert got["bad.jsonl:1"].text == "fine"
+    assert got["bad.jsonl:2"].text == "café"
     assert got["ok.txt"].text == "good"
 
 

@@ -67,11 +67,6 @@ def test_evidence_text_is_from_the_bodies(fixtures_report):
         assert e["kind"] in ("verbatim", "paraphrase")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (dedup.confirm._lexical): the b side of a verbatim passage is the whole covered run "
-    "of b around the match, which can take in words matched by a different part of a, so "
-    "'verbatim' evidence shows different text on each side (here 'Vietnam's Communist Party "
-    "chief Nguyen Phu Trong' vs '... Nguyen Phu Trong and President Vo Van Thuong')"))
 def test_verbatim_evidence_is_the_same_text_on_both_sides(fixtures_report):
     p = find_pair(fixtures_report, DIGEST, ORIGINAL)
     verbatim = [e for e in p["evidence"] if e["kind"] == "verbatim"]
@@ -260,24 +255,19 @@ def test_problems_passed_through(maker):
     problem = Problem("x.bin", "binary file, not text (skipped)")
     report = scan_articles([Article(id="a", text=maker.article(2))], [problem])
     assert report.problems == [problem]
-    assert report.to_dict()["problems"] == [{"path": "x.bin", "line": None, "message": problem.message}]
+    assert report.to_dict()["problems"] == [{"path": "x.bin", "line": None, "level": "error",
+                                              "message": problem.message}]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "BUG: scan_articles([]) raises sklearn's 'ValueError: empty vocabulary' from "
-    "Confirmer.fit (TfidfVectorizer on no terms); so do corpora whose bodies have no content "
-    "term (all boilerplate or stop words). The CLI then dies with a traceback"))
 def test_empty_corpus_and_problems_passed_through():
     problem = Problem("x.bin", "binary file, not text (skipped)")
     report = scan_articles([], [problem])
     assert report.articles == [] and report.pairs == [] and report.clusters == []
     assert report.problems == [problem]
-    assert report.to_dict()["problems"] == [{"path": "x.bin", "line": None, "message": problem.message}]
+    assert report.to_dict()["problems"] == [{"path": "x.bin", "line": None, "level": "error",
+                                              "message": problem.message}]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "BUG: a corpus whose articles have no content term after cleaning (boilerplate or stop "
-    "words only) makes Confirmer.fit raise 'ValueError: empty vocabulary'"))
 def test_corpus_without_content_terms():
     report = scan_articles([Article(id="a", text="Leave a Reply\nView all"),
                             Article(id="b", text="It is what it is.")])

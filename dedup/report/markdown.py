@@ -42,5 +42,5 @@ def render(report: Report) -> str:
         out += ["", "## Removed boilerplate", "", _table(removed, ["article", "kinds", "lines"])]
     problems = s.problem_lines(report)
     if problems:
-        out += ["", "## Input problems (not scanned)", ""] + [f"- {_cell(p)}" for p in problems]
+        out += ["", "## Input problems", ""] + [f"- {_cell(p)}" for p in problems]
     return "\n".join(out) + "\n"

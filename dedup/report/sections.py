@@ -107,4 +107,5 @@ def removed_rows(report: Report, limit: int = 6) -> list[list[str]]:
 
 
 def problem_lines(report: Report) -> list[str]:
-    return [str(p) for p in report.problems]
+    """One line per input problem: skipped inputs (errors), then doubts about read ones (warnings)."""
+    return [f"{p.level}: {p}" for p in sorted(report.problems, key=lambda p: p.level != "error")]

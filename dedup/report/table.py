@@ -33,5 +33,5 @@ def render(report: Report) -> str:
         out += ["", "REMOVED BOILERPLATE", "", tabulate(removed, ["article", "kinds", "lines"], maxcolwidths=[None, 30, 90])]
     problems = s.problem_lines(report)
     if problems:
-        out += ["", "INPUT PROBLEMS (not scanned)"] + [f"  {p}" for p in problems]
+        out += ["", "INPUT PROBLEMS"] + [f"  {p}" for p in problems]
     return "\n".join(out) + "\n"

@@ -50,8 +50,8 @@ def decode(data: bytes) -> str:
 def decode_checked(data: bytes) -> tuple[str, int | None]:
     """:func:`decode`, plus the line of the first byte that is not UTF-8 when cp1252 was used.
 
-    >>> decode_checked(b"fine\ncaf\xe9")
-    ('fine\ncafé', 2)
+    >>> decode_checked(b"fine\\ncaf\\xe9")
+    ('fine\\ncafé', 2)
     """
     bad = None
     if data.startswith(b"\xef\xbb\xbf"):

@@ -161,7 +161,8 @@ def labelled_section(bench: Labelled, gold: list[GoldPair], results: list[Result
     for r in results:
         ev = r.evaluation
         d = ev.direction_accuracy
-        direction = "n/a" if d is None else f"{d:.3f} ({ev.direction_correct}/{ev.direction_total})"
+        wrong = ev.direction_total - ev.direction_correct - ev.direction_undetermined
+        direction = "n/a" if d is None else f"{d:.3f} ({ev.direction_correct}/{ev.direction_total}; {wrong} wrong)"
         rows.append([r.method, _f(ev.precision), _f(ev.recall), _f(ev.f1), direction, f"{r.seconds:.1f}"])
     lines.append(tabulate(rows, ["method", "precision", "recall", "F1", "direction accuracy", "seconds"],
                           tablefmt="github", disable_numparse=True))
@@ -260,7 +261,10 @@ def header(argv: Sequence[str]) -> list[str]:
         "Binary question: does one text derive from the other? Positive = duplicate, copy, partial "
         "or derived; negative = related, unrelated or no pair reported. Precision, recall and F1 over the "
         "gold pairs only (0/0 counts as 0). Direction accuracy: over gold pairs with a source that the "
-        "method predicts positive; no source given counts as wrong. The baselines never give a source. "
+        "method predicts positive; no source given counts as not right, and the cell also says how many "
+        "were given the wrong source. dedup names no source for a partial pair without a date or credit "
+        "(an excerpt of the other, or a piece the other embeds: the text cannot tell). The baselines "
+        "never give a source. "
         "Seconds include reading the files.", "",
         "Baselines (benchmarks/baselines.py, on the raw text, without dedup's cleaning): MinHashLSH "
         "(datasketch, threshold 0.5, 128 permutations, word 5-gram shingles; every LSH hit is positive) and "

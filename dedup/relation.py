@@ -44,7 +44,6 @@ DERIVED_ORDER = 0.6  # share of matched sentences in order
 DERIVED_REUSE = 0.3  # or this share of one text in short shared word runs (light revision)
 RELATED_COSINE = 0.2
 ONE_WAY = 0.15  # difference in coverage that tells which text was built from the other
-EXCERPT = 0.6  # a partial copy made mostly of the shared passages is the excerpt
 
 
 def relation(c: Comparison, same_words: bool = False) -> str | None:
@@ -95,11 +94,11 @@ def direction(a: Article, b: Article, c: Comparison, rel: str) -> Direction:
     if a.published and b.published and a.published != b.published:
         first, later = (a, b) if a.published < b.published else (b, a)
         votes.append((first.id, f"{first.id} was published first ({first.published} vs {later.published})"))
-    if rel == "partial" and max(c.containment_ab, c.containment_ba) < EXCERPT:
-        # both have much of their own: an excerpt of one or passages embedded in the other
+    if rel == "partial":
+        # an excerpt cut from the other, or a piece the other embeds: the text cannot tell
         share_a = share_b = 0.0
         what = ""
-    elif rel in ("copy", "partial"):
+    elif rel == "copy":
         share_a, share_b, what = c.containment_ab, c.containment_ba, "words in shared passages"
     else:
         share_a, share_b, what = c.coverage_a, c.coverage_b, "text in aligned sentences"
@@ -112,7 +111,13 @@ def direction(a: Article, b: Article, c: Comparison, rel: str) -> Direction:
         longer, shorter = (a, b) if la > lb else (b, a)
         votes.append((longer.id, f"{longer.id} is longer ({max(la, lb)} vs {min(la, lb)} characters)"))
     if not votes:
-        return Direction(None, ["no signal tells which came first"])
+        why = "no signal tells which came first"
+        if rel == "partial":
+            inner, outer, share = (a, b, c.containment_ab) if c.containment_ab >= c.containment_ba \
+                else (b, a, c.containment_ba)
+            why = (f"{share:.0%} of {inner.id}'s words are in passages shared with {outer.id}: an excerpt "
+                   f"of it or a piece it embeds; no date or credit tells which")
+        return Direction(None, [why])
     source = votes[0][0]
     return Direction(source, [r for s, r in votes if s == source], [r for s, r in votes if s != source])
 
@@ -191,20 +196,19 @@ def orient_by_story(pairs: list[dict], stories: list[dict]) -> None:
     for p in pairs:
         if p["relation"] in DERIVED_OR_STRONGER and p.get("source"):
             decided[p["source"]] = decided.get(p["source"], 0) + 1
-    from_root = {p["a"] if p["b"] == root_of.get(p["a"]) else p["b"] for p in pairs
-                 if p["relation"] in DERIVED_OR_STRONGER and root_of.get(p["a"]) in (p["a"], p["b"])}
-    for p in pairs:
-        if p["relation"] not in DERIVED_OR_STRONGER or p.get("source"):
-            continue
+    undecided = [p for p in pairs if p["relation"] in DERIVED_OR_STRONGER and not p.get("source")]
+    for p in undecided:
         root = root_of.get(p["a"])
-        if p["relation"] == "partial" and root in (p["a"], p["b"]):
-            continue  # a hub of partial copies may be the compilation, not the original
-        if root in (p["a"], p["b"]):
+        if p["relation"] != "partial" and root in (p["a"], p["b"]):
+            # (a hub of partial copies may be the compilation, not the original)
             p["source"] = root
             p["reasons"] = [f"{root} is the original of its story (source in {decided.get(root, 0)} other pair"
                             f"{'' if decided.get(root, 0) == 1 else 's'})"]
-        elif p["a"] in from_root and p["b"] in from_root:
-            p["reasons"] = [f"siblings: both derive from {root}"]
+    from_root = {p["a"] if p["b"] == p["source"] else p["b"] for p in pairs
+                 if p["relation"] in DERIVED_OR_STRONGER and p.get("source") == root_of.get(p["a"])}
+    for p in undecided:
+        if not p["source"] and p["a"] in from_root and p["b"] in from_root:
+            p["reasons"] = [f"siblings: both derive from {root_of[p['a']]}"]
 
 
 def check_attribution(articles: list[Article], pairs: list[dict]) -> dict[str, list[dict]]:

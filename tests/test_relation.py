@@ -157,9 +157,12 @@ def test_direction_claim_of_own_publisher_is_not_a_vote():
 
 def test_direction_one_way_containment_and_coverage():
     a, b = art("a", SHORT), art("b", SHORT)
-    # copy/partial: by containment; a inside b -> b is the source
+    # copy: by containment; a inside b -> b is the source
     d = direction(a, b, comp(containment_ab=0.95, containment_ba=0.5), "copy")
     assert d.source == "b" and "one-way" in d.reasons[0]
+    # partial: an excerpt of b, or a piece that b embeds? containment cannot tell
+    d = direction(a, b, comp(containment_ab=0.95, containment_ba=0.3), "partial")
+    assert d.source is None and "95% of a's words" in d.reasons[0] and "embeds" in d.reasons[0]
     # derived: by aligned coverage
     d = direction(a, b, comp(coverage_a=0.2, coverage_b=0.8), "derived")
     assert d.source == "a"

@@ -56,6 +56,18 @@ class Report:
         }
 
 
+class _Laps:
+    """Seconds per stage, written into ``timings`` as each stage ends."""
+
+    def __init__(self, timings: dict) -> None:
+        self.timings, self.t = timings, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self.t, 3)
+        self.t = now
+
+
 def _progress(items: Iterable, total: int, desc: str, enabled: bool, unit: str = "article") -> Iterable:
     if not enabled:
         return items
@@ -120,11 +132,15 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     """Compare a corpus of articles; see the module docstring."""
     t0 = time.perf_counter()
     stats: dict = {"articles": len(articles)}
+    lap = _Laps(stats.setdefault("timings", {}))
     articles = clean_corpus(articles)
+    lap("clean")
     cache: dict[str, int] = {}
     sketches = [Sketch(a.body or "", cache) for a in _progress(articles, len(articles), "sketch", progress)]
     confirmer = Confirmer().fit(sketches, [a.body or "" for a in articles])
+    lap("sketch")
     pairs = find_candidates(sketches, cache, stats, confirmer)
+    lap("candidates")
     confirmer.prepare(pairs.ravel())
     cosines = confirmer.cosines(pairs).tolist()
     out: list[dict] = []
@@ -145,18 +161,25 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
                         "a_span": list(text_span(a, qa)), "b_span": list(text_span(b, qb))}
                        for qa, qb in comp.quotes],
         })
+    lap("confirm")
     out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
     ids = [a.id for a in articles]
     stats["pairs"] = {r: sum(p["relation"] == r for p in out) for r in STRENGTH}
-    stats["seconds"] = round(time.perf_counter() - t0, 3)
     stories = clusters(ids, out)
     orient_by_story(out, stories)
-    return Report(articles, out, stories, check_attribution(articles, out), list(problems), stats)
+    attribution = check_attribution(articles, out)
+    lap("stories")
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    return Report(articles, out, stories, attribution, list(problems), stats)
 
 
 def scan(paths: Iterable[str], progress: bool = False) -> Report:
     """Read articles from files, directories or ``-`` (JSONL on stdin) and scan them."""
     from dedup.ingest import read_articles
 
+    t0 = time.perf_counter()
     articles, problems = read_articles(paths)
-    return scan_articles(articles, problems, progress=progress)
+    read = time.perf_counter() - t0
+    report = scan_articles(articles, problems, progress=progress)
+    report.stats["timings"] = {"read": round(read, 3), **report.stats["timings"]}
+    return report

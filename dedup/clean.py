@@ -23,7 +23,7 @@ import xxhash
 
 from dedup.article import Article
 from dedup.metadata import attribution_claim, byline, date_line, outlet_key
-from dedup.normalize import normalize_line, offset_map
+from dedup.normalize import joins_previous, normalize_line, offset_map
 
 _TICKER_VALUE = re.compile(r"^[+-]?[\d,]*\.?\d+\s*\(?[+-]?[\d,]*\.?\d+%\)?$")
 _PROMO = re.compile(
@@ -35,13 +35,14 @@ _AD = re.compile(
     r"^\s*[\u25b6\u25ba\u25b8\u27a4]|[\u25c0\u25c4\u25c2]\s*$|\b(?:promo|discount|coupon|referral|bonus) code\b|"
     r"^(?:advertisement|sponsored(?: content)?|ad|promoted|partner content)$", re.I)
 _CREDIT = re.compile(
-    r"^(?:additional reporting|reporting by|editing by|edited by|writing by|compiled by|"
-    r"with reporting from|photo(?:graph)?s? by|image:|photo:|credit:)\b", re.I)
-_COPYRIGHT = re.compile(r"\bcopyright\b|\u00a9|\(c\)\s*\d{4}|\ball rights reserved\b", re.I)
+    r"^(?:(?:additional reporting|reporting by|editing by|edited by|writing by|compiled by|"
+    r"with reporting from|photo(?:graph)?s? by)\b|(?:(?:photo|image|picture)s?(?: credit)?|credit):)", re.I)
+# a notice, not a sentence about copyright: the sign, a year after "(c)"/"copyright", or the formula
+_COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|^copyright\s*(?:\(c\)|\d{4})|\ball rights reserved\b", re.I)
 _COMMENTS = re.compile(
-    r"^(?:leave a (?:reply|comment)|your email address will not be published|"
-    r"required fields are marked|post (?:a )?comment|comments?|\d+ comments?|"
-    r"cancel reply|save my name, email)\b", re.I)
+    r"^(?:(?:(?:leave|add|post) a (?:reply|comment)|post comment|your email address will not be published|"
+    r"required fields are marked|cancel reply|save my name, email)\b|"
+    r"(?:(?:show|view|hide|\d+) )?comments?(?: \(\d+\)| are closed\.?)?$|\d+ comments? on\b)", re.I)
 _NAVIGATION = re.compile(
     r"^(?:view all|see all|read more|more stories|share|share this(?: article| story| post)?|"
     r"related(?: articles| posts| stories| news)?|previous(?: article| post)?|next(?: article| post)?|"
@@ -73,28 +74,36 @@ def _rule(line: str) -> str | None:
     return None
 
 
+def _short_label(line: str) -> bool:
+    return 0 < len(line.split()) <= 4 and not line.endswith((".", "?", "!", '"'))
+
+
 def _ticker_blocks(lines: Sequence[str]) -> set[int]:
-    """Indexes of lines in market-ticker blocks: runs of price changes and short labels."""
+    """Indexes of lines in market-ticker blocks: runs of price changes, each maybe after its label.
+
+    A label is a short line right before a price change ("S&P 500" before "+1.77 (+0.03%)"), so a
+    short headline after a block is text. A block needs three price changes; one short line just
+    before it ("Markets closed") belongs to it.
+    """
+    is_value = [bool(_TICKER_VALUE.match(line.lstrip("\u2022*- "))) for line in lines]
+    filled = [i for i, line in enumerate(lines) if line]
+    labels = {i for i, j in zip(filled, filled[1:]) if is_value[j] and _short_label(lines[i])}
     out: set[int] = set()
     run: list[int] = []
-    values = 0
 
     def flush() -> None:
-        if values >= 3:
+        if sum(is_value[i] for i in run) >= 3:
             out.update(run)
+            if run[0] and _short_label(lines[run[0] - 1]):  # "Markets closed" just before it
+                out.add(run[0] - 1)
 
     for i, line in enumerate(lines):
-        short_label = len(line.split()) <= 4 and not line.endswith((".", "?", "!", '"'))
-        if not line or _TICKER_VALUE.match(line.lstrip("\u2022*- ")):
-            values += bool(line)
-            run.append(i)
-        elif short_label:
+        if is_value[i] or i in labels or (run and not line):
             run.append(i)
         else:
             flush()
-            run, values = [], 0
+            run = []
     flush()
-    # a short label just before the block ("Markets closed") belongs to it
     return out
 
 
@@ -183,7 +192,10 @@ def text_span(article: Article, span: tuple[int, int]) -> tuple[int, int]:
         if not mapping:
             return origin
         if end:
-            return origin + mapping[min(max(within - 1, 0), len(mapping) - 1)] + 1
+            stop = mapping[min(max(within - 1, 0), len(mapping) - 1)] + 1
+            while stop < len(raw) and joins_previous(raw[stop]):  # the marks of the last character
+                stop += 1
+            return origin + stop
         return origin + mapping[min(within, len(mapping) - 1)]
 
     return one(span[0], False), one(span[1], True)

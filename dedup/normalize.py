@@ -21,11 +21,22 @@ _TRANSLATE = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+_GONE = {chr(k) for k, v in _TRANSLATE.items() if v == ""}  # zero-width characters
+
+
+def joins_previous(ch: str) -> bool:
+    """Whether ``ch`` goes with the character before it: a mark, a Hangul vowel or final, or gone."""
+    return unicodedata.category(ch)[0] == "M" or "\u1160" <= ch <= "\u11ff" or ch in _GONE
+
+
+def _nfkc(text: str) -> str:
+    text = text.translate(_TRANSLATE)  # first, as NFKC decomposes some (\u00b4 to " \u0301")
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
 
 
 def normalize_line(line: str) -> str:
     """NFKC, straight quotes, ASCII dashes, no zero-width characters, single spaces."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", line).translate(_TRANSLATE)).strip()
+    return _SPACES.sub(" ", _nfkc(line)).strip()
 
 
 def offset_map(line: str) -> list[int]:
@@ -40,18 +51,20 @@ def offset_map(line: str) -> list[int]:
         return list(range(lead, lead + len(normalized)))
     out: list[int] = []
     pieces: list[str] = []
-    for i, ch in enumerate(line):
-        piece = unicodedata.normalize("NFKC", ch).translate(_TRANSLATE)
-        piece = _SPACES.sub(" ", piece)
-        for c in piece:
-            if c == " " and (not pieces or pieces[-1] == " "):
-                continue
+    # each cluster (a character and the marks after it) is normalised on its own
+    starts = [i for i, ch in enumerate(line) if not i or not joins_previous(ch)]
+    for i, j in zip(starts, starts[1:] + [len(line)]):
+        for c in _nfkc(line[i:j]):
+            if c.isspace():
+                if not pieces or pieces[-1] == " ":
+                    continue
+                c = " "
             pieces.append(c)
             out.append(i)
     while pieces and pieces[-1] == " ":
         pieces.pop()
         out.pop()
-    if "".join(pieces) != normalized:  # composed characters: fall back to proportion
+    if "".join(pieces) != normalized:  # composed across clusters (none known): proportion
         n = len(normalized)
         return [min(len(line) - 1, round(k * len(line) / max(n, 1))) for k in range(n)]
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from dedup.normalize import normalize_line, offset_map
@@ -23,20 +25,19 @@ def test_normalize_line(raw, expected):
     assert normalize_line(raw) == expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: NFKC runs before the quote translation, so U+00B4 (acute accent, used as an "
-    "apostrophe) becomes ' \\u0301' and U+2033 (double prime) becomes \"''\": their "
-    "_TRANSLATE entries never apply; 'it\\u00b4s' normalises to 'it \\u0301s'"))
 @pytest.mark.parametrize("raw, expected", [
-    ("it\u00b4s", "it's"),
-    ("\u2033quoted\u2033", '"quoted"'),
+    ("it\u00b4s", "it's"),  # NFKC alone makes " \u0301" of the acute accent
+    ("\u2033quoted\u2033", '"quoted"'),  # and "''" of the double prime
+    ("\u2034 \ufe31", "''' -"),  # NFKC makes characters to translate: primes, a dash
 ])
 def test_translated_characters_that_nfkc_decomposes(raw, expected):
     assert normalize_line(raw) == expected
+    assert normalize_line(expected) == expected
 
 
 def test_normalize_line_is_idempotent():
-    raw = "  \u201cQuoted\u201d \u2014 te\u00a0xt \ufb01ne\u200b caf\u00e9 "
+    raw = ("  \u201cQuoted\u201d \u2014 te\u00a0xt \ufb01ne\u200b caf\u00e9 "
+           "it\u00b4s \u2034 Nguye\u0302\u0303n ")
     once = normalize_line(raw)
     assert normalize_line(once) == once
 
@@ -48,9 +49,12 @@ def _check_map(line: str) -> None:
     assert len(mapping) == len(norm)
     assert mapping == sorted(mapping)  # monotone
     for k, ch in enumerate(norm):
-        src = line[mapping[k]]
+        end = mapping[k] + 1
+        while end < len(line) and unicodedata.category(line[end]).startswith("M"):
+            end += 1  # a character with its combining marks
+        src = line[mapping[k]: end]
         if ch == " ":
-            assert src.isspace(), (k, src)
+            assert src[0].isspace(), (k, src)
         else:
             assert ch in normalize_line(src), (k, ch, src)
 
@@ -62,6 +66,9 @@ def _check_map(line: str) -> None:
     "zero\u200bwidth \u00adsoft",
     "the \ufb01nal of\ufb03ce report",  # one raw character becomes two or three
     "\u00a0\u00a0 \u2018it\u2019s\u2019 \t done",
+    "it\u00b4s \u2033quoted\u2033 \u2034",  # translated before and after NFKC
+    "Ha Noi: Nguye\u0302\u0303n said \u201cHo\u0302\u0300 Chi\u201d \u2014 cafe\u0301",  # NFD
+    "\u0301 mark first, e\u0323\u0302 reordered, \u00e9\u0323 half composed, \u00a0\u0301 mark on a space",
 ])
 def test_offset_map_points_at_source_characters(line):
     _check_map(line)
@@ -89,13 +96,20 @@ def test_offset_map_empty():
     assert offset_map("   \u200b ") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: with a decomposed character (base + combining mark, as in NFD Vietnamese "
-    "'Nguye\\u0302\\u0303n') offset_map falls back to a proportional guess for the WHOLE "
-    "line, so offsets after the mark point at the wrong characters"))
 def test_offset_map_with_combining_marks():
     line = "Ha Noi: Nguye\u0302\u0303n said the talks went well"
     norm, mapping = normalize_line(line), offset_map(line)
     assert norm == "Ha Noi: Nguy\u1ec5n said the talks went well"
     k = norm.index("said")
     assert line[mapping[k]: mapping[k + 3] + 1] == "said"
+    # the composed letter points at its base
+    assert mapping[norm.index("\u1ec5")] == line.index("e\u0302")
+
+
+def test_offset_map_clusters_beyond_combining_marks():
+    # Hangul vowels and finals compose with the consonant before them (NFD Korean)
+    assert normalize_line("\u1112\u1161\u11ab\u1100\u116e\u11a8 x") == "\ud55c\uad6d x"
+    assert offset_map("\u1112\u1161\u11ab\u1100\u116e\u11a8 x") == [0, 3, 6, 7]
+    # a zero-width character between a letter and its mark
+    assert normalize_line("a\u200b\u0303b") == "\u00e3b"
+    assert offset_map("a\u200b\u0303b") == [0, 3]

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,12 @@ def clough_gold(root: Path) -> list[GoldPair]:
             raise ValueError(f"{root / 'file_list.csv'}: unknown category {r['Category']!r}")
         out += [GoldPair(r["File"], f"orig_task{t}.txt", "unrelated") for t in tasks if t != r["Task"]]
     return out
+
+
+def clough_categories(root: Path) -> dict[str, str]:
+    """Answer file -> its Clough-Stevenson category (cut, light, heavy, non)."""
+    with open(root / "file_list.csv", encoding="utf-8", newline="") as f:
+        return {r["File"]: r["Category"] for r in csv.DictReader(f)}
 
 
 def pan_gold(root: Path) -> list[GoldPair]:
@@ -123,6 +130,7 @@ class Labelled:
     paths: list[str]
     gold: Callable[[], list[GoldPair]]
     note: str = ""
+    categories: Callable[[], dict[str, str]] | None = None  # id -> the set's own label, for a breakdown
 
 
 @dataclass
@@ -172,12 +180,31 @@ def labelled_section(bench: Labelled, gold: list[GoldPair], results: list[Result
               "dedup relation confusion (rows: gold, columns: predicted; no pair = unrelated):", ""]
     header, crows = confusion_rows(ev)
     lines.append(tabulate(crows, header, tablefmt="github", disable_numparse=True))
+    if bench.categories:
+        lines += ["", "dedup by the set's own labels (each answer vs its own task's source):", ""]
+        lines.append(category_table(bench.categories(), gold, results[0].report))
     if ev.errors:
         lines += ["", f"dedup errors ({min(len(ev.errors), MAX_ERRORS)} of {len(ev.errors)}):", ""]
         lines.append(tabulate([[e["kind"], e["a"], e["b"], e["gold"], e["predicted"]]
                                for e in ev.errors[:MAX_ERRORS]],
                               ["error", "a", "b", "gold", "predicted"], tablefmt="github", disable_numparse=True))
     return lines + [""]
+
+
+def category_table(categories: dict[str, str], gold: list[GoldPair], report) -> str:
+    """Rows: the set's labels; columns: dedup's relation for the label's pairs."""
+    predicted = {frozenset((p["a"], p["b"])): p["relation"] for p in report.pairs}
+    counts: dict[str, Counter] = {}
+    for g in gold:
+        if g.relation != "unrelated" and g.a in categories:
+            counts.setdefault(categories[g.a], Counter())[predicted.get(frozenset((g.a, g.b)), "unrelated")] += 1
+    rows = [[label, *(counts[label][r] for r in GOLD_RELATIONS)] for label in sorted(counts, key=_label_order)]
+    return tabulate(rows, ["label \\ predicted", *GOLD_RELATIONS], tablefmt="github", disable_numparse=True)
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    order = ("cut", "light", "heavy", "non")
+    return (order.index(label) if label in order else len(order), label)
 
 
 def _decode(data: bytes) -> str:
@@ -291,7 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "clough": Labelled("clough", "Clough-Stevenson short answers", [str(data / "clough-stevenson" / "texts")],
                            lambda: clough_gold(data / "clough-stevenson"),
                            "Answers vs own task source (cut/light/heavy derived, non related) and vs the "
-                           "other tasks' sources (unrelated)."),
+                           "other tasks' sources (unrelated).",
+                           lambda: clough_categories(data / "clough-stevenson")),
         "pan13": Labelled("pan13", "PAN-13 text alignment, no-obfuscation subset",
                           [str(data / "pan13-no-obfuscation" / "susp"), str(data / "pan13-no-obfuscation" / "src")],
                           lambda: pan_gold(data / "pan13-no-obfuscation"),

@@ -25,6 +25,7 @@ sentences shared by many articles and would make the stage quadratic).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,11 +35,52 @@ ANCHOR_MOD, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS = 8, 2, 50
 MAX_BUCKET = 64
 
 
+@lru_cache(maxsize=None)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """Bands and rows that datasketch's MinHashLSH would choose for ``threshold``."""
     from datasketch.lsh import _optimal_param
 
     return _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def doc_params() -> tuple[int, int]:
+    return lsh_params(DOC_THRESHOLD, DOC_PERM)
+
+
+def sentence_params() -> tuple[int, int]:
+    return lsh_params(SENTENCE_THRESHOLD, SENTENCE_PERM)
+
+
+def doc_bands() -> int:
+    return doc_params()[0]
+
+
+def sentence_bands() -> int:
+    return sentence_params()[0]
+
+
+_ROW_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+                    np.uint64)
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per band: rows that agree on a band's values get the same key.
+
+    Up to two 32-bit rows are packed exactly; more are mixed (collisions ~ 2**-64).
+
+    >>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 5]], np.uint32)
+    >>> k = band_keys(sig, 2, 2); bool(k[0, 0] == k[1, 0]), bool(k[0, 1] == k[1, 1])
+    (True, False)
+    """
+    s = sig[:, : bands * rows].astype(np.uint64).reshape(sig.shape[0], bands, rows)
+    if rows <= 2:
+        return s[:, :, 0] << np.uint64(32) | (s[:, :, 1] if rows == 2 else np.uint64(0))
+    with np.errstate(over="ignore"):
+        key = np.zeros((sig.shape[0], bands), np.uint64)
+        for r in range(rows):
+            key = (key ^ s[:, :, r]) * _ROW_MIX[r % len(_ROW_MIX)]
+            key ^= key >> np.uint64(29)
+    return key
 
 
 @dataclass
@@ -53,11 +95,15 @@ class LshStats:
 def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = MAX_BUCKET,
               stats: LshStats | None = None) -> np.ndarray:
     """Unique pairs ``(i, j)``, ``i < j``, of rows that agree on all ``rows`` values of a band."""
-    n = sig.shape[0]
+    return key_pairs(band_keys(sig, bands, rows), max_bucket, stats)
+
+
+def key_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET, stats: LshStats | None = None) -> np.ndarray:
+    """Unique pairs ``(i, j)``, ``i < j``, of rows with an equal key in some column (band)."""
+    n = keys.shape[0]
     codes: list[np.ndarray] = []
-    for band in range(bands):
-        block = np.ascontiguousarray(sig[:, band * rows:(band + 1) * rows])
-        key = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+    for band in range(keys.shape[1]):
+        key = keys[:, band]
         order = np.argsort(key, kind="stable")
         k = key[order]
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
@@ -110,8 +156,14 @@ def anchor_pairs(shingle_sets: list[np.ndarray], mod: int = ANCHOR_MOD, min_hits
     anchors = [np.unique(s[s % mod == 0]) for s in shingle_sets]
     values = np.concatenate(anchors) if anchors else np.empty(0, np.uint32)
     owner = np.repeat(np.arange(len(anchors)), [a.size for a in anchors])
+    return shared_anchor_pairs(values, owner, min_hits, max_docs, stats)
+
+
+def shared_anchor_pairs(anchors: np.ndarray, owner: np.ndarray, min_hits: int = ANCHOR_MIN_HITS,
+                        max_docs: int = ANCHOR_MAX_DOCS, stats: LshStats | None = None) -> np.ndarray:
+    """Article pairs sharing ``min_hits`` anchors; ``owner[k]`` is the article of ``anchors[k]``."""
     return doc_pairs_from_items(
-        lsh_pairs(values.reshape(-1, 1), 1, 1, max_bucket=max_docs, stats=stats), owner, min_hits)
+        key_pairs(anchors.astype(np.uint64).reshape(-1, 1), max_bucket=max_docs, stats=stats), owner, min_hits)
 
 
 def merge_pairs(*pair_sets: np.ndarray) -> np.ndarray:

@@ -3,10 +3,9 @@
 Everything here looks only at the candidate pairs; the corpus is touched once, to fit
 the TF-IDF weights (:class:`Confirmer`).
 
->>> from dedup.sketch import Sketch
->>> docs = [Sketch("Xi met Trong in Hanoi on Tuesday. They signed 36 deals. Trade grew."),
-...         Sketch("On Tuesday Xi met Trong in Hanoi. The two sides signed 36 deals."),
-...         Sketch("Football scores from the weekend were announced.")]
+>>> docs = ["Xi met Trong in Hanoi on Tuesday. They signed 36 deals. Trade grew.",
+...         "On Tuesday Xi met Trong in Hanoi. The two sides signed 36 deals.",
+...         "Football scores from the weekend were announced."]
 >>> c = Confirmer().fit(docs).compare(0, 1)
 >>> c.aligned, round(c.coverage_b, 2)
 (2, 1.0)
@@ -15,14 +14,15 @@ the TF-IDF weights (:class:`Confirmer`).
 from __future__ import annotations
 
 import re
-from itertools import chain
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
 
-from dedup.sketch import SHINGLE, Sketch, terms, tokens
+from dedup.sketch import SHINGLE, Sketch, hash_words, terms, tokens
 
 SENTENCE_SIM = 0.35  # TF-IDF cosine at which two sentences align
 MIN_RUN = SHINGLE + 3  # shortest verbatim passage shown as evidence, in words
@@ -79,67 +79,96 @@ class Comparison:
         }
 
 
-def _identity(x: list[str]) -> list[str]:
-    return x
-
-
 class Confirmer:
-    """Fits TF-IDF weights on the corpus, then compares candidate pairs.
+    """Corpus-wide TF-IDF weights, fitted once, then measurements of candidate pairs.
 
-    ``sentence_sim`` is the TF-IDF cosine at which two sentences align.
+    ``sentence_sim`` is the TF-IDF cosine at which two sentences align. The sketches of
+    the articles being compared are built on demand; the ``cache_size`` most recently
+    used are kept, so compare pairs sorted by article to build each one about once.
     """
 
-    def __init__(self, sentence_sim: float = SENTENCE_SIM) -> None:
+    def __init__(self, sentence_sim: float = SENTENCE_SIM, cache_size: int = 4096) -> None:
         self.sentence_sim = sentence_sim
+        self.cache_size = cache_size
 
-    def fit(self, sketches: list[Sketch], bodies: list[str] | None = None) -> "Confirmer":
-        self.sketches_ = sketches
+    def fit(self, bodies: Sequence[str], counts: sparse.csr_matrix | None = None) -> "Confirmer":
+        """``counts``: hashed term counts per body (``Features.terms``), computed when not given."""
+        if counts is None:
+            from dedup.features import featurize
+
+            counts = featurize(bodies).terms
         self.bodies_ = bodies
-        docs = [list(chain.from_iterable(s.sentence_terms)) for s in sketches]
-        self.vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
-        if any(docs):
-            self.docs_ = self.vectorizer_.fit_transform(docs)
-        else:  # no content term anywhere: nothing can be similar
-            self.vectorizer_ = None
-            self.docs_ = self._transform(docs)
-        self.sentence_rows_: dict[int, object] = {}
+        # the hashed columns in use, numbered densely: the vocabulary
+        self.columns_, dense = np.unique(counts.indices, return_inverse=True)
+        compact = sparse.csr_matrix((counts.data, dense.ravel(), counts.indptr),
+                                    shape=(counts.shape[0], max(self.columns_.size, 1)))
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True)
+        self.docs_ = self.tfidf_.fit_transform(compact).astype(np.float32) if compact.shape[0] else compact
+        self.idf_ = self.tfidf_.idf_.astype(np.float32) if compact.shape[0] else np.ones(1, np.float32)
+        self.words_: dict[str, int] = {}
+        self._cache: OrderedDict[int, tuple[Sketch, sparse.csr_matrix]] = OrderedDict()
         return self
 
-    def _transform(self, rows: list[list[str]]):
-        if self.vectorizer_ is None:
-            return sparse.csr_matrix((len(rows), 0), dtype=np.float32)
-        return self.vectorizer_.transform(rows)
+    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Sublinear TF times IDF, rows scaled to unit length: ``tfidf_.transform``, without its
+        per-call overhead (it runs once per article compared)."""
+        m = counts.astype(np.float32, copy=True)
+        m.data = (1 + np.log(m.data)) * self.idf_[m.indices]
+        row = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        norms = np.sqrt(np.bincount(row, weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
+        m.data /= np.maximum(norms, 1e-12)[row].astype(np.float32)
+        return m
 
-    def prepare(self, indexes: np.ndarray) -> None:
-        """Vectorise the sentences of these articles in one batch."""
-        todo = [int(i) for i in np.unique(indexes) if int(i) not in self.sentence_rows_]
-        if not todo:
-            return
-        rows = [t for i in todo for t in self.sketches_[i].sentence_terms]
-        matrix = self._transform(rows)
-        at = 0
-        for i in todo:
-            n = len(self.sketches_[i].sentence_terms)
-            self.sentence_rows_[i] = matrix[at: at + n]
-            at += n
+    def sketch(self, i: int) -> tuple[Sketch, sparse.csr_matrix]:
+        """Article ``i``'s sketch and the TF-IDF rows of its sentences."""
+        hit = self._cache.get(i)
+        if hit is not None:
+            self._cache.move_to_end(i)
+            return hit
+        s = Sketch(self.bodies_[i], self.words_)
+        rows = [term_ids(t, self.words_) for t in s.sentence_terms]
+        indptr = np.cumsum([0] + [r.size for r in rows])
+        cols = np.searchsorted(self.columns_, np.concatenate(rows)) if rows else np.empty(0, np.int64)
+        counts = sparse.csr_matrix((np.ones(int(indptr[-1]), np.float32), cols, indptr),
+                                   shape=(len(rows), self.idf_.size))
+        counts.sum_duplicates()
+        hit = self._cache[i] = (s, self._weigh(counts))
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return hit
 
-    def cosines(self, pairs: np.ndarray) -> np.ndarray:
-        """TF-IDF cosine of each pair, batched."""
-        if len(pairs) == 0:
-            return np.empty(0)
-        return np.asarray(self.docs_[pairs[:, 0]].multiply(self.docs_[pairs[:, 1]]).sum(axis=1)).ravel()
+    def cosines(self, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
+        """TF-IDF cosine of each pair, in batches of sparse row products."""
+        out = np.empty(len(pairs), np.float32)
+        for lo in range(0, len(pairs), batch):
+            p = pairs[lo: lo + batch]
+            out[lo: lo + batch] = np.asarray(self.docs_[p[:, 0]].multiply(self.docs_[p[:, 1]]).sum(axis=1)).ravel()
+        return out
 
     def compare(self, a: int, b: int, cosine: float | None = None) -> Comparison:
         """Measure one pair; pass ``cosine`` when it was already computed in a batch."""
-        sa, sb = self.sketches_[a], self.sketches_[b]
+        (sa, ma), (sb, mb) = self.sketch(a), self.sketch(b)
         c = Comparison(a, b, sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
         c.cosine = float(self.cosines(np.array([[a, b]]))[0]) if cosine is None else cosine
         _lexical(c, sa, sb)
-        self.prepare(np.array([a, b]))
-        _align(c, sa, sb, self.sentence_rows_[a], self.sentence_rows_[b], self.sentence_sim)
-        if self.bodies_ is not None:
-            c.quotes = shared_quotes(self.bodies_[a], self.bodies_[b])
+        _align(c, sa, sb, ma, mb, self.sentence_sim)
+        c.quotes = shared_quotes(self.bodies_[a], self.bodies_[b])
         return c
+
+
+def term_ids(terms_: Sequence[str], cache: dict[str, int] | None = None) -> np.ndarray:
+    """Hashed TF-IDF column of each term (as in :mod:`dedup.features`)."""
+    from dedup.features import TERM_MASK
+
+    return (hash_words(terms_, cache) & np.uint64(TERM_MASK)).astype(np.int64)
+
+
+def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:
+    """Cosine of every sentence of ``a`` with every sentence of ``b`` (columns re-indexed small)."""
+    cols = np.union1d(ma.indices, mb.indices)
+    small_a = sparse.csr_matrix((ma.data, np.searchsorted(cols, ma.indices), ma.indptr), shape=(ma.shape[0], cols.size))
+    small_b = sparse.csr_matrix((mb.data, np.searchsorted(cols, mb.indices), mb.indptr), shape=(mb.shape[0], cols.size))
+    return (small_a @ small_b.T).toarray()
 
 
 def _covered(mask: np.ndarray, n_words: int) -> np.ndarray:
@@ -208,7 +237,7 @@ def _align(c: Comparison, sa: Sketch, sb: Sketch, ma, mb, threshold: float) -> N
     """Order-preserving sentence alignment (heaviest increasing chain of similar pairs)."""
     if ma.shape[0] == 0 or mb.shape[0] == 0:
         return
-    sim = (ma @ mb.T).toarray()
+    sim = _similarities(ma, mb)
     ii, jj = np.nonzero(sim >= threshold)
     if ii.size == 0:
         return

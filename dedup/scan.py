@@ -18,11 +18,12 @@ import numpy as np
 
 from dedup import candidates as cand
 from dedup.article import Article, Problem
-from dedup.clean import clean_corpus, text_span
+from dedup.clean import clean, drop_repeated_lines, text_span
 from dedup.confirm import Confirmer
+from dedup.features import Features, featurize
+from dedup.parallel import iter_batches
 from dedup.relation import (RELATED_COSINE, STRENGTH, check_attribution, clusters, direction,
                             orient_by_story, relation)
-from dedup.sketch import Sketch, hash_words, minhash
 
 MAX_EVIDENCE = 40  # passages listed per pair
 
@@ -68,7 +69,8 @@ class _Laps:
         self.t = now
 
 
-def _progress(items: Iterable, total: int, desc: str, enabled: bool, unit: str = "article") -> Iterable:
+def _progress(items: Iterable | None, total: int, desc: str, enabled: bool, unit: str = "article"):
+    """A tqdm bar on stderr over ``items`` (or a bar to update by hand when ``items`` is None)."""
     if not enabled:
         return items
     from tqdm import tqdm
@@ -76,38 +78,24 @@ def _progress(items: Iterable, total: int, desc: str, enabled: bool, unit: str =
     return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
-def find_candidates(sketches: Sequence[Sketch], cache: dict[str, int], stats: dict,
-                    confirmer: Confirmer) -> np.ndarray:
+def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np.ndarray:
     """Candidate pairs from the three channels of :mod:`dedup.candidates`.
 
     Sentence-channel pairs are kept only when their TF-IDF cosine (one batched sparse
     product) reaches :data:`dedup.relation.RELATED_COSINE`: below it no relation but a
     verbatim one is possible, and verbatim reuse is the other channels' job.
     """
-    shingle_sets = [np.unique(s.shingles) for s in sketches]
     lsh_stats = cand.LshStats()
-    by_doc = cand.lsh_pairs(minhash(shingle_sets, cand.DOC_PERM),
-                            *cand.lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM), stats=lsh_stats)
-    by_anchor = cand.anchor_pairs(shingle_sets, stats=lsh_stats)
-    items, owner = [], []
-    for d, s in enumerate(sketches):
-        for t in s.sentence_terms:
-            u = sorted(set(t))
-            if len(u) >= cand.SENTENCE_MIN_TERMS:
-                items.append(hash_words(u, cache).astype(np.uint32))
-                owner.append(d)
-    by_sentence = np.empty((0, 2), np.int64)
-    if items:
-        sig = minhash(items, cand.SENTENCE_PERM)
-        params = cand.lsh_params(cand.SENTENCE_THRESHOLD, cand.SENTENCE_PERM)
-        item_pairs = cand.lsh_pairs(sig, *params, stats=lsh_stats)
-        by_sentence = cand.doc_pairs_from_items(item_pairs, np.array(owner), cand.SENTENCE_MIN_HITS)
+    by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
+    by_anchor = cand.shared_anchor_pairs(features.anchors, features.anchor_doc, stats=lsh_stats)
+    by_sentence = cand.doc_pairs_from_items(cand.key_pairs(features.sentence_keys, stats=lsh_stats),
+                                            features.sentence_doc, cand.SENTENCE_MIN_HITS)
     sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
     pairs = cand.merge_pairs(by_doc, by_anchor, sentence_only)
     stats.update({
         "candidates_documents": int(len(by_doc)), "candidates_anchors": int(len(by_anchor)),
         "candidates_sentences": int(len(by_sentence)), "candidates_sentences_similar": int(len(sentence_only)),
-        "candidates": int(len(pairs)), "sentences_sketched": len(items),
+        "candidates": int(len(pairs)), "sentences_sketched": int(len(features.sentence_doc)),
         "skipped_buckets": lsh_stats.skipped_buckets,
     })
     return pairs
@@ -127,26 +115,75 @@ def _evidence(a: Article, b: Article, comp) -> list[dict]:
     return out
 
 
+BATCH = 1000  # articles (or pairs) per batch handed to a worker
+
+
 def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
-                  progress: bool = False) -> Report:
-    """Compare a corpus of articles; see the module docstring."""
+                  progress: bool = False, workers: int | None = None) -> Report:
+    """Compare a corpus of articles; see the module docstring.
+
+    ``workers``: processes for cleaning, sketching and confirming (default: the CPUs
+    available; small corpora stay in this process).
+    """
     t0 = time.perf_counter()
     stats: dict = {"articles": len(articles)}
     lap = _Laps(stats.setdefault("timings", {}))
-    articles = clean_corpus(articles)
+    articles = _batched(_clean_batch, articles, workers, progress, "clean")
+    drop_repeated_lines(articles)
     lap("clean")
-    cache: dict[str, int] = {}
-    sketches = [Sketch(a.body or "", cache) for a in _progress(articles, len(articles), "sketch", progress)]
-    confirmer = Confirmer().fit(sketches, [a.body or "" for a in articles])
+    bodies = [a.body or "" for a in articles]
+    features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False))
+    confirmer = Confirmer().fit(bodies, features.terms)
     lap("sketch")
-    pairs = find_candidates(sketches, cache, stats, confirmer)
+    pairs = find_candidates(features, stats, confirmer)
     lap("candidates")
-    confirmer.prepare(pairs.ravel())
-    cosines = confirmer.cosines(pairs).tolist()
+    cosines = confirmer.cosines(pairs)
+
+    def confirm(batch: range) -> list[dict]:
+        return _confirm(articles, confirmer, features.digest, pairs[batch.start:batch.stop],
+                        cosines[batch.start:batch.stop])
+
+    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair")
+    lap("confirm")
+    out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
+    ids = [a.id for a in articles]
+    stats["pairs"] = {r: sum(p["relation"] == r for p in out) for r in STRENGTH}
+    stories = clusters(ids, out)
+    orient_by_story(out, stories)
+    attribution = check_attribution(articles, out)
+    lap("stories")
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    return Report(articles, out, stories, attribution, list(problems), stats)
+
+
+def _clean_batch(batch: Sequence[Article]) -> list[Article]:
+    return [clean(a) for a in batch]
+
+
+def _batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,
+             unit: str = "article", flat: bool = True) -> list:
+    """``fn`` over batches of ``items`` (see :mod:`dedup.parallel`), results joined in order."""
+    out: list = []
+    bar = _progress(None, len(items), desc, progress, unit)
+    for result in iter_batches(fn, items, BATCH, workers):
+        if flat:
+            out.extend(result)
+        else:
+            out.append(result)
+        if bar is not None:
+            bar.update(min(BATCH, len(items) - bar.n))
+    if bar is not None:
+        bar.close()
+    return out
+
+
+def _confirm(articles: Sequence[Article], confirmer: Confirmer, digest: np.ndarray,
+             pairs: np.ndarray, cosines: np.ndarray) -> list[dict]:
+    """The reported pairs among ``pairs`` (candidates), with relation, direction and evidence."""
     out: list[dict] = []
-    for (i, j), cosine in _progress(zip(pairs.tolist(), cosines), len(pairs), "confirm", progress, "pair"):
+    for (i, j), cosine in zip(pairs.tolist(), cosines.tolist()):
         comp = confirmer.compare(i, j, cosine)
-        rel = relation(comp, same_words=sketches[i].words == sketches[j].words)
+        rel = relation(comp, same_words=bool(digest[i] == digest[j]))
         if rel is None:
             continue
         a, b = articles[i], articles[j]
@@ -161,16 +198,7 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
                         "a_span": list(text_span(a, qa)), "b_span": list(text_span(b, qb))}
                        for qa, qb in comp.quotes],
         })
-    lap("confirm")
-    out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
-    ids = [a.id for a in articles]
-    stats["pairs"] = {r: sum(p["relation"] == r for p in out) for r in STRENGTH}
-    stories = clusters(ids, out)
-    orient_by_story(out, stories)
-    attribution = check_attribution(articles, out)
-    lap("stories")
-    stats["seconds"] = round(time.perf_counter() - t0, 3)
-    return Report(articles, out, stories, attribution, list(problems), stats)
+    return out
 
 
 def scan(paths: Iterable[str], progress: bool = False) -> Report:

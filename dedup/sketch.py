@@ -53,6 +53,26 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "said", "says", "say", "
 STEM = 6  # terms are word prefixes: a crude, language-neutral stemmer
 
 
+_PLAIN_WORD = re.compile(r"\w+")
+_PLAIN_END = "\u0300"  # below it: no combining mark and no script written without spaces
+
+
+def words_and_spans(text: str) -> tuple[list[str], np.ndarray]:
+    """The tokens of ``text`` as a list of words and an ``(n, 2)`` array of their spans.
+
+    >>> words_and_spans("Xi's visit")[0]
+    ['xi', 's', 'visit']
+    """
+    if text and max(text) >= _PLAIN_END:
+        toks = tokens(text)
+        return [t for t, _, _ in toks], np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
+    found = _PLAIN_WORD.finditer(text)
+    flat = np.fromiter((x for m in found for x in m.span()), np.int64)
+    words = _PLAIN_WORD.findall(text.lower()) if text.isascii() else [
+        w.casefold() for w in _PLAIN_WORD.findall(text)]
+    return words, flat.reshape(-1, 2)
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """``(token, start, end)`` for every token of ``text``, lower-cased."""
     out: list[tuple[str, int, int]] = []
@@ -219,9 +239,7 @@ class Sketch:
     __slots__ = ("words", "spans", "shingles", "sentences", "sentence_tokens", "sentence_terms")
 
     def __init__(self, body: str, cache: dict[str, int] | None = None) -> None:
-        toks = tokens(body)
-        self.words = [t for t, _, _ in toks]
-        self.spans = np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
+        self.words, self.spans = words_and_spans(body)
         self.shingles = shingles(hash_words(self.words, cache), SHINGLE)
         self.sentences = sentences(body)
         starts = self.spans[:, 0]

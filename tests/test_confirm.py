@@ -6,12 +6,10 @@ import numpy as np
 import pytest
 
 from dedup.confirm import MIN_RUN, Comparison, Confirmer, quotes, shared_quotes
-from dedup.sketch import Sketch
 
 
 def compare(texts: list[str], a: int = 0, b: int = 1, **kw) -> Comparison:
-    sketches = [Sketch(t) for t in texts]
-    return Confirmer(**kw).fit(sketches, texts).compare(a, b)
+    return Confirmer(**kw).fit(texts).compare(a, b)
 
 
 def paraphrase(sentence: str, maker, every: int = 4) -> str:
@@ -99,8 +97,7 @@ def test_reordered_paraphrase_has_lower_order(maker):
     in_order = " ".join(rewritten)
     shuffled = " ".join(rewritten[::-1])
     texts = [" ".join(original), in_order, shuffled, maker.article(3), maker.article(3)]
-    sketches = [Sketch(t) for t in texts]
-    confirmer = Confirmer().fit(sketches, texts)
+    confirmer = Confirmer().fit(texts)
     same, rev = confirmer.compare(0, 1), confirmer.compare(0, 2)
     assert same.matched == rev.matched == 6
     assert same.aligned == 6 and same.order == 1.0
@@ -179,7 +176,7 @@ def test_compare_reports_shared_quotes(maker):
 def test_cosines_batched_matches_compare(maker):
     texts = [maker.article(2) for _ in range(4)]
     texts[1] = texts[0] + " " + maker.sentence()
-    confirmer = Confirmer().fit([Sketch(t) for t in texts], texts)
+    confirmer = Confirmer().fit(texts)
     pairs = np.array([[0, 1], [0, 2], [2, 3]])
     got = confirmer.cosines(pairs)
     assert got.shape == (3,)

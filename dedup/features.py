@@ -1,0 +1,111 @@
+"""Per-article features for the candidate stage, computed a batch of bodies at a time.
+
+Everything the candidate channels and the corpus-wide TF-IDF need is kept as flat numpy
+arrays (no per-article Python objects), so a million articles fit in memory and batches
+can be computed in other processes and concatenated:
+
+* ``doc_keys``: the LSH band keys of each article's word 5-gram MinHash;
+* ``anchors``: each article's anchor shingles (hash ``% ANCHOR_MOD == 0``);
+* ``sentence_keys``: the LSH band keys of each sentence's content-term MinHash;
+* ``terms``: hashed content-term counts per article (a sparse row for TF-IDF);
+* ``digest``: a hash of the article's word sequence (equal digests: same words).
+
+>>> f = featurize(["Xi met Trong in Hanoi on Tuesday after talks.", "Scores came in."])
+>>> f.n, f.doc_keys.shape[0], int(f.terms[1].sum())
+(2, 2, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from scipy import sparse
+
+from dedup import candidates as cand
+from dedup.sketch import SHINGLE, hash_words, minhash, sentences, shingles, terms, words_and_spans
+
+TERM_BITS = 24  # hashed term space for TF-IDF: 16M columns
+TERM_MASK = (1 << TERM_BITS) - 1
+
+
+@dataclass
+class Features:
+    """Features of ``n`` articles; ``*_doc`` arrays give the article of each row."""
+
+    n: int
+    doc_keys: np.ndarray  # (n, bands) uint64
+    anchors: np.ndarray  # uint32
+    anchor_doc: np.ndarray  # int64
+    sentence_keys: np.ndarray  # (m, bands) uint64
+    sentence_doc: np.ndarray  # int64
+    terms: sparse.csr_matrix  # (n, 2**TERM_BITS) term counts
+    digest: np.ndarray  # (n,) uint64
+
+    @staticmethod
+    def concat(parts: Sequence["Features"]) -> "Features":
+        """One Features for the articles of all ``parts``, in order."""
+        offsets = np.cumsum([0] + [p.n for p in parts])
+        return Features(
+            int(offsets[-1]),
+            _stack([p.doc_keys for p in parts], cand.doc_bands()),
+            np.concatenate([p.anchors for p in parts]) if parts else np.empty(0, np.uint32),
+            np.concatenate([p.anchor_doc + o for p, o in zip(parts, offsets)]) if parts else np.empty(0, np.int64),
+            _stack([p.sentence_keys for p in parts], cand.sentence_bands()),
+            np.concatenate([p.sentence_doc + o for p, o in zip(parts, offsets)]) if parts else np.empty(0, np.int64),
+            sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0),
+            np.concatenate([p.digest for p in parts]) if parts else np.empty(0, np.uint64),
+        )
+
+
+def _stack(blocks: list[np.ndarray], bands: int) -> np.ndarray:
+    return np.concatenate(blocks) if blocks else np.empty((0, bands), np.uint64)
+
+
+def _no_terms(n: int) -> sparse.csr_matrix:
+    return sparse.csr_matrix((n, 1 << TERM_BITS), dtype=np.float32)
+
+
+def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Features:
+    """The features of a batch of cleaned article bodies."""
+    cache = {} if cache is None else cache
+    doc_shingles, anchors, anchor_doc = [], [], []
+    sentence_sets, sentence_doc = [], []
+    rows, cols, counts, digest = [], [], [], np.empty(len(bodies), np.uint64)
+    for d, body in enumerate(bodies):
+        words, spans = words_and_spans(body)
+        digest[d] = xxhash.xxh64_intdigest("\x00".join(words).encode())
+        sh = np.unique(shingles(hash_words(words, cache), SHINGLE))
+        doc_shingles.append(sh)
+        a = sh[sh % cand.ANCHOR_MOD == 0]
+        anchors.append(a)
+        anchor_doc.append(np.full(a.size, d, np.int64))
+        starts = spans[:, 0]
+        bounds = np.searchsorted(starts, np.asarray(sentences(body), np.int64).reshape(-1, 2))
+        doc_terms: list[str] = []
+        for i, j in bounds.tolist():
+            t = terms(words[i:j])
+            doc_terms += t
+            u = set(t)
+            if len(u) >= cand.SENTENCE_MIN_TERMS:
+                sentence_sets.append(hash_words(sorted(u), cache).astype(np.uint32))
+                sentence_doc.append(d)
+        if doc_terms:
+            ids, c = np.unique(hash_words(doc_terms, cache) & TERM_MASK, return_counts=True)
+            rows.append(np.full(ids.size, d, np.int64)), cols.append(ids.astype(np.int64)), counts.append(c)
+    n = len(bodies)
+    counts_matrix = _no_terms(n) if not rows else sparse.csr_matrix(
+        (np.concatenate(counts).astype(np.float32), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n, 1 << TERM_BITS))
+    return Features(
+        n,
+        cand.band_keys(minhash(doc_shingles, cand.DOC_PERM), *cand.doc_params()),
+        np.concatenate(anchors) if anchors else np.empty(0, np.uint32),
+        np.concatenate(anchor_doc) if anchor_doc else np.empty(0, np.int64),
+        cand.band_keys(minhash(sentence_sets, cand.SENTENCE_PERM), *cand.sentence_params()),
+        np.asarray(sentence_doc, np.int64),
+        counts_matrix,
+        digest,
+    )

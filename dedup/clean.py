@@ -56,9 +56,20 @@ REPEAT_MIN_DOCS = 5
 REPEAT_MAX_SHARED = 0.5
 
 
+# every unanchored rule needs one of these (substring tests rule most long lines out cheaply)
+_RULE_WORDS = ("\u25b6", "\u25ba", "\u25b8", "\u27a4", "\u25c0", "\u25c4", "\u25c2", "\u00a9", "(c)", "code",
+               "all rights reserved", "subscribe", "newsletter", "sign up", "download", "follow us",
+               "our new platform", "brought to you", "click here", "explore the", "facebook", "twitter",
+               "instagram", "read more", "read the full", "listen to")
+
+
 def _rule(line: str) -> str | None:
     """The boilerplate reason for one normalised line, or None to keep it."""
     words = len(line.split())
+    if words > 25:
+        low = line.lower()
+        if not any(w in low for w in _RULE_WORDS):
+            return None
     if _AD.search(line):
         return "ad"
     if words <= 8 and _NAVIGATION.match(line):

@@ -25,7 +25,7 @@ import xxhash
 from scipy import sparse
 
 from dedup import candidates as cand
-from dedup.sketch import SHINGLE, hash_words, minhash, sentences, shingles, terms, words_and_spans
+from dedup.sketch import SHINGLE, hash_words, minhash, sentences, shingles, terms, words
 
 TERM_BITS = 24  # hashed term space for TF-IDF: 16M columns
 TERM_MASK = (1 << TERM_BITS) - 1
@@ -60,6 +60,11 @@ class Features:
         )
 
 
+def _used(params: tuple[int, int]) -> int:
+    bands, rows = params
+    return bands * rows
+
+
 def _stack(blocks: list[np.ndarray], bands: int) -> np.ndarray:
     return np.concatenate(blocks) if blocks else np.empty((0, bands), np.uint64)
 
@@ -75,36 +80,42 @@ def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Fea
     sentence_sets, sentence_doc = [], []
     rows, cols, counts, digest = [], [], [], np.empty(len(bodies), np.uint64)
     for d, body in enumerate(bodies):
-        words, spans = words_and_spans(body)
-        digest[d] = xxhash.xxh64_intdigest("\x00".join(words).encode())
-        sh = np.unique(shingles(hash_words(words, cache), SHINGLE))
+        doc_words: list[str] = []
+        doc_terms: list[str] = []
+        term_bounds = [0]
+        for s, e in sentences(body):
+            w = words(body[s:e])
+            doc_words += w
+            doc_terms += terms(w)
+            term_bounds.append(len(doc_terms))
+        digest[d] = xxhash.xxh64_intdigest("\x00".join(doc_words).encode())
+        sh = np.unique(shingles(hash_words(doc_words, cache), SHINGLE))
         doc_shingles.append(sh)
         a = sh[sh % cand.ANCHOR_MOD == 0]
         anchors.append(a)
         anchor_doc.append(np.full(a.size, d, np.int64))
-        starts = spans[:, 0]
-        bounds = np.searchsorted(starts, np.asarray(sentences(body), np.int64).reshape(-1, 2))
-        doc_terms: list[str] = []
-        for i, j in bounds.tolist():
-            t = terms(words[i:j])
-            doc_terms += t
-            u = set(t)
-            if len(u) >= cand.SENTENCE_MIN_TERMS:
-                sentence_sets.append(hash_words(sorted(u), cache).astype(np.uint32))
-                sentence_doc.append(d)
-        if doc_terms:
-            ids, c = np.unique(hash_words(doc_terms, cache) & TERM_MASK, return_counts=True)
-            rows.append(np.full(ids.size, d, np.int64)), cols.append(ids.astype(np.int64)), counts.append(c)
+        if not doc_terms:
+            continue
+        th = hash_words(doc_terms, cache)
+        for i, j in zip(term_bounds, term_bounds[1:]):
+            if j - i >= cand.SENTENCE_MIN_TERMS:
+                u = np.unique(th[i:j])
+                if u.size >= cand.SENTENCE_MIN_TERMS:
+                    sentence_sets.append(u.astype(np.uint32))
+                    sentence_doc.append(d)
+        ids, c = np.unique(th & np.uint64(TERM_MASK), return_counts=True)
+        rows.append(np.full(ids.size, d, np.int64)), cols.append(ids.astype(np.int64)), counts.append(c)
     n = len(bodies)
     counts_matrix = _no_terms(n) if not rows else sparse.csr_matrix(
         (np.concatenate(counts).astype(np.float32), (np.concatenate(rows), np.concatenate(cols))),
         shape=(n, 1 << TERM_BITS))
     return Features(
         n,
-        cand.band_keys(minhash(doc_shingles, cand.DOC_PERM), *cand.doc_params()),
+        cand.band_keys(minhash(doc_shingles, cand.DOC_PERM, used=_used(cand.doc_params())), *cand.doc_params()),
         np.concatenate(anchors) if anchors else np.empty(0, np.uint32),
         np.concatenate(anchor_doc) if anchor_doc else np.empty(0, np.int64),
-        cand.band_keys(minhash(sentence_sets, cand.SENTENCE_PERM), *cand.sentence_params()),
+        cand.band_keys(minhash(sentence_sets, cand.SENTENCE_PERM, used=_used(cand.sentence_params())),
+                       *cand.sentence_params()),
         np.asarray(sentence_doc, np.int64),
         counts_matrix,
         digest,

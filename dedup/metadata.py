@@ -103,8 +103,16 @@ def byline(line: str) -> str | None:
     return name
 
 
+# every claim pattern needs one of these (substring tests rule most lines out cheaply)
+_CLAIM_STARTS = ("source", "by", "via", "courtesy", "credit")
+_CLAIM_WORDS = ("(", "originally", "first", "republished", "reprinted", "reproduced")
+
+
 def attribution_claim(line: str) -> tuple[list[str], list[str]] | None:
     """Names and URLs of the source a line credits, or None when it credits none."""
+    low = line.lower()
+    if not low.startswith(_CLAIM_STARTS) and not any(w in low for w in _CLAIM_WORDS):
+        return None
     for pattern in _CLAIMS:
         m = pattern.search(line)
         if not m:

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 _TRANSLATE = str.maketrans(
@@ -20,7 +19,6 @@ _TRANSLATE = str.maketrans(
         **dict.fromkeys("\t\u00a0\u2028\u2029", " "),
     }
 )
-_SPACES = re.compile(r"\s+")
 _GONE = {chr(k) for k, v in _TRANSLATE.items() if v == ""}  # zero-width characters
 
 
@@ -30,13 +28,15 @@ def joins_previous(ch: str) -> bool:
 
 
 def _nfkc(text: str) -> str:
+    if text.isascii():  # the table's only ASCII entries: the backtick, and the tab (a space anyway)
+        return text.replace("`", "'").replace("\t", " ")
     text = text.translate(_TRANSLATE)  # first, as NFKC decomposes some (\u00b4 to " \u0301")
     return text if text.isascii() else unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
 
 
 def normalize_line(line: str) -> str:
     """NFKC, straight quotes, ASCII dashes, no zero-width characters, single spaces."""
-    return _SPACES.sub(" ", _nfkc(line)).strip()
+    return " ".join(_nfkc(line).split())
 
 
 def offset_map(line: str) -> list[int]:

@@ -73,6 +73,19 @@ def words_and_spans(text: str) -> tuple[list[str], np.ndarray]:
     return words, flat.reshape(-1, 2)
 
 
+def words(text: str) -> list[str]:
+    """The tokens of ``text``, lower-cased (:func:`tokens` without the offsets).
+
+    >>> words("Xi's visit: 习近平")
+    ['xi', 's', 'visit', '习近', '近平']
+    """
+    if text.isascii():
+        return _PLAIN_WORD.findall(text.lower())
+    if max(text) < _PLAIN_END:
+        return [w.casefold() for w in _PLAIN_WORD.findall(text)]
+    return [t for t, _, _ in tokens(text)]
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
     """``(token, start, end)`` for every token of ``text``, lower-cased."""
     out: list[tuple[str, int, int]] = []
@@ -134,17 +147,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+CACHE_LIMIT = 4_000_000  # words remembered by a hash cache before it starts afresh
+
+
 def hash_words(words: Sequence[str], cache: dict[str, int] | None = None) -> np.ndarray:
-    """32-bit xxhash of each word (as uint64 for later mixing)."""
+    """32-bit xxhash of each word (as uint64 for later mixing); ``cache`` remembers them."""
     if cache is None:
         return np.fromiter((xxhash.xxh32_intdigest(w.encode()) for w in words), np.uint64, len(words))
-    out = np.empty(len(words), np.uint64)
-    for i, w in enumerate(words):
-        h = cache.get(w)
-        if h is None:
-            h = cache[w] = xxhash.xxh32_intdigest(w.encode())
-        out[i] = h
-    return out
+    try:
+        return np.fromiter(map(cache.__getitem__, words), np.uint64, len(words))
+    except KeyError:
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        for w in words:
+            if w not in cache:
+                cache[w] = xxhash.xxh32_intdigest(w.encode())
+        return np.fromiter(map(cache.__getitem__, words), np.uint64, len(words))
 
 
 _M64 = np.uint64(0x9E3779B97F4A7C15)
@@ -200,15 +218,19 @@ EMPTY = np.uint32(0xFFFFFFFF)
 
 
 def minhash(sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1,
-            chunk: int = 1 << 16) -> np.ndarray:
+            chunk: int = 1 << 16, used: int | None = None) -> np.ndarray:
     """MinHash signatures, one row per set of 32-bit hashes, shape ``(len(sets), num_perm)``.
+
+    ``used``: compute only the first ``used`` values of each signature (LSH with
+    ``bands * rows < num_perm`` never reads the rest); the result is then that wide.
 
     >>> sig = minhash([np.array([1, 2, 3], np.uint32), np.array([1, 2, 3], np.uint32)], 16)
     >>> sig.shape, bool((sig[0] == sig[1]).all())
     ((2, 16), True)
     """
     a, b = permutations(num_perm, seed)
-    out = np.full((len(sets), num_perm), EMPTY, np.uint32)
+    a, b = a[:used], b[:used]
+    out = np.full((len(sets), a.size), EMPTY, np.uint32)
     lengths = np.fromiter((s.size for s in sets), np.int64, len(sets))
     if lengths.sum() == 0:
         return out

@@ -22,11 +22,12 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from dedup.sketch import SHINGLE, Sketch, hash_words, terms, tokens
+from dedup.sketch import SHINGLE, Sketch, hash_words, terms, words
 
 SENTENCE_SIM = 0.35  # TF-IDF cosine at which two sentences align
 MIN_RUN = SHINGLE + 3  # shortest verbatim passage shown as evidence, in words
 _QUOTE = re.compile(r'"([^"\n]{12,1000}?)"')
+Quotes = list[tuple[tuple[int, int], set[str]]]  # quotation spans with their content terms
 
 
 @dataclass(slots=True)
@@ -106,7 +107,7 @@ class Confirmer:
         self.docs_ = self.tfidf_.fit_transform(compact).astype(np.float32) if compact.shape[0] else compact
         self.idf_ = self.tfidf_.idf_.astype(np.float32) if compact.shape[0] else np.ones(1, np.float32)
         self.words_: dict[str, int] = {}
-        self._cache: OrderedDict[int, tuple[Sketch, sparse.csr_matrix]] = OrderedDict()
+        self._cache: OrderedDict[int, tuple[Sketch, sparse.csr_matrix, Quotes]] = OrderedDict()
         return self
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -119,8 +120,8 @@ class Confirmer:
         m.data /= np.maximum(norms, 1e-12)[row].astype(np.float32)
         return m
 
-    def sketch(self, i: int) -> tuple[Sketch, sparse.csr_matrix]:
-        """Article ``i``'s sketch and the TF-IDF rows of its sentences."""
+    def sketch(self, i: int) -> tuple[Sketch, sparse.csr_matrix, Quotes]:
+        """Article ``i``'s sketch, the TF-IDF rows of its sentences, and its quotations."""
         hit = self._cache.get(i)
         if hit is not None:
             self._cache.move_to_end(i)
@@ -132,7 +133,7 @@ class Confirmer:
         counts = sparse.csr_matrix((np.ones(int(indptr[-1]), np.float32), cols, indptr),
                                    shape=(len(rows), self.idf_.size))
         counts.sum_duplicates()
-        hit = self._cache[i] = (s, self._weigh(counts))
+        hit = self._cache[i] = (s, self._weigh(counts), quote_terms(self.bodies_[i]))
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
         return hit
@@ -147,12 +148,12 @@ class Confirmer:
 
     def compare(self, a: int, b: int, cosine: float | None = None) -> Comparison:
         """Measure one pair; pass ``cosine`` when it was already computed in a batch."""
-        (sa, ma), (sb, mb) = self.sketch(a), self.sketch(b)
+        (sa, ma, qa), (sb, mb, qb) = self.sketch(a), self.sketch(b)
         c = Comparison(a, b, sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
         c.cosine = float(self.cosines(np.array([[a, b]]))[0]) if cosine is None else cosine
         _lexical(c, sa, sb)
         _align(c, sa, sb, ma, mb, self.sentence_sim)
-        c.quotes = shared_quotes(self.bodies_[a], self.bodies_[b])
+        c.quotes = shared_quotes(qa, qb)
         return c
 
 
@@ -190,7 +191,7 @@ def _lexical(c: Comparison, sa: Sketch, sb: Sketch) -> None:
     ha, hb = sa.shingles, sb.shingles
     if ha.size == 0 or hb.size == 0:
         return
-    ua, ub = np.unique(ha), np.unique(hb)
+    ua, ub = sa.unique_shingles, sb.unique_shingles
     inter = np.intersect1d(ua, ub, assume_unique=True).size
     c.jaccard = inter / (ua.size + ub.size - inter)
     if inter == 0:
@@ -283,19 +284,28 @@ def quotes(body: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in _QUOTE.finditer(body) if len(m.group(1).split()) >= 4]
 
 
-def shared_quotes(a: str, b: str, min_share: float = 0.8) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Pairs of quotations, one in each text, that share most of their words."""
-    qa, qb = quotes(a), quotes(b)
-    if not qa or not qb:
-        return []
-    words_b = [set(terms([t for t, _, _ in tokens(b[s:e])])) for s, e in qb]
+def quote_terms(body: str) -> Quotes:
+    """Each quotation's span with its content terms (those with at least three)."""
     out = []
-    for s, e in qa:
-        wa = set(terms([t for t, _, _ in tokens(a[s:e])]))
-        if len(wa) < 3:
-            continue
-        for span_b, wb in zip(qb, words_b):
-            if len(wb) >= 3 and len(wa & wb) / min(len(wa), len(wb)) >= min_share:
-                out.append(((s, e), span_b))
+    for span in quotes(body):
+        t = set(terms(words(body[span[0]:span[1]])))
+        if len(t) >= 3:
+            out.append((span, t))
+    return out
+
+
+def shared_quotes(a: str | Quotes, b: str | Quotes,
+                  min_share: float = 0.8) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Pairs of quotations, one in each text, that share most of their words.
+
+    ``a`` and ``b`` are texts, or their :func:`quote_terms`.
+    """
+    qa = quote_terms(a) if isinstance(a, str) else a
+    qb = quote_terms(b) if isinstance(b, str) else b
+    out = []
+    for span_a, wa in qa:
+        for span_b, wb in qb:
+            if len(wa & wb) / min(len(wa), len(wb)) >= min_share:
+                out.append((span_a, span_b))
                 break
     return out

@@ -258,11 +258,12 @@ class Sketch:
     (10, 2, ['new', 'today'])
     """
 
-    __slots__ = ("words", "spans", "shingles", "sentences", "sentence_tokens", "sentence_terms")
+    __slots__ = ("words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "sentence_terms")
 
     def __init__(self, body: str, cache: dict[str, int] | None = None) -> None:
         self.words, self.spans = words_and_spans(body)
         self.shingles = shingles(hash_words(self.words, cache), SHINGLE)
+        self.unique_shingles = np.unique(self.shingles)
         self.sentences = sentences(body)
         starts = self.spans[:, 0]
         self.sentence_tokens = [

@@ -127,11 +127,10 @@ class Confirmer:
             self._cache.move_to_end(i)
             return hit
         s = Sketch(self.bodies_[i], self.words_)
-        rows = [term_ids(t, self.words_) for t in s.sentence_terms]
-        indptr = np.cumsum([0] + [r.size for r in rows])
-        cols = np.searchsorted(self.columns_, np.concatenate(rows)) if rows else np.empty(0, np.int64)
+        indptr = np.cumsum([0] + [len(t) for t in s.sentence_terms])
+        cols = np.searchsorted(self.columns_, term_ids([w for t in s.sentence_terms for w in t], self.words_))
         counts = sparse.csr_matrix((np.ones(int(indptr[-1]), np.float32), cols, indptr),
-                                   shape=(len(rows), self.idf_.size))
+                                   shape=(len(s.sentence_terms), self.idf_.size))
         counts.sum_duplicates()
         hit = self._cache[i] = (s, self._weigh(counts), quote_terms(self.bodies_[i]))
         if len(self._cache) > self.cache_size:

@@ -63,24 +63,26 @@ _ROW_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                     np.uint64)
 
 
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One 64-bit key per band: rows that agree on a band's values get the same key.
+def band_keys(sig: np.ndarray, bands: int, rows: int, bits: int = 64) -> np.ndarray:
+    """One key per band: rows that agree on a band's values get the same key.
 
-    Up to two 32-bit rows are packed exactly; more are mixed (collisions ~ 2**-64).
+    Up to two 32-bit rows are packed exactly into 64 bits; more are mixed (collisions
+    ~ 2**-64). ``bits=32`` halves the memory for a chance collision of 2**-32 per pair
+    of rows (the sentence channel, with millions of rows, then needs two of them).
 
     >>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 5]], np.uint32)
     >>> k = band_keys(sig, 2, 2); bool(k[0, 0] == k[1, 0]), bool(k[0, 1] == k[1, 1])
     (True, False)
     """
     s = sig[:, : bands * rows].astype(np.uint64).reshape(sig.shape[0], bands, rows)
-    if rows <= 2:
-        return s[:, :, 0] << np.uint64(32) | (s[:, :, 1] if rows == 2 else np.uint64(0))
     with np.errstate(over="ignore"):
+        if rows <= 2 and bits == 64:
+            return s[:, :, 0] << np.uint64(32) | (s[:, :, 1] if rows == 2 else np.uint64(0))
         key = np.zeros((sig.shape[0], bands), np.uint64)
         for r in range(rows):
             key = (key ^ s[:, :, r]) * _ROW_MIX[r % len(_ROW_MIX)]
             key ^= key >> np.uint64(29)
-    return key
+    return key if bits == 64 else (key >> np.uint64(32)).astype(np.uint32)
 
 
 @dataclass

@@ -100,9 +100,11 @@ class Confirmer:
             counts = featurize(bodies).terms
         self.bodies_ = bodies
         # the hashed columns in use, numbered densely: the vocabulary
-        self.columns_, dense = np.unique(counts.indices, return_inverse=True)
+        columns, dense = np.unique(counts.indices, return_inverse=True)
+        self.column_of_ = np.full(counts.shape[1], -1, np.int32)  # hashed term id -> column
+        self.column_of_[columns] = np.arange(columns.size, dtype=np.int32)
         compact = sparse.csr_matrix((counts.data, dense.ravel(), counts.indptr),
-                                    shape=(counts.shape[0], max(self.columns_.size, 1)))
+                                    shape=(counts.shape[0], max(columns.size, 1)))
         self.tfidf_ = TfidfTransformer(sublinear_tf=True)
         self.docs_ = self.tfidf_.fit_transform(compact).astype(np.float32) if compact.shape[0] else compact
         self.idf_ = self.tfidf_.idf_.astype(np.float32) if compact.shape[0] else np.ones(1, np.float32)
@@ -128,7 +130,7 @@ class Confirmer:
             return hit
         s = Sketch(self.bodies_[i], self.words_)
         indptr = np.cumsum([0] + [len(t) for t in s.sentence_terms])
-        cols = np.searchsorted(self.columns_, term_ids([w for t in s.sentence_terms for w in t], self.words_))
+        cols = self.column_of_[term_ids([w for t in s.sentence_terms for w in t], self.words_)]
         counts = sparse.csr_matrix((np.ones(int(indptr[-1]), np.float32), cols, indptr),
                                    shape=(len(s.sentence_terms), self.idf_.size))
         counts.sum_duplicates()

@@ -38,9 +38,9 @@ class Features:
     n: int
     doc_keys: np.ndarray  # (n, bands) uint64
     anchors: np.ndarray  # uint32
-    anchor_doc: np.ndarray  # int64
-    sentence_keys: np.ndarray  # (m, bands) uint64
-    sentence_doc: np.ndarray  # int64
+    anchor_doc: np.ndarray  # int32
+    sentence_keys: np.ndarray  # (m, bands) uint32
+    sentence_doc: np.ndarray  # int32
     terms: sparse.csr_matrix  # (n, 2**TERM_BITS) term counts
     digest: np.ndarray  # (n,) uint64
 
@@ -50,11 +50,11 @@ class Features:
         offsets = np.cumsum([0] + [p.n for p in parts])
         return Features(
             int(offsets[-1]),
-            _stack([p.doc_keys for p in parts], cand.doc_bands()),
-            np.concatenate([p.anchors for p in parts]) if parts else np.empty(0, np.uint32),
-            np.concatenate([p.anchor_doc + o for p, o in zip(parts, offsets)]) if parts else np.empty(0, np.int64),
-            _stack([p.sentence_keys for p in parts], cand.sentence_bands()),
-            np.concatenate([p.sentence_doc + o for p, o in zip(parts, offsets)]) if parts else np.empty(0, np.int64),
+            _stack([p.doc_keys for p in parts], (0, cand.doc_bands()), np.uint64),
+            _stack([p.anchors for p in parts], (0,), np.uint32),
+            _stack([p.anchor_doc + np.int32(o) for p, o in zip(parts, offsets)], (0,), np.int32),
+            _stack([p.sentence_keys for p in parts], (0, cand.sentence_bands()), np.uint32),
+            _stack([p.sentence_doc + np.int32(o) for p, o in zip(parts, offsets)], (0,), np.int32),
             sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0),
             np.concatenate([p.digest for p in parts]) if parts else np.empty(0, np.uint64),
         )
@@ -65,8 +65,8 @@ def _used(params: tuple[int, int]) -> int:
     return bands * rows
 
 
-def _stack(blocks: list[np.ndarray], bands: int) -> np.ndarray:
-    return np.concatenate(blocks) if blocks else np.empty((0, bands), np.uint64)
+def _stack(blocks: list[np.ndarray], empty: tuple[int, ...], dtype) -> np.ndarray:
+    return np.concatenate(blocks) if blocks else np.empty(empty, dtype)
 
 
 def _no_terms(n: int) -> sparse.csr_matrix:
@@ -93,7 +93,7 @@ def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Fea
         doc_shingles.append(sh)
         a = sh[sh % cand.ANCHOR_MOD == 0]
         anchors.append(a)
-        anchor_doc.append(np.full(a.size, d, np.int64))
+        anchor_doc.append(np.full(a.size, d, np.int32))
         if not doc_terms:
             continue
         th = hash_words(doc_terms, cache)
@@ -113,10 +113,10 @@ def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Fea
         n,
         cand.band_keys(minhash(doc_shingles, cand.DOC_PERM, used=_used(cand.doc_params())), *cand.doc_params()),
         np.concatenate(anchors) if anchors else np.empty(0, np.uint32),
-        np.concatenate(anchor_doc) if anchor_doc else np.empty(0, np.int64),
+        np.concatenate(anchor_doc) if anchor_doc else np.empty(0, np.int32),
         cand.band_keys(minhash(sentence_sets, cand.SENTENCE_PERM, used=_used(cand.sentence_params())),
-                       *cand.sentence_params()),
-        np.asarray(sentence_doc, np.int64),
+                       *cand.sentence_params(), bits=32),
+        np.asarray(sentence_doc, np.int32),
         counts_matrix,
         digest,
     )

@@ -128,12 +128,18 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     t0 = time.perf_counter()
     stats: dict = {"articles": len(articles)}
     lap = _Laps(stats.setdefault("timings", {}))
-    articles = _batched(_clean_batch, articles, workers, progress, "clean")
+    articles = list(articles)
+    cleaned = _batched(_clean_batch, articles, workers, progress, "clean")
+    for a, fields in zip(articles, cleaned):  # in place: a worker's copy of the text is not kept
+        for name, value in zip(_CLEANED, fields):
+            setattr(a, name, value)
+    del cleaned
     drop_repeated_lines(articles)
     lap("clean")
     bodies = [a.body or "" for a in articles]
     features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False))
     confirmer = Confirmer().fit(bodies, features.terms)
+    features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
     pairs = find_candidates(features, stats, confirmer)
     lap("candidates")
@@ -156,8 +162,12 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     return Report(articles, out, stories, attribution, list(problems), stats)
 
 
-def _clean_batch(batch: Sequence[Article]) -> list[Article]:
-    return [clean(a) for a in batch]
+_CLEANED = ("body", "line_origins", "removed", "title", "published", "publisher", "byline", "attribution",
+            "attribution_urls")  # what clean() fills in
+
+
+def _clean_batch(batch: Sequence[Article]) -> list[tuple]:
+    return [tuple(getattr(clean(a), name) for name in _CLEANED) for a in batch]
 
 
 def _batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,

@@ -116,6 +116,7 @@ _ABBREVIATIONS = frozenset(
     "mr ms mrs dr st jr sr no gen col lt sgt gov rep sen prof vs inc ltd co corp jan feb mar apr "
     "jun jul aug sep sept oct nov dec e.g i.e etc approx dept est fig".split())
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"(?:\w\.)+\w")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -133,7 +134,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             before = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
             word = before.group(1).lower() if before else ""
             if text[end].islower() or word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) \
-                    or re.fullmatch(r"(?:\w\.)+\w", word):
+                    or _INITIALS.fullmatch(word):
                 continue  # "Mr. Xi", "U.S. officials", "e.g. this"
         piece = text[start:end]
         stripped = piece.strip()
@@ -218,11 +219,13 @@ EMPTY = np.uint32(0xFFFFFFFF)
 
 
 def minhash(sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1,
-            chunk: int = 1 << 16, used: int | None = None) -> np.ndarray:
+            chunk: int | None = None, used: int | None = None) -> np.ndarray:
     """MinHash signatures, one row per set of 32-bit hashes, shape ``(len(sets), num_perm)``.
 
     ``used``: compute only the first ``used`` values of each signature (LSH with
     ``bands * rows < num_perm`` never reads the rest); the result is then that wide.
+    ``chunk``: hashes permuted at a time; the default keeps the block in the CPU cache
+    (about 512 KiB), which is several times faster than larger blocks.
 
     >>> sig = minhash([np.array([1, 2, 3], np.uint32), np.array([1, 2, 3], np.uint32)], 16)
     >>> sig.shape, bool((sig[0] == sig[1]).all())
@@ -230,6 +233,7 @@ def minhash(sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1,
     """
     a, b = permutations(num_perm, seed)
     a, b = a[:used], b[:used]
+    chunk = chunk or max(256, (1 << 17) // a.size)
     out = np.full((len(sets), a.size), EMPTY, np.uint32)
     lengths = np.fromiter((s.size for s in sets), np.int64, len(sets))
     if lengths.sum() == 0:

@@ -31,7 +31,7 @@ import numpy as np
 
 DOC_PERM, DOC_THRESHOLD = 128, 0.3
 SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 2
-ANCHOR_MOD, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS = 8, 2, 50
+ANCHOR_MOD, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS, ANCHOR_SLACK = 8, 2, 50, 32
 MAX_BUCKET = 64
 
 
@@ -147,7 +147,8 @@ def doc_pairs_from_items(item_pairs: np.ndarray, item_doc: np.ndarray, min_hits:
 
 def anchor_pairs(shingle_sets: list[np.ndarray], mod: int = ANCHOR_MOD, min_hits: int = ANCHOR_MIN_HITS,
                  max_docs: int = ANCHOR_MAX_DOCS, stats: LshStats | None = None) -> np.ndarray:
-    """Article pairs sharing ``min_hits`` anchor shingles (hash % mod == 0).
+    """Article pairs sharing ``min_hits`` anchor shingles (hash % mod == 0) on one diagonal
+    (see :func:`shared_anchor_pairs`); ``shingle_sets`` hold each article's shingles in text order.
 
     Anchors found in more than ``max_docs`` articles are skipped (stock phrases).
 
@@ -155,17 +156,40 @@ def anchor_pairs(shingle_sets: list[np.ndarray], mod: int = ANCHOR_MOD, min_hits
     >>> anchor_pairs(s + [np.arange(200, 264, dtype=np.uint32)]).tolist()
     [[0, 1]]
     """
-    anchors = [np.unique(s[s % mod == 0]) for s in shingle_sets]
-    values = np.concatenate(anchors) if anchors else np.empty(0, np.uint32)
-    owner = np.repeat(np.arange(len(anchors)), [a.size for a in anchors])
-    return shared_anchor_pairs(values, owner, min_hits, max_docs, stats)
+    at = [np.flatnonzero(s % mod == 0) for s in shingle_sets]
+    values = np.concatenate([s[k] for s, k in zip(shingle_sets, at)]) if at else np.empty(0, np.uint32)
+    positions = np.concatenate(at) if at else np.empty(0, np.int64)
+    owner = np.repeat(np.arange(len(at)), [k.size for k in at])
+    return shared_anchor_pairs(values, owner, positions, min_hits, max_docs, stats)
 
 
-def shared_anchor_pairs(anchors: np.ndarray, owner: np.ndarray, min_hits: int = ANCHOR_MIN_HITS,
-                        max_docs: int = ANCHOR_MAX_DOCS, stats: LshStats | None = None) -> np.ndarray:
-    """Article pairs sharing ``min_hits`` anchors; ``owner[k]`` is the article of ``anchors[k]``."""
-    return doc_pairs_from_items(
-        key_pairs(anchors.astype(np.uint64).reshape(-1, 1), max_bucket=max_docs, stats=stats), owner, min_hits)
+def shared_anchor_pairs(anchors: np.ndarray, owner: np.ndarray, positions: np.ndarray,
+                        min_hits: int = ANCHOR_MIN_HITS, max_docs: int = ANCHOR_MAX_DOCS,
+                        stats: LshStats | None = None) -> np.ndarray:
+    """Article pairs sharing ``min_hits`` anchors on one diagonal: in the same order and at
+    the same distance from each other in both articles (give or take :data:`ANCHOR_SLACK`
+    words, for small edits), as in a shared passage; anchors that two articles share by
+    chance, stock phrases, lie on different diagonals.
+
+    ``owner[k]`` and ``positions[k]`` are the article and word position of ``anchors[k]``.
+    """
+    items = key_pairs(anchors.astype(np.uint64).reshape(-1, 1), max_bucket=max_docs, stats=stats)
+    if items.size == 0:
+        return np.empty((0, 2), np.int64)
+    da, db = owner[items[:, 0]].astype(np.int64), owner[items[:, 1]].astype(np.int64)
+    diag = positions[items[:, 0]].astype(np.int64) - positions[items[:, 1]].astype(np.int64)
+    keep = da != db
+    swap = da > db
+    lo, hi = np.where(swap, db, da)[keep], np.where(swap, da, db)[keep]
+    diag = np.where(swap, -diag, diag)[keep]
+    n = int(owner.max()) + 1
+    found = []
+    for shift in (0, ANCHOR_SLACK // 2):  # two staggered grids: neighbours share a cell in one
+        keyed = np.stack([lo * n + hi, (diag + shift) // ANCHOR_SLACK], axis=1)
+        runs, counts = np.unique(keyed, axis=0, return_counts=True)
+        found.append(runs[counts >= min_hits, 0])
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def merge_pairs(*pair_sets: np.ndarray) -> np.ndarray:

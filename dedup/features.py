@@ -5,7 +5,8 @@ arrays (no per-article Python objects), so a million articles fit in memory and 
 can be computed in other processes and concatenated:
 
 * ``doc_keys``: the LSH band keys of each article's word 5-gram MinHash;
-* ``anchors``: each article's anchor shingles (hash ``% ANCHOR_MOD == 0``);
+* ``anchors``: each article's anchor shingles (hash ``% ANCHOR_MOD == 0``) and their
+  positions (word index);
 * ``sentence_keys``: the LSH band keys of each sentence's content-term MinHash;
 * ``terms``: hashed content-term counts per article (a sparse row for TF-IDF);
 * ``digest``: a hash of the article's word sequence (equal digests: same words).
@@ -39,6 +40,7 @@ class Features:
     doc_keys: np.ndarray  # (n, bands) uint64
     anchors: np.ndarray  # uint32
     anchor_doc: np.ndarray  # int32
+    anchor_pos: np.ndarray  # int32
     sentence_keys: np.ndarray  # (m, bands) uint32
     sentence_doc: np.ndarray  # int32
     terms: sparse.csr_matrix  # (n, 2**TERM_BITS) term counts
@@ -53,6 +55,7 @@ class Features:
             _stack([p.doc_keys for p in parts], (0, cand.doc_bands()), np.uint64),
             _stack([p.anchors for p in parts], (0,), np.uint32),
             _stack([p.anchor_doc + np.int32(o) for p, o in zip(parts, offsets)], (0,), np.int32),
+            _stack([p.anchor_pos for p in parts], (0,), np.int32),
             _stack([p.sentence_keys for p in parts], (0, cand.sentence_bands()), np.uint32),
             _stack([p.sentence_doc + np.int32(o) for p, o in zip(parts, offsets)], (0,), np.int32),
             sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0),
@@ -76,7 +79,7 @@ def _no_terms(n: int) -> sparse.csr_matrix:
 def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Features:
     """The features of a batch of cleaned article bodies."""
     cache = {} if cache is None else cache
-    doc_shingles, anchors, anchor_doc = [], [], []
+    doc_shingles, anchors, anchor_doc, anchor_pos = [], [], [], []
     sentence_sets, sentence_doc = [], []
     rows, cols, counts, digest = [], [], [], np.empty(len(bodies), np.uint64)
     for d, body in enumerate(bodies):
@@ -89,11 +92,12 @@ def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Fea
             doc_terms += terms(w)
             term_bounds.append(len(doc_terms))
         digest[d] = xxhash.xxh64_intdigest("\x00".join(doc_words).encode())
-        sh = np.unique(shingles(hash_words(doc_words, cache), SHINGLE))
-        doc_shingles.append(sh)
-        a = sh[sh % cand.ANCHOR_MOD == 0]
-        anchors.append(a)
-        anchor_doc.append(np.full(a.size, d, np.int32))
+        ordered = shingles(hash_words(doc_words, cache), SHINGLE)
+        doc_shingles.append(np.unique(ordered))
+        at = np.flatnonzero(ordered % cand.ANCHOR_MOD == 0)
+        anchors.append(ordered[at])
+        anchor_doc.append(np.full(at.size, d, np.int32))
+        anchor_pos.append(at.astype(np.int32))
         if not doc_terms:
             continue
         th = hash_words(doc_terms, cache)
@@ -114,6 +118,7 @@ def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Fea
         cand.band_keys(minhash(doc_shingles, cand.DOC_PERM, used=_used(cand.doc_params())), *cand.doc_params()),
         np.concatenate(anchors) if anchors else np.empty(0, np.uint32),
         np.concatenate(anchor_doc) if anchor_doc else np.empty(0, np.int32),
+        np.concatenate(anchor_pos) if anchor_pos else np.empty(0, np.int32),
         cand.band_keys(minhash(sentence_sets, cand.SENTENCE_PERM, used=_used(cand.sentence_params())),
                        *cand.sentence_params(), bits=32),
         np.asarray(sentence_doc, np.int32),

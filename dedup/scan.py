@@ -87,7 +87,8 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np
     """
     lsh_stats = cand.LshStats()
     by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
-    by_anchor = cand.shared_anchor_pairs(features.anchors, features.anchor_doc, stats=lsh_stats)
+    by_anchor = cand.shared_anchor_pairs(features.anchors, features.anchor_doc, features.anchor_pos,
+                                         stats=lsh_stats)
     by_sentence = cand.doc_pairs_from_items(cand.key_pairs(features.sentence_keys, stats=lsh_stats),
                                             features.sentence_doc, cand.SENTENCE_MIN_HITS)
     sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
@@ -167,7 +168,11 @@ _CLEANED = ("body", "line_origins", "removed", "title", "published", "publisher"
 
 
 def _clean_batch(batch: Sequence[Article]) -> list[tuple]:
-    return [tuple(getattr(clean(a), name) for name in _CLEANED) for a in batch]
+    out = []
+    for a in batch:
+        clean(a)
+        out.append(tuple(getattr(a, name) for name in _CLEANED))
+    return out
 
 
 def _batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,

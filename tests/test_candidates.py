@@ -123,9 +123,10 @@ def test_anchor_pairs_find_a_passage_shared_by_long_different_texts(maker):
     a = " ".join(maker.words(3000)) + " " + passage + " " + " ".join(maker.words(500))
     b = " ".join(maker.words(800)) + " " + passage + " " + " ".join(maker.words(4000))
     c = " ".join(maker.words(3000))
-    sets = [np.unique(Sketch(t).shingles) for t in (a, b, c)]
+    ordered = [Sketch(t).shingles for t in (a, b, c)]
+    sets = [np.unique(s) for s in ordered]
     stats = LshStats()
-    assert as_set(anchor_pairs(sets, stats=stats)) == {(0, 1)}
+    assert as_set(anchor_pairs(ordered, stats=stats)) == {(0, 1)}
     # the whole texts are far apart: the document channel would not find them
     sig = minhash(sets, cand.DOC_PERM)
     assert as_set(lsh_pairs(sig, *lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM))) == set()
@@ -155,3 +156,15 @@ def test_merge_pairs_union_sorted():
     got = merge_pairs(np.array([[2, 3], [0, 1]]), np.empty((0, 2), np.int64), np.array([[0, 1], [1, 4]]))
     assert got.tolist() == [[0, 1], [1, 4], [2, 3]]
     assert merge_pairs().shape == (0, 2)
+
+
+def test_anchor_pairs_need_shared_anchors_on_one_diagonal():
+    filler = [np.arange(1000 * k + 1, 1000 * k + 200, 2, dtype=np.uint32) for k in range(1, 4)]  # odd: no anchor
+    first, second = np.uint32(8), np.uint32(16)  # two anchors (multiples of 8)
+    a = np.r_[first, filler[0][:9], second, filler[0][9:]]  # second anchor 10 words after the first
+    same_gap = np.r_[filler[1][:5], first, filler[1][5:14], second]  # also 10 after: one passage
+    near_gap = np.r_[first, filler[1][:12], second]  # 13 after: a passage with a small edit
+    other_gap = np.r_[first, filler[2][:80], second]  # 81 after: two stock phrases met by chance
+    assert as_set(anchor_pairs([a, same_gap], mod=8, min_hits=2)) == {(0, 1)}
+    assert as_set(anchor_pairs([a, near_gap], mod=8, min_hits=2)) == {(0, 1)}
+    assert as_set(anchor_pairs([a, other_gap], mod=8, min_hits=2)) == set()

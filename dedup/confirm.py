@@ -139,6 +139,18 @@ class Confirmer:
             self._cache.popitem(last=False)
         return hit
 
+    def lexical(self, a: int, b: int, cosine: float = 0.0) -> Comparison:
+        """Only the verbatim measures (Jaccard, containment, shared passages): the cheap first
+        look at a pair whose cosine is too low for any relation that is not verbatim."""
+        sa, sb = self._lexical_sketch(a), self._lexical_sketch(b)
+        c = Comparison(a, b, cosine=cosine)
+        _lexical(c, sa, sb)
+        return c
+
+    def _lexical_sketch(self, i: int) -> Sketch:
+        hit = self._cache.get(i)
+        return hit[0] if hit is not None else Sketch(self.bodies_[i], self.words_, with_sentences=False)
+
     def cosines(self, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
         """TF-IDF cosine of each pair, in batches of sparse row products."""
         out = np.empty(len(pairs), np.float32)
@@ -168,9 +180,13 @@ def term_ids(terms_: Sequence[str], cache: dict[str, int] | None = None) -> np.n
 def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:
     """Cosine of every sentence of ``a`` with every sentence of ``b`` (columns re-indexed small)."""
     cols = np.union1d(ma.indices, mb.indices)
-    small_a = sparse.csr_matrix((ma.data, np.searchsorted(cols, ma.indices), ma.indptr), shape=(ma.shape[0], cols.size))
-    small_b = sparse.csr_matrix((mb.data, np.searchsorted(cols, mb.indices), mb.indptr), shape=(mb.shape[0], cols.size))
-    return (small_a @ small_b.T).toarray()
+
+    def dense(m: sparse.csr_matrix) -> np.ndarray:
+        out = np.zeros((m.shape[0], cols.size), np.float32)
+        out[np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)), np.searchsorted(cols, m.indices)] = m.data
+        return out
+
+    return dense(ma) @ dense(mb).T
 
 
 def _covered(mask: np.ndarray, n_words: int) -> np.ndarray:

@@ -197,8 +197,11 @@ def _confirm(articles: Sequence[Article], confirmer: Confirmer, digest: np.ndarr
     """The reported pairs among ``pairs`` (candidates), with relation, direction and evidence."""
     out: list[dict] = []
     for (i, j), cosine in zip(pairs.tolist(), cosines.tolist()):
+        same_words = bool(digest[i] == digest[j])
+        if not same_words and cosine < RELATED_COSINE and relation(confirmer.lexical(i, j, cosine)) is None:
+            continue  # below the related cosine only verbatim reuse counts, and there is none
         comp = confirmer.compare(i, j, cosine)
-        rel = relation(comp, same_words=bool(digest[i] == digest[j]))
+        rel = relation(comp, same_words=same_words)
         if rel is None:
             continue
         a, b = articles[i], articles[j]

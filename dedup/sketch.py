@@ -264,11 +264,11 @@ class Sketch:
 
     __slots__ = ("words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "sentence_terms")
 
-    def __init__(self, body: str, cache: dict[str, int] | None = None) -> None:
+    def __init__(self, body: str, cache: dict[str, int] | None = None, with_sentences: bool = True) -> None:
         self.words, self.spans = words_and_spans(body)
         self.shingles = shingles(hash_words(self.words, cache), SHINGLE)
         self.unique_shingles = np.unique(self.shingles)
-        self.sentences = sentences(body)
+        self.sentences = sentences(body) if with_sentences else []
         starts = self.spans[:, 0]
         self.sentence_tokens = [
             (int(np.searchsorted(starts, s)), int(np.searchsorted(starts, e))) for s, e in self.sentences]

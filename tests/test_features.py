@@ -1,0 +1,70 @@
+"""dedup.features: the candidate stage's per-article arrays, batch by batch."""
+
+import numpy as np
+
+from dedup import candidates as cand
+from dedup.features import TERM_MASK, Features, featurize
+from dedup.sketch import SHINGLE, Sketch, minhash
+
+STORY = ("The council approved the new budget on Monday after a long debate about schools. "
+         "Officials said the plan would raise spending on roads and hospitals next year. "
+         "Opposition members argued the tax rise would hurt small businesses in the town.")
+
+
+def test_shapes_and_dtypes(maker):
+    bodies = [maker.article(3), maker.article(2), ""]
+    f = featurize(bodies)
+    assert f.n == 3
+    assert f.doc_keys.shape == (3, cand.doc_bands()) and f.doc_keys.dtype == np.uint64
+    assert f.sentence_keys.shape[1] == cand.sentence_bands() and f.sentence_keys.dtype == np.uint32
+    assert f.sentence_doc.dtype == np.int32 and f.anchor_doc.dtype == np.int32
+    assert f.terms.shape == (3, TERM_MASK + 1)
+    assert f.terms[2].nnz == 0  # an empty body has no terms
+
+
+def test_same_words_same_digest_and_keys():
+    f = featurize([STORY, STORY.replace("  ", " "), STORY + " One more sentence here for you."])
+    assert f.digest[0] == f.digest[1] != f.digest[2]
+    assert np.array_equal(f.doc_keys[0], f.doc_keys[1])
+
+
+def test_doc_keys_are_the_bands_of_the_sketch_minhash():
+    bodies = [STORY, "Football scores from the weekend were announced on Sunday evening by the league."]
+    f = featurize(bodies)
+    sets = [np.unique(Sketch(b).shingles) for b in bodies]
+    expected = cand.band_keys(minhash(sets, cand.DOC_PERM), *cand.doc_params())
+    assert np.array_equal(f.doc_keys, expected)
+
+
+def test_anchors_in_text_order_with_positions():
+    f = featurize([STORY])
+    s = Sketch(STORY).shingles
+    at = np.flatnonzero(s % cand.ANCHOR_MOD == 0)
+    assert np.array_equal(f.anchors, s[at]) and np.array_equal(f.anchor_pos, at)
+    assert len(s) == len(STORY.split()) - SHINGLE + 1
+
+
+def test_sentences_need_four_distinct_terms():
+    f = featurize(["The budget was approved by the council on Monday. It was. Yes it is."])
+    assert f.sentence_keys.shape[0] == 1 and f.sentence_doc.tolist() == [0]
+
+
+def test_term_counts_match_the_sentence_terms():
+    s = Sketch(STORY)
+    f = featurize([STORY])
+    assert int(f.terms.sum()) == sum(len(t) for t in s.sentence_terms)
+
+
+def test_concat_offsets_the_articles(maker):
+    a, b = featurize([maker.article(2), STORY]), featurize([STORY])
+    both = Features.concat([a, b])
+    assert both.n == 3
+    assert both.sentence_doc.max() == 2 and both.anchor_doc.max() == 2
+    assert np.array_equal(both.doc_keys[1], both.doc_keys[2])
+    assert both.terms.shape[0] == 3 and (both.terms[1] != both.terms[2]).nnz == 0
+
+
+def test_empty_batch_and_empty_concat():
+    assert featurize([]).n == 0
+    empty = Features.concat([])
+    assert empty.n == 0 and empty.doc_keys.shape == (0, cand.doc_bands())

@@ -1,0 +1,47 @@
+"""dedup.parallel: batches in forked workers give what one process gives, in order."""
+
+import pytest
+
+from dedup import parallel
+from dedup.parallel import iter_batches, map_batches
+
+
+def squares(batch):
+    return [x * x for x in batch]
+
+
+def test_serial_batches_in_order():
+    assert map_batches(squares, list(range(7)), batch=3, workers=1) == [[0, 1, 4], [9, 16, 25], [36]]
+
+
+def test_workers_give_the_same_as_one_process(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 10)
+    items = list(range(1000))
+    assert map_batches(squares, items, batch=64, workers=2) == map_batches(squares, items, batch=64, workers=1)
+
+
+def test_workers_read_unpicklable_state_they_inherit(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 10)
+    offset = 5
+    fn = lambda batch: [x + offset for x in batch]  # noqa: E731 (a closure: never pickled)
+    assert sum(map_batches(fn, range(100), batch=10, workers=2), []) == list(range(5, 105))
+
+
+def test_small_inputs_stay_in_this_process(monkeypatch):
+    import os
+    pid = os.getpid()
+    assert map_batches(lambda b: [os.getpid()], list(range(10)), batch=2) == [[pid]] * 5
+
+
+def test_errors_in_a_worker_reach_the_caller(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 10)
+
+    def fail(batch):
+        raise ValueError("bad batch")
+
+    with pytest.raises(ValueError, match="bad batch"):
+        list(iter_batches(fail, list(range(100)), batch=10, workers=2))
+
+
+def test_empty():
+    assert map_batches(squares, [], batch=10) == []

@@ -33,6 +33,7 @@ DOC_PERM, DOC_THRESHOLD = 128, 0.3
 SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 2
 ANCHOR_MOD, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS, ANCHOR_SLACK = 8, 2, 50, 32
 MAX_BUCKET = 64
+SENTENCE_MAX_BUCKET = 16  # sentences of common words collide by the dozen: not a paraphrase
 
 
 @lru_cache(maxsize=None)

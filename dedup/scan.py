@@ -89,7 +89,8 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np
     by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
     by_anchor = cand.shared_anchor_pairs(features.anchors, features.anchor_doc, features.anchor_pos,
                                          stats=lsh_stats)
-    by_sentence = cand.doc_pairs_from_items(cand.key_pairs(features.sentence_keys, stats=lsh_stats),
+    by_sentence = cand.doc_pairs_from_items(cand.key_pairs(features.sentence_keys, cand.SENTENCE_MAX_BUCKET,
+                                                           stats=lsh_stats),
                                             features.sentence_doc, cand.SENTENCE_MIN_HITS)
     sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
     pairs = cand.merge_pairs(by_doc, by_anchor, sentence_only)

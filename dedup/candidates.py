@@ -164,6 +164,9 @@ def anchor_pairs(shingle_sets: list[np.ndarray], mod: int = ANCHOR_MOD, min_hits
     return shared_anchor_pairs(values, owner, positions, min_hits, max_docs, stats)
 
 
+_CELLS = 1 << 14  # diagonal cells kept apart: +-8192 cells of ANCHOR_SLACK words
+
+
 def shared_anchor_pairs(anchors: np.ndarray, owner: np.ndarray, positions: np.ndarray,
                         min_hits: int = ANCHOR_MIN_HITS, max_docs: int = ANCHOR_MAX_DOCS,
                         stats: LshStats | None = None) -> np.ndarray:
@@ -184,11 +187,13 @@ def shared_anchor_pairs(anchors: np.ndarray, owner: np.ndarray, positions: np.nd
     lo, hi = np.where(swap, db, da)[keep], np.where(swap, da, db)[keep]
     diag = np.where(swap, -diag, diag)[keep]
     n = int(owner.max()) + 1
+    if n * n * _CELLS >= 1 << 63:
+        raise ValueError(f"{n} articles: more than one scan can pair (about 20 million)")
     found = []
     for shift in (0, ANCHOR_SLACK // 2):  # two staggered grids: neighbours share a cell in one
-        keyed = np.stack([lo * n + hi, (diag + shift) // ANCHOR_SLACK], axis=1)
-        runs, counts = np.unique(keyed, axis=0, return_counts=True)
-        found.append(runs[counts >= min_hits, 0])
+        cell = np.clip((diag + shift) // ANCHOR_SLACK + _CELLS // 2, 0, _CELLS - 1)
+        keyed, counts = np.unique((lo * n + hi) * _CELLS + cell, return_counts=True)  # (pair, cell) in one int
+        found.append(keyed[counts >= min_hits] // _CELLS)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1)
 

@@ -110,6 +110,7 @@ class Confirmer:
         self.idf_ = self.tfidf_.idf_.astype(np.float32) if compact.shape[0] else np.ones(1, np.float32)
         self.words_: dict[str, int] = {}
         self._cache: OrderedDict[int, tuple[Sketch, sparse.csr_matrix, Quotes]] = OrderedDict()
+        self._light: OrderedDict[int, Sketch] = OrderedDict()  # sketches without sentences
         return self
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -149,7 +150,14 @@ class Confirmer:
 
     def _lexical_sketch(self, i: int) -> Sketch:
         hit = self._cache.get(i)
-        return hit[0] if hit is not None else Sketch(self.bodies_[i], self.words_, with_sentences=False)
+        if hit is not None:
+            return hit[0]
+        light = self._light.get(i)
+        if light is None:
+            light = self._light[i] = Sketch(self.bodies_[i], self.words_, with_sentences=False)
+            if len(self._light) > self.cache_size:
+                self._light.popitem(last=False)
+        return light
 
     def cosines(self, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
         """TF-IDF cosine of each pair, in batches of sparse row products."""

@@ -28,17 +28,22 @@ def default_workers() -> int:
 
 
 def map_batches(fn: Callable[[Sequence], Any], items: Sequence, batch: int,
-                workers: int | None = None) -> list:
+                workers: int | None = None, min_per_worker: int | None = None) -> list:
     """``[fn(items[lo:hi]) for each batch]``, in order."""
-    return list(iter_batches(fn, items, batch, workers))
+    return list(iter_batches(fn, items, batch, workers, min_per_worker))
 
 
 def iter_batches(fn: Callable[[Sequence], Any], items: Sequence, batch: int,
-                 workers: int | None = None) -> Iterator:
-    """Like :func:`map_batches`, yielding each batch's result as soon as it is ready, in order."""
+                 workers: int | None = None, min_per_worker: int | None = None) -> Iterator:
+    """Like :func:`map_batches`, yielding each batch's result as soon as it is ready, in order.
+
+    ``min_per_worker`` (default :data:`MIN_PER_WORKER`): fewer items per worker than this
+    and fewer workers are used.
+    """
     global _JOB
     ranges = [(lo, min(lo + batch, len(items))) for lo in range(0, len(items), batch)]
-    workers = min(default_workers() if workers is None else workers, len(items) // MIN_PER_WORKER or 1)
+    per_worker = min_per_worker or MIN_PER_WORKER
+    workers = min(default_workers() if workers is None else workers, len(items) // per_worker or 1)
     if workers <= 1 or len(ranges) <= 1 or "fork" not in mp.get_all_start_methods():
         for lo, hi in ranges:
             yield fn(items[lo:hi])

@@ -151,7 +151,7 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
         return _confirm(articles, confirmer, features.digest, pairs[batch.start:batch.stop],
                         cosines[batch.start:batch.stop])
 
-    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair")
+    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=200)
     lap("confirm")
     out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
     ids = [a.id for a in articles]
@@ -177,17 +177,18 @@ def _clean_batch(batch: Sequence[Article]) -> list[tuple]:
 
 
 def _batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,
-             unit: str = "article", flat: bool = True) -> list:
+             unit: str = "article", flat: bool = True, min_per_worker: int | None = None) -> list:
     """``fn`` over batches of ``items`` (see :mod:`dedup.parallel`), results joined in order."""
     out: list = []
     bar = _progress(None, len(items), desc, progress, unit)
-    for result in iter_batches(fn, items, BATCH, workers):
+    batch = BATCH if min_per_worker is None else max(1, min(BATCH, min_per_worker // 2))
+    for result in iter_batches(fn, items, batch, workers, min_per_worker):
         if flat:
             out.extend(result)
         else:
             out.append(result)
         if bar is not None:
-            bar.update(min(BATCH, len(items) - bar.n))
+            bar.update(min(batch, len(items) - bar.n))
     if bar is not None:
         bar.close()
     return out

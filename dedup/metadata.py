@@ -146,6 +146,10 @@ def outlet_key(name: str) -> str:
     return " ".join(_SUFFIX.sub(" ", name.lower()).split())
 
 
+def _acronym(key: str) -> str:
+    return "".join(w[0] for w in key.split()) if len(key.split()) > 1 else key
+
+
 def same_outlet(a: str, b: str) -> bool:
     """Whether two outlet names (or domains) name the same outlet, acronyms included."""
     ka, kb = outlet_key(a), outlet_key(b)
@@ -153,5 +157,15 @@ def same_outlet(a: str, b: str) -> bool:
         return False
     if ka == kb:
         return True
-    acronym = lambda k: "".join(w[0] for w in k.split()) if len(k.split()) > 1 else k  # noqa: E731
-    return acronym(ka) == kb.replace(" ", "") or acronym(kb) == ka.replace(" ", "")
+    return _acronym(ka) == kb.replace(" ", "") or _acronym(kb) == ka.replace(" ", "")
+
+
+def outlet_lookup_keys(name: str) -> set[str]:
+    """Keys under which to index an outlet name: two names that :func:`same_outlet` matches
+    share at least one (so a dict of them finds the candidates without comparing all names).
+
+    >>> sorted(outlet_lookup_keys("South China Morning Post"))
+    ['scmp', 'south china morning post', 'southchinamorningpost']
+    """
+    key = outlet_key(name)
+    return {key, _acronym(key), key.replace(" ", "")} - {""} if key else set()

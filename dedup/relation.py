@@ -20,11 +20,12 @@ Relations, strongest first (see README, "Relations"):
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from dedup.article import Article
 from dedup.confirm import Comparison
-from dedup.metadata import same_outlet
+from dedup.metadata import outlet_lookup_keys, same_outlet
 
 RELATIONS = ("duplicate", "copy", "partial", "derived", "related")
 STRENGTH = {r: len(RELATIONS) - k for k, r in enumerate(RELATIONS)}  # duplicate=5 ... related=1
@@ -145,33 +146,31 @@ def clusters(ids: list[str], pairs: list[dict]) -> list[dict]:
     strong = [p for p in pairs if p["relation"] in DERIVED_OR_STRONGER]
     for p in strong:
         parent[find(p["a"])] = find(p["b"])
-    groups: dict[str, list[str]] = {}
-    for p in strong:
-        for x in (p["a"], p["b"]):
-            groups.setdefault(find(x), [])
+    group = {x: find(x) for p in strong for x in (p["a"], p["b"])}  # article -> its story
+    members: dict[str, list[str]] = {}
     for i in ids:
-        if find(i) in groups:
-            groups[find(i)].append(i)
+        if i in group:
+            members.setdefault(group[i], []).append(i)
+    degree, derived_from, sources = Counter(), Counter(), Counter()
+    for p in strong:
+        degree[p["a"]] += 1
+        degree[p["b"]] += 1
+        if p.get("source"):
+            derived_from[p["b"] if p["source"] == p["a"] else p["a"]] += 1
+            sources[p["source"]] += 1
+    related: dict[str, set[str]] = {g: set() for g in members}
+    for p in pairs:
+        ga, gb = group.get(p["a"]), group.get(p["b"])
+        if p["relation"] == "related" and ga != gb:
+            if ga is not None:
+                related[ga].add(p["b"])
+            if gb is not None:
+                related[gb].add(p["a"])
     out = []
-    for members in groups.values():
-        inside = set(members)
-        derived_from = {x: 0 for x in members}
-        sources = {x: 0 for x in members}
-        for p in strong:
-            if p["a"] in inside and p.get("source"):
-                other = p["b"] if p["source"] == p["a"] else p["a"]
-                derived_from[other] += 1
-                sources[p["source"]] += 1
-        degree = {x: 0 for x in members}
-        for p in strong:
-            if p["a"] in inside:
-                degree[p["a"]] += 1
-                degree[p["b"]] += 1
+    for g, story in members.items():
         # the original is what the most articles share text with; then what derives from nothing
-        root = min(members, key=lambda x: (-degree[x], derived_from[x], -sources[x], x))
-        related = sorted({(p["b"] if p["a"] in inside else p["a"]) for p in pairs
-                          if p["relation"] == "related" and (p["a"] in inside) != (p["b"] in inside)})
-        out.append({"root": root, "members": sorted(members), "related": related})
+        root = min(story, key=lambda x: (-degree[x], derived_from[x], -sources[x], x))
+        out.append({"root": root, "members": sorted(story), "related": sorted(related[g])})
     return sorted(out, key=lambda c: (-len(c["members"]), c["root"]))
 
 
@@ -222,14 +221,19 @@ def check_attribution(articles: list[Article], pairs: list[dict]) -> dict[str, l
     for p in pairs:
         linked.setdefault(p["a"], {})[p["b"]] = p["relation"]
         linked.setdefault(p["b"], {})[p["a"]] = p["relation"]
+    by_outlet: dict[str, list[int]] = {}  # lookup key -> articles naming such an outlet
+    for k, b in enumerate(articles):
+        for key in {x for o in (b.publisher, *b.attribution) if o for x in outlet_lookup_keys(o)}:
+            by_outlet.setdefault(key, []).append(k)
     out: dict[str, list[dict]] = {}
     for a in articles:
         for claim in a.attribution:
             if a.publisher and same_outlet(claim, a.publisher):
                 status, names, note = "self", [], f"names {a.id}'s own publisher: a republished original"
             else:
-                names = [b.id for b in articles if b is not a and any(
-                    same_outlet(claim, o) for o in (b.publisher, *b.attribution) if o)]
+                near = sorted({k for key in outlet_lookup_keys(claim) for k in by_outlet.get(key, [])})
+                names = [articles[k].id for k in near if articles[k] is not a and any(
+                    same_outlet(claim, o) for o in (articles[k].publisher, *articles[k].attribution) if o)]
                 hits = [n for n in names if linked.get(a.id, {}).get(n) in DERIVED_OR_STRONGER]
                 if hits:
                     status, names, note = "matched", hits, "shares its text with " + ", ".join(hits)

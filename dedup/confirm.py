@@ -92,8 +92,12 @@ class Confirmer:
         self.sentence_sim = sentence_sim
         self.cache_size = cache_size
 
-    def fit(self, bodies: Sequence[str], counts: sparse.csr_matrix | None = None) -> "Confirmer":
-        """``counts``: hashed term counts per body (``Features.terms``), computed when not given."""
+    def fit(self, bodies: Sequence[str], counts: sparse.csr_matrix | None = None,
+            shingles: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> "Confirmer":
+        """``counts``: hashed term counts per body (``Features.terms``), computed when not given;
+        ``shingles``: every body's shingles in text order, where each body's start, and word
+        counts (``Features.shingles``, ``.shingle_start``, ``.words``), for :meth:`lexical`."""
+        self.shingles_ = shingles
         if counts is None:
             from dedup.features import featurize
 
@@ -110,7 +114,7 @@ class Confirmer:
         self.idf_ = self.tfidf_.idf_.astype(np.float32) if compact.shape[0] else np.ones(1, np.float32)
         self.words_: dict[str, int] = {}
         self._cache: OrderedDict[int, tuple[Sketch, sparse.csr_matrix, Quotes]] = OrderedDict()
-        self._light: OrderedDict[int, Sketch] = OrderedDict()  # sketches without sentences
+        self._light: OrderedDict[int, Sketch | ShingleRun] = OrderedDict()  # for lexical()
         return self
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -141,20 +145,26 @@ class Confirmer:
         return hit
 
     def lexical(self, a: int, b: int, cosine: float = 0.0) -> Comparison:
-        """Only the verbatim measures (Jaccard, containment, shared passages): the cheap first
-        look at a pair whose cosine is too low for any relation that is not verbatim."""
+        """Only the verbatim measures (Jaccard, containment, longest shared passage): the cheap
+        first look at a pair whose cosine is too low for any relation that is not verbatim.
+        From the shingles given to :meth:`fit` when there are (passages then have no offsets)."""
         sa, sb = self._lexical_sketch(a), self._lexical_sketch(b)
         c = Comparison(a, b, cosine=cosine)
         _lexical(c, sa, sb)
         return c
 
-    def _lexical_sketch(self, i: int) -> Sketch:
+    def _lexical_sketch(self, i: int) -> Sketch | ShingleRun:
         hit = self._cache.get(i)
         if hit is not None:
             return hit[0]
         light = self._light.get(i)
         if light is None:
-            light = self._light[i] = Sketch(self.bodies_[i], self.words_, with_sentences=False)
+            if self.shingles_ is not None:
+                values, start, n_words = self.shingles_
+                light = ShingleRun(values[start[i]:start[i + 1]], int(n_words[i]))
+            else:
+                light = Sketch(self.bodies_[i], self.words_, with_sentences=False)
+            self._light[i] = light
             if len(self._light) > self.cache_size:
                 self._light.popitem(last=False)
         return light
@@ -176,6 +186,16 @@ class Confirmer:
         _align(c, sa, sb, ma, mb, self.sentence_sim)
         c.quotes = shared_quotes(qa, qb)
         return c
+
+
+class ShingleRun:
+    """An article as the verbatim measures see it: shingles in text order and a word count."""
+
+    __slots__ = ("shingles", "unique_shingles", "words", "spans")
+
+    def __init__(self, shingles: np.ndarray, n_words: int) -> None:
+        self.shingles, self.unique_shingles = shingles, np.unique(shingles)
+        self.words, self.spans = range(n_words), None
 
 
 def term_ids(terms_: Sequence[str], cache: dict[str, int] | None = None) -> np.ndarray:
@@ -251,7 +271,9 @@ def _verbatim(sa: Sketch, sb: Sketch, runs: list[tuple[int, int]]) -> list[Passa
             while i + k < stop and p + k < len(hb) and ha[i + k] == hb[p + k]:
                 k += 1
             words = k - 1 + SHINGLE
-            if words >= MIN_RUN:
+            if words >= MIN_RUN and (sa.spans is None or sb.spans is None):  # measures only
+                out.append(Passage((0, 0), (0, 0), "verbatim", 1.0, words))
+            elif words >= MIN_RUN:
                 out.append(Passage((int(sa.spans[i, 0]), int(sa.spans[i + words - 1, 1])),
                                    (int(sb.spans[p, 0]), int(sb.spans[p + words - 1, 1])),
                                    "verbatim", 1.0, words))

@@ -45,6 +45,9 @@ class Features:
     sentence_doc: np.ndarray  # int32
     terms: sparse.csr_matrix  # (n, 2**TERM_BITS) term counts
     digest: np.ndarray  # (n,) uint64
+    shingles: np.ndarray  # uint32, every article's word 5-grams in text order
+    shingle_start: np.ndarray  # (n + 1,) int64: article i's are shingles[start[i]:start[i + 1]]
+    words: np.ndarray  # (n,) int32 word count
 
     @staticmethod
     def concat(parts: Sequence["Features"]) -> "Features":
@@ -60,6 +63,9 @@ class Features:
             _stack([p.sentence_doc + np.int32(o) for p, o in zip(parts, offsets)], (0,), np.int32),
             sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0),
             np.concatenate([p.digest for p in parts]) if parts else np.empty(0, np.uint64),
+            _stack([p.shingles for p in parts], (0,), np.uint32),
+            np.cumsum(np.concatenate([[0]] + [np.diff(p.shingle_start) for p in parts]), dtype=np.int64),
+            _stack([p.words for p in parts], (0,), np.int32),
         )
 
 
@@ -79,7 +85,8 @@ def _no_terms(n: int) -> sparse.csr_matrix:
 def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Features:
     """The features of a batch of cleaned article bodies."""
     cache = {} if cache is None else cache
-    doc_shingles, anchors, anchor_doc, anchor_pos = [], [], [], []
+    doc_shingles, anchors, anchor_doc, anchor_pos, in_order = [], [], [], [], []
+    n_words = np.zeros(len(bodies), np.int32)
     sentence_sets, sentence_doc = [], []
     rows, cols, counts, digest = [], [], [], np.empty(len(bodies), np.uint64)
     for d, body in enumerate(bodies):
@@ -93,6 +100,8 @@ def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Fea
             term_bounds.append(len(doc_terms))
         digest[d] = xxhash.xxh64_intdigest("\x00".join(doc_words).encode())
         ordered = shingles(hash_words(doc_words, cache), SHINGLE)
+        in_order.append(ordered)
+        n_words[d] = len(doc_words)
         doc_shingles.append(np.unique(ordered))
         at = np.flatnonzero(ordered % cand.ANCHOR_MOD == 0)
         anchors.append(ordered[at])
@@ -124,4 +133,7 @@ def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Fea
         np.asarray(sentence_doc, np.int32),
         counts_matrix,
         digest,
+        np.concatenate(in_order) if in_order else np.empty(0, np.uint32),
+        np.cumsum([0] + [s.size for s in in_order], dtype=np.int64),
+        n_words,
     )

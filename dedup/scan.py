@@ -140,7 +140,7 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     lap("clean")
     bodies = [a.body or "" for a in articles]
     features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False))
-    confirmer = Confirmer().fit(bodies, features.terms)
+    confirmer = Confirmer().fit(bodies, features.terms, (features.shingles, features.shingle_start, features.words))
     features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
     pairs = find_candidates(features, stats, confirmer)
@@ -151,7 +151,7 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
         return _confirm(articles, confirmer, features.digest, pairs[batch.start:batch.stop],
                         cosines[batch.start:batch.stop])
 
-    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=200)
+    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=1000)
     lap("confirm")
     out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
     ids = [a.id for a in articles]

@@ -184,3 +184,29 @@ def test_cosines_batched_matches_compare(maker):
         assert confirmer.compare(i, j).cosine == pytest.approx(value)
     assert got[0] > got[1]
     assert confirmer.cosines(np.empty((0, 2), np.int64)).shape == (0,)
+
+
+def test_lexical_from_feature_shingles_equals_lexical_from_sketches(maker):
+    from dedup.features import featurize
+
+    passage = maker.paragraph(4)
+    texts = [maker.paragraph(3) + " " + passage, passage + " " + maker.paragraph(2), maker.paragraph(3)]
+    f = featurize(texts)
+    from_features = Confirmer().fit(texts, f.terms, (f.shingles, f.shingle_start, f.words))
+    from_texts = Confirmer().fit(texts)
+    for a, b in [(0, 1), (1, 0), (0, 2)]:
+        x, y = from_features.lexical(a, b), from_texts.lexical(a, b)
+        assert (x.containment_ab, x.containment_ba, x.longest_run, x.jaccard) == \
+            (y.containment_ab, y.containment_ba, y.longest_run, y.jaccard)
+    assert from_features.lexical(0, 1).longest_run >= len(passage.split()) - 1
+
+
+def test_lexical_mixes_cached_sketches_and_feature_shingles(maker):
+    from dedup.features import featurize
+
+    passage = maker.paragraph(4)
+    texts = [maker.paragraph(3) + " " + passage, passage + " " + maker.paragraph(2)]
+    f = featurize(texts)
+    confirmer = Confirmer().fit(texts, f.terms, (f.shingles, f.shingle_start, f.words))
+    full = confirmer.compare(0, 1)  # caches article 0's full sketch
+    assert confirmer.lexical(0, 1).longest_run == full.longest_run  # 0 full, 1 from shingles

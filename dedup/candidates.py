@@ -4,10 +4,12 @@ Three channels feed the confirm stage:
 
 * **documents**: MinHash of each article's word 5-grams, banded for Jaccard around
   :data:`DOC_THRESHOLD`: duplicates and copies.
-* **passages**: anchors, the word 5-grams whose hash is 0 modulo :data:`ANCHOR_MOD`
-  (content-defined sampling, so both texts sample the same ones); articles sharing
-  :data:`ANCHOR_MIN_HITS` anchors share a verbatim passage however long the rest is:
-  excerpts and embedded wire paragraphs.
+* **passages**: anchors, the word 5-grams that winnowing picks (the smallest hash in
+  every window of :data:`ANCHOR_WINDOW`: content-defined, so both texts pick the same
+  ones in a passage they share, and any shared run of ``2 * ANCHOR_WINDOW`` 5-grams, a
+  20-word passage, holds two); articles sharing :data:`ANCHOR_MIN_HITS` anchors on one
+  diagonal share a verbatim passage however long the rest is: excerpts and embedded
+  wire paragraphs.
 * **sentences**: MinHash of each sentence's content terms (stemmed, stop words out),
   banded for Jaccard around :data:`SENTENCE_THRESHOLD`: a paraphrased sentence keeps
   most of its names, numbers and content words, so digests, rewrites and embedded
@@ -31,7 +33,7 @@ import numpy as np
 
 DOC_PERM, DOC_THRESHOLD = 128, 0.3
 SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 2
-ANCHOR_MOD, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS, ANCHOR_SLACK = 8, 2, 50, 32
+ANCHOR_WINDOW, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS, ANCHOR_SLACK = 8, 2, 50, 32
 MAX_BUCKET = 64
 SENTENCE_MAX_BUCKET = 16  # sentences of common words collide by the dozen: not a paraphrase
 
@@ -146,10 +148,33 @@ def doc_pairs_from_items(item_pairs: np.ndarray, item_doc: np.ndarray, min_hits:
     return np.stack([codes // n, codes % n], axis=1)
 
 
-def anchor_pairs(shingle_sets: list[np.ndarray], mod: int = ANCHOR_MOD, min_hits: int = ANCHOR_MIN_HITS,
+def winnow(values: np.ndarray, start: np.ndarray, window: int = ANCHOR_WINDOW) -> np.ndarray:
+    """Indices of the anchors of texts laid end to end in ``values`` (text ``i`` is
+    ``values[start[i]:start[i + 1]]``): the position of the smallest value in every window
+    of ``window`` consecutive values within a text (the first of equals), in order; a
+    text shorter than a window gives its smallest.
+
+    >>> winnow(np.array([5, 1, 7, 8, 2, 9, 3], np.uint32), np.array([0, 7]), window=3).tolist()
+    [1, 4]
+    """
+    if values.size == 0:
+        return np.empty(0, np.int64)
+    doc = np.repeat(np.arange(start.size - 1), np.diff(start))
+    picked = []
+    if values.size >= window:
+        windows = np.lib.stride_tricks.sliding_window_view(values, window)
+        at = np.arange(windows.shape[0]) + windows.argmin(axis=1)
+        picked.append(at[doc[: windows.shape[0]] == doc[window - 1:]])
+    lengths = np.diff(start)
+    short = np.flatnonzero((lengths > 0) & (lengths < window))
+    picked += [start[d] + np.argmin(values[start[d]: start[d + 1]]) for d in short.tolist()]
+    return np.unique(np.concatenate([np.atleast_1d(np.asarray(p, np.int64)) for p in picked]))
+
+
+def anchor_pairs(shingle_sets: list[np.ndarray], window: int = ANCHOR_WINDOW, min_hits: int = ANCHOR_MIN_HITS,
                  max_docs: int = ANCHOR_MAX_DOCS, stats: LshStats | None = None) -> np.ndarray:
-    """Article pairs sharing ``min_hits`` anchor shingles (hash % mod == 0) on one diagonal
-    (see :func:`shared_anchor_pairs`); ``shingle_sets`` hold each article's shingles in text order.
+    """Article pairs sharing ``min_hits`` anchors (:func:`winnow`) on one diagonal (see
+    :func:`shared_anchor_pairs`); ``shingle_sets`` hold each article's shingles in text order.
 
     Anchors found in more than ``max_docs`` articles are skipped (stock phrases).
 
@@ -157,11 +182,11 @@ def anchor_pairs(shingle_sets: list[np.ndarray], mod: int = ANCHOR_MOD, min_hits
     >>> anchor_pairs(s + [np.arange(200, 264, dtype=np.uint32)]).tolist()
     [[0, 1]]
     """
-    at = [np.flatnonzero(s % mod == 0) for s in shingle_sets]
-    values = np.concatenate([s[k] for s, k in zip(shingle_sets, at)]) if at else np.empty(0, np.uint32)
-    positions = np.concatenate(at) if at else np.empty(0, np.int64)
-    owner = np.repeat(np.arange(len(at)), [k.size for k in at])
-    return shared_anchor_pairs(values, owner, positions, min_hits, max_docs, stats)
+    start = np.r_[0, np.cumsum([s.size for s in shingle_sets])].astype(np.int64)
+    values = np.concatenate(shingle_sets) if shingle_sets else np.empty(0, np.uint32)
+    at = winnow(values, start, window)
+    owner = np.searchsorted(start, at, side="right") - 1
+    return shared_anchor_pairs(values[at], owner, at - start[owner], min_hits, max_docs, stats)
 
 
 _CELLS = 1 << 14  # diagonal cells kept apart: +-8192 cells of ANCHOR_SLACK words
@@ -177,25 +202,93 @@ def shared_anchor_pairs(anchors: np.ndarray, owner: np.ndarray, positions: np.nd
 
     ``owner[k]`` and ``positions[k]`` are the article and word position of ``anchors[k]``.
     """
+    return anchor_hits(anchors, owner, positions, min_hits, max_docs, stats).pairs()
+
+
+@dataclass
+class AnchorHits:
+    """Anchors two articles share on one diagonal: article ``a[k] < b[k]``, at word
+    ``pos_a[k]`` of ``a`` and ``pos_b[k]`` of ``b``."""
+
+    a: np.ndarray
+    b: np.ndarray
+    pos_a: np.ndarray
+    pos_b: np.ndarray
+
+    def pairs(self) -> np.ndarray:
+        """The article pairs, unique and sorted."""
+        if self.a.size == 0:
+            return np.empty((0, 2), np.int64)
+        n = int(self.b.max()) + 1
+        codes = np.unique(self.a * n + self.b)
+        return np.stack([codes // n, codes % n], axis=1)
+
+
+def anchor_hits(anchors: np.ndarray, owner: np.ndarray, positions: np.ndarray,
+                min_hits: int = ANCHOR_MIN_HITS, max_docs: int = ANCHOR_MAX_DOCS,
+                stats: LshStats | None = None) -> AnchorHits:
+    """The shared anchors behind :func:`shared_anchor_pairs`."""
+    empty = np.empty(0, np.int64)
     items = key_pairs(anchors.astype(np.uint64).reshape(-1, 1), max_bucket=max_docs, stats=stats)
     if items.size == 0:
-        return np.empty((0, 2), np.int64)
+        return AnchorHits(empty, empty, empty, empty)
     da, db = owner[items[:, 0]].astype(np.int64), owner[items[:, 1]].astype(np.int64)
-    diag = positions[items[:, 0]].astype(np.int64) - positions[items[:, 1]].astype(np.int64)
     keep = da != db
-    swap = da > db
-    lo, hi = np.where(swap, db, da)[keep], np.where(swap, da, db)[keep]
-    diag = np.where(swap, -diag, diag)[keep]
+    swap = (da > db)[keep]
+    pa, pb = positions[items[keep, 0]].astype(np.int64), positions[items[keep, 1]].astype(np.int64)
+    da, db = da[keep], db[keep]
+    lo, hi = np.where(swap, db, da), np.where(swap, da, db)
+    pos_lo, pos_hi = np.where(swap, pb, pa), np.where(swap, pa, pb)
+    diag = pos_lo - pos_hi
     n = int(owner.max()) + 1
     if n * n * _CELLS >= 1 << 63:
         raise ValueError(f"{n} articles: more than one scan can pair (about 20 million)")
-    found = []
+    kept = np.zeros(lo.size, bool)
     for shift in (0, ANCHOR_SLACK // 2):  # two staggered grids: neighbours share a cell in one
         cell = np.clip((diag + shift) // ANCHOR_SLACK + _CELLS // 2, 0, _CELLS - 1)
-        keyed, counts = np.unique((lo * n + hi) * _CELLS + cell, return_counts=True)  # (pair, cell) in one int
-        found.append(keyed[counts >= min_hits] // _CELLS)
-    codes = np.unique(np.concatenate(found))
-    return np.stack([codes // n, codes % n], axis=1)
+        _, group, counts = np.unique((lo * n + hi) * _CELLS + cell, return_inverse=True, return_counts=True)
+        kept |= counts[group] >= min_hits
+    return AnchorHits(lo[kept], hi[kept], pos_lo[kept], pos_hi[kept])
+
+
+RUN_REACH = 16  # shingles looked at on each side of a shared anchor
+
+
+def longest_runs(hits: AnchorHits, shingles: np.ndarray, start: np.ndarray, reach: int = RUN_REACH,
+                 chunk: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
+    """Article pairs (as :meth:`AnchorHits.pairs`) and, for each, the longest run of equal
+    consecutive shingles through one of its shared anchors, counted up to ``reach`` on
+    each side: a verbatim passage of ``run + SHINGLE - 1`` words at least.
+
+    ``shingles[start[i]:start[i + 1]]`` are article ``i``'s shingles in text order.
+
+    >>> sh = np.array([1, 2, 3, 4, 9, 1, 2, 3, 5], np.uint32)
+    >>> pairs, runs = longest_runs(AnchorHits(*(np.array([v]) for v in (0, 1, 0, 1))), sh, np.array([0, 4, 9]))
+    >>> pairs.tolist(), runs.tolist()
+    ([[0, 1]], [3])
+    """
+    pairs = hits.pairs()
+    if pairs.size == 0:
+        return pairs, np.empty(0, np.int64)
+    run = np.concatenate([_runs_through(hits.a[k: k + chunk], hits.b[k: k + chunk], hits.pos_a[k: k + chunk],
+                                        hits.pos_b[k: k + chunk], shingles, start, reach)
+                          for k in range(0, hits.a.size, chunk)])
+    n = int(hits.b.max()) + 1
+    codes = hits.a * n + hits.b
+    order = np.lexsort((-run, codes))
+    codes, run = codes[order], run[order]
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    return pairs, run[first]
+
+
+def _runs_through(a, b, pos_a, pos_b, shingles, start, reach) -> np.ndarray:
+    offsets = np.arange(-reach, reach + 1)
+    pa, pb = pos_a[:, None] + offsets, pos_b[:, None] + offsets
+    inside = (pa >= 0) & (pa < (start[a + 1] - start[a])[:, None]) & (pb >= 0) & (pb < (start[b + 1] - start[b])[:, None])
+    same = inside & (shingles[np.where(inside, start[a][:, None] + pa, 0)]
+                     == shingles[np.where(inside, start[b][:, None] + pb, 0)])
+    return np.maximum(np.cumprod(same[:, reach:], axis=1).sum(axis=1)
+                      + np.cumprod(same[:, reach::-1], axis=1).sum(axis=1) - 1, 0)
 
 
 def merge_pairs(*pair_sets: np.ndarray) -> np.ndarray:

@@ -112,7 +112,6 @@ class Confirmer:
         self.tfidf_ = TfidfTransformer(sublinear_tf=True)
         self.docs_ = self.tfidf_.fit_transform(compact).astype(np.float32) if compact.shape[0] else compact
         self.idf_ = self.tfidf_.idf_.astype(np.float32) if compact.shape[0] else np.ones(1, np.float32)
-        self.words_: dict[str, int] = {}
         self._cache: OrderedDict[int, tuple[Sketch, sparse.csr_matrix, Quotes]] = OrderedDict()
         self._light: OrderedDict[int, Sketch | ShingleRun] = OrderedDict()  # for lexical()
         return self
@@ -133,9 +132,9 @@ class Confirmer:
         if hit is not None:
             self._cache.move_to_end(i)
             return hit
-        s = Sketch(self.bodies_[i], self.words_)
+        s = Sketch(self.bodies_[i])
         indptr = np.cumsum([0] + [len(t) for t in s.sentence_terms])
-        cols = self.column_of_[term_ids([w for t in s.sentence_terms for w in t], self.words_)]
+        cols = self.column_of_[term_ids([w for t in s.sentence_terms for w in t])]
         counts = sparse.csr_matrix((np.ones(int(indptr[-1]), np.float32), cols, indptr),
                                    shape=(len(s.sentence_terms), self.idf_.size))
         counts.sum_duplicates()
@@ -163,7 +162,7 @@ class Confirmer:
                 values, start, n_words = self.shingles_
                 light = ShingleRun(values[start[i]:start[i + 1]], int(n_words[i]))
             else:
-                light = Sketch(self.bodies_[i], self.words_, with_sentences=False)
+                light = Sketch(self.bodies_[i], with_sentences=False)
             self._light[i] = light
             if len(self._light) > self.cache_size:
                 self._light.popitem(last=False)
@@ -198,11 +197,11 @@ class ShingleRun:
         self.words, self.spans = range(n_words), None
 
 
-def term_ids(terms_: Sequence[str], cache: dict[str, int] | None = None) -> np.ndarray:
+def term_ids(terms_: Sequence[str]) -> np.ndarray:
     """Hashed TF-IDF column of each term (as in :mod:`dedup.features`)."""
     from dedup.features import TERM_MASK
 
-    return (hash_words(terms_, cache) & np.uint64(TERM_MASK)).astype(np.int64)
+    return (hash_words(terms_) & np.uint64(TERM_MASK)).astype(np.int64)
 
 
 def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:

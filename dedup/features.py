@@ -5,8 +5,8 @@ arrays (no per-article Python objects), so a million articles fit in memory and 
 can be computed in other processes and concatenated:
 
 * ``doc_keys``: the LSH band keys of each article's word 5-gram MinHash;
-* ``anchors``: each article's anchor shingles (hash ``% ANCHOR_MOD == 0``) and their
-  positions (word index);
+* ``anchors``: each article's anchor shingles (:func:`dedup.candidates.winnow`) and
+  their positions (word index);
 * ``sentence_keys``: the LSH band keys of each sentence's content-term MinHash;
 * ``terms``: hashed content-term counts per article (a sparse row for TF-IDF);
 * ``digest``: a hash of the article's word sequence (equal digests: same words).
@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-import xxhash
 from scipy import sparse
 
 from dedup import candidates as cand
-from dedup.sketch import SHINGLE, hash_words, minhash, sentences, shingles, terms, words
+from dedup.bytescan import scan_ascii
+from dedup.sketch import (_M64, _UNSPACED, SHINGLE, STEM, STOP_WORDS, _mix64, hash_words, minhash_flat,
+                          sentences, shingles, span_hashes, terms, words_and_spans)
 
 TERM_BITS = 24  # hashed term space for TF-IDF: 16M columns
 TERM_MASK = (1 << TERM_BITS) - 1
@@ -82,58 +84,164 @@ def _no_terms(n: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((n, 1 << TERM_BITS), dtype=np.float32)
 
 
-def featurize(bodies: Sequence[str], cache: dict[str, int] | None = None) -> Features:
-    """The features of a batch of cleaned article bodies."""
-    cache = {} if cache is None else cache
-    doc_shingles, anchors, anchor_doc, anchor_pos, in_order = [], [], [], [], []
-    n_words = np.zeros(len(bodies), np.int32)
-    sentence_sets, sentence_doc = [], []
-    rows, cols, counts, digest = [], [], [], np.empty(len(bodies), np.uint64)
-    for d, body in enumerate(bodies):
-        doc_words: list[str] = []
-        doc_terms: list[str] = []
-        term_bounds = [0]
-        for s, e in sentences(body):
-            w = words(body[s:e])
-            doc_words += w
-            doc_terms += terms(w)
-            term_bounds.append(len(doc_terms))
-        digest[d] = xxhash.xxh64_intdigest("\x00".join(doc_words).encode())
-        ordered = shingles(hash_words(doc_words, cache), SHINGLE)
-        in_order.append(ordered)
-        n_words[d] = len(doc_words)
-        doc_shingles.append(np.unique(ordered))
-        at = np.flatnonzero(ordered % cand.ANCHOR_MOD == 0)
-        anchors.append(ordered[at])
-        anchor_doc.append(np.full(at.size, d, np.int32))
-        anchor_pos.append(at.astype(np.int32))
-        if not doc_terms:
-            continue
-        th = hash_words(doc_terms, cache)
-        for i, j in zip(term_bounds, term_bounds[1:]):
-            if j - i >= cand.SENTENCE_MIN_TERMS:
-                u = np.unique(th[i:j])
-                if u.size >= cand.SENTENCE_MIN_TERMS:
-                    sentence_sets.append(u.astype(np.uint32))
-                    sentence_doc.append(d)
-        ids, c = np.unique(th & np.uint64(TERM_MASK), return_counts=True)
-        rows.append(np.full(ids.size, d, np.int64)), cols.append(ids.astype(np.int64)), counts.append(c)
+@lru_cache(maxsize=1)
+def _stop_hashes() -> np.ndarray:
+    return np.sort(hash_words(sorted(STOP_WORDS)))
+
+
+@dataclass
+class _TokenTable:
+    """Every token of a batch, texts in order: its text, hash, sentence number (growing
+    through the batch) and, for content terms, the hash of the term (else 0)."""
+
+    doc: np.ndarray  # int32, non-decreasing
+    hash: np.ndarray  # uint64
+    sentence: np.ndarray  # int64
+    term: np.ndarray  # uint64
+    is_term: np.ndarray  # bool
+
+
+def _ascii_tokens(texts: Sequence[str]) -> _TokenTable:
+    """All at once with numpy (:mod:`dedup.bytescan`); terms as :func:`dedup.sketch.terms`."""
+    t = scan_ascii(texts)
+    stops = _stop_hashes()
+    stop = stops[np.minimum(np.searchsorted(stops, t.hash), stops.size - 1)] == t.hash
+    is_term = ~stop & (t.end - t.start > 1)
+    term = np.zeros(t.hash.size, np.uint64)
+    long_ = is_term & (t.end - t.start > STEM)
+    term[is_term] = t.hash[is_term]
+    if long_.any():
+        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + STEM)
+    return _TokenTable(t.doc, t.hash, t.sentence, term, is_term)
+
+
+def _text_tokens(texts: Sequence[str], docs: Sequence[int]) -> _TokenTable:
+    """One text at a time (any script), for the texts the ASCII path cannot take."""
+    parts = []
+    sentence_base = 0
+    for d, text in zip(docs, texts):
+        ws, spans = words_and_spans(text)
+        starts = np.array([s for s, _ in sentences(text)], np.int64)
+        sent = np.searchsorted(starts, spans[:, 0], side="right") + sentence_base
+        sentence_base += starts.size + 1
+        kept = terms(ws)  # terms() keeps order; mark which words it kept
+        is_term = np.array([w not in STOP_WORDS and (len(w) > 1 or bool(_UNSPACED.match(w))) for w in ws], bool)
+        term = np.zeros(len(ws), np.uint64)
+        term[is_term] = hash_words(kept)
+        parts.append(_TokenTable(np.full(len(ws), d, np.int32), hash_words(ws), sent, term, is_term))
+    return _TokenTable(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                         ("doc", "hash", "sentence", "term", "is_term")))
+
+
+def _tokens(bodies: Sequence[str]) -> _TokenTable:
+    plain = [b.isascii() for b in bodies]
+    if all(plain):
+        return _ascii_tokens(bodies)
+    ascii_docs = [d for d, p in enumerate(plain) if p]
+    other_docs = [d for d, p in enumerate(plain) if not p]
+    a = _ascii_tokens([bodies[d] for d in ascii_docs]) if ascii_docs else None
+    o = _text_tokens([bodies[d] for d in other_docs], other_docs)
+    if a is None:
+        return o
+    a.doc = np.asarray(ascii_docs, np.int32)[a.doc]
+    o.sentence = o.sentence + (int(a.sentence.max()) + 1 if a.sentence.size else 0)
+    merged = _TokenTable(*(np.concatenate([getattr(a, f), getattr(o, f)]) for f in
+                           ("doc", "hash", "sentence", "term", "is_term")))
+    order = np.argsort(merged.doc, kind="stable")
+    return _TokenTable(*(getattr(merged, f)[order] for f in ("doc", "hash", "sentence", "term", "is_term")))
+
+
+def featurize(bodies: Sequence[str]) -> Features:
+    """The features of a batch of cleaned article bodies, computed with numpy over the
+    whole batch (no Python work per word)."""
     n = len(bodies)
-    counts_matrix = _no_terms(n) if not rows else sparse.csr_matrix(
-        (np.concatenate(counts).astype(np.float32), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(n, 1 << TERM_BITS))
+    t = _tokens(bodies)
+    n_words = np.bincount(t.doc, minlength=n).astype(np.int32)
+    first = np.cumsum(n_words, dtype=np.int64) - n_words
+    local = np.arange(t.doc.size, dtype=np.int64) - first[t.doc]
+    ordered, shingle_doc, shingle_pos = _batch_shingles(t.hash, t.doc, local, n_words)
+    counts = np.bincount(shingle_doc, minlength=n)
+    start = np.r_[0, np.cumsum(counts)].astype(np.int64)
+    at = cand.winnow(ordered, start)
+    sentence_values, sentence_doc = _sentence_sets(t)
     return Features(
         n,
-        cand.band_keys(minhash(doc_shingles, cand.DOC_PERM, used=_used(cand.doc_params())), *cand.doc_params()),
-        np.concatenate(anchors) if anchors else np.empty(0, np.uint32),
-        np.concatenate(anchor_doc) if anchor_doc else np.empty(0, np.int32),
-        np.concatenate(anchor_pos) if anchor_pos else np.empty(0, np.int32),
-        cand.band_keys(minhash(sentence_sets, cand.SENTENCE_PERM, used=_used(cand.sentence_params())),
+        cand.band_keys(minhash_flat(ordered, counts, cand.DOC_PERM, used=_used(cand.doc_params())),
+                       *cand.doc_params()),
+        ordered[at], shingle_doc[at], shingle_pos[at],
+        cand.band_keys(minhash_flat(*sentence_values, cand.SENTENCE_PERM, used=_used(cand.sentence_params())),
                        *cand.sentence_params(), bits=32),
-        np.asarray(sentence_doc, np.int32),
-        counts_matrix,
-        digest,
-        np.concatenate(in_order) if in_order else np.empty(0, np.uint32),
-        np.cumsum([0] + [s.size for s in in_order], dtype=np.int64),
+        sentence_doc,
+        _term_counts(t, n),
+        _digests(t.hash, t.doc, local, n_words),
+        ordered,
+        start,
         n_words,
     )
+
+
+def _batch_shingles(hashes: np.ndarray, doc: np.ndarray, local: np.ndarray, n_words: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every text's :func:`dedup.sketch.shingles`, joined: values, text, position."""
+    n = SHINGLE
+    valid = local <= (n_words[doc] - n)
+    with np.errstate(over="ignore"):
+        acc = hashes[: max(hashes.size - n + 1, 0)].copy()
+        for k in range(1, n):
+            acc = acc * _M64 + hashes[k: hashes.size - n + 1 + k]
+    start = np.flatnonzero(valid[: acc.size])
+    values = (_mix64(acc[start]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    sdoc, spos = doc[start], local[start].astype(np.int32)
+    short = np.flatnonzero((n_words > 0) & (n_words < n))
+    if short.size:  # one shingle of all the words
+        first = np.cumsum(n_words, dtype=np.int64) - n_words
+        extra = [shingles(hashes[first[d]: first[d] + n_words[d]], n) for d in short.tolist()]
+        values = np.r_[values, np.concatenate(extra)]
+        sdoc = np.r_[sdoc, short.astype(np.int32)]
+        spos = np.r_[spos, np.zeros(short.size, np.int32)]
+        order = np.argsort(sdoc, kind="stable")
+        values, sdoc, spos = values[order], sdoc[order], spos[order]
+    return values, sdoc.astype(np.int32), spos
+
+
+def _sentence_sets(t: _TokenTable) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """The distinct 32-bit term hashes of each sentence with at least
+    ``SENTENCE_MIN_TERMS`` of them, as (values, set sizes), and each set's text."""
+    sel = np.flatnonzero(t.is_term)
+    if sel.size == 0:
+        return (np.empty(0, np.uint32), np.empty(0, np.int64)), np.empty(0, np.int32)
+    key = (t.sentence[sel].astype(np.uint64) << np.uint64(32)) | (t.term[sel] & np.uint64(0xFFFFFFFF))
+    key, first = np.unique(key, return_index=True)
+    sentence = (key >> np.uint64(32)).astype(np.int64)
+    bounds = np.flatnonzero(np.r_[True, sentence[1:] != sentence[:-1]])
+    sizes = np.diff(np.r_[bounds, sentence.size])
+    keep = sizes >= cand.SENTENCE_MIN_TERMS
+    member = np.repeat(keep, sizes)
+    values = (key[member] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    doc = t.doc[sel[first[bounds[keep]]]]
+    return (values, sizes[keep]), doc.astype(np.int32)
+
+
+def _term_counts(t: _TokenTable, n: int) -> sparse.csr_matrix:
+    sel = t.is_term
+    if not sel.any():
+        return _no_terms(n)
+    key = (t.doc[sel].astype(np.int64) << TERM_BITS) | (t.term[sel] & np.uint64(TERM_MASK)).astype(np.int64)
+    key, counts = np.unique(key, return_counts=True)
+    doc = key >> TERM_BITS
+    indptr = np.r_[0, np.cumsum(np.bincount(doc, minlength=n))]
+    return sparse.csr_matrix((counts.astype(np.float32), (key & TERM_MASK).astype(np.int32), indptr),
+                             shape=(n, 1 << TERM_BITS))
+
+
+def _digests(hashes: np.ndarray, doc: np.ndarray, local: np.ndarray, n_words: np.ndarray) -> np.ndarray:
+    """A hash of each text's word sequence: equal digests, same words in the same order."""
+    out = np.zeros(n_words.size, np.uint64)
+    if hashes.size:
+        with np.errstate(over="ignore"):
+            mixed = _mix64(hashes ^ ((local.astype(np.uint64) + np.uint64(1)) * _M64))
+            nonempty = np.flatnonzero(n_words)
+            first = (np.cumsum(n_words, dtype=np.int64) - n_words)[nonempty]
+            out[nonempty] = np.add.reduceat(mixed, first)
+    with np.errstate(over="ignore"):
+        return _mix64(out + n_words.astype(np.uint64))

@@ -21,8 +21,9 @@ from dedup.article import Article, Problem
 from dedup.clean import clean, drop_repeated_lines, text_span
 from dedup.confirm import Confirmer
 from dedup.features import Features, featurize
+from dedup.sketch import SHINGLE
 from dedup.parallel import iter_batches
-from dedup.relation import (RELATED_COSINE, STRENGTH, check_attribution, clusters, direction,
+from dedup.relation import (PARTIAL_RUN, RELATED_COSINE, STRENGTH, check_attribution, clusters, direction,
                             orient_by_story, relation)
 
 MAX_EVIDENCE = 40  # passages listed per pair
@@ -87,15 +88,19 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np
     """
     lsh_stats = cand.LshStats()
     by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
-    by_anchor = cand.shared_anchor_pairs(features.anchors, features.anchor_doc, features.anchor_pos,
-                                         stats=lsh_stats)
+    hits = cand.anchor_hits(features.anchors, features.anchor_doc, features.anchor_pos, stats=lsh_stats)
+    by_anchor, runs = cand.longest_runs(hits, features.shingles, features.shingle_start)
+    del hits
+    # below the related cosine only a verbatim passage long enough for a partial counts
+    passage = (runs >= PARTIAL_RUN[0] - SHINGLE + 1) | (confirmer.cosines(by_anchor) >= RELATED_COSINE)
     by_sentence = cand.doc_pairs_from_items(cand.key_pairs(features.sentence_keys, cand.SENTENCE_MAX_BUCKET,
                                                            stats=lsh_stats),
                                             features.sentence_doc, cand.SENTENCE_MIN_HITS)
     sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
-    pairs = cand.merge_pairs(by_doc, by_anchor, sentence_only)
+    pairs = cand.merge_pairs(by_doc, by_anchor[passage], sentence_only)
     stats.update({
         "candidates_documents": int(len(by_doc)), "candidates_anchors": int(len(by_anchor)),
+        "candidates_anchors_passage": int(passage.sum()),
         "candidates_sentences": int(len(by_sentence)), "candidates_sentences_similar": int(len(sentence_only)),
         "candidates": int(len(pairs)), "sentences_sketched": int(len(features.sentence_doc)),
         "skipped_buckets": lsh_stats.skipped_buckets,

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-import xxhash
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 
@@ -148,24 +147,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-CACHE_LIMIT = 4_000_000  # words remembered by a hash cache before it starts afresh
-
-
-def hash_words(words: Sequence[str], cache: dict[str, int] | None = None) -> np.ndarray:
-    """32-bit xxhash of each word (as uint64 for later mixing); ``cache`` remembers them."""
-    if cache is None:
-        return np.fromiter((xxhash.xxh32_intdigest(w.encode()) for w in words), np.uint64, len(words))
-    try:
-        return np.fromiter(map(cache.__getitem__, words), np.uint64, len(words))
-    except KeyError:
-        if len(cache) > CACHE_LIMIT:
-            cache.clear()
-        for w in words:
-            if w not in cache:
-                cache[w] = xxhash.xxh32_intdigest(w.encode())
-        return np.fromiter(map(cache.__getitem__, words), np.uint64, len(words))
-
-
 _M64 = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -175,6 +156,58 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint64(33))
     x = x * np.uint64(0xC4CEB9FE1A85EC53)
     return x ^ (x >> np.uint64(33))
+
+
+_P = np.uint64(0x100000001B3)  # odd multiplier of the polynomial byte hash
+
+
+@lru_cache(maxsize=8)
+def _powers(n: int) -> np.ndarray:
+    """``_P ** k`` modulo 2**64 for ``k < n``."""
+    with np.errstate(over="ignore"):
+        return np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P, np.uint64)], dtype=np.uint64)
+
+
+def span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """64-bit hashes of the byte spans ``buf[starts[k]:ends[k]]`` (all non-empty), at once.
+
+    A polynomial over the bytes, then mixed; the hash of a word is the same wherever
+    its bytes lie, so texts tokenised from a whole batch (:mod:`dedup.bytescan`) and
+    word lists (:func:`hash_words`) agree.
+
+    >>> buf = np.frombuffer(b"ab ab abc", np.uint8)
+    >>> h = span_hashes(buf, np.array([0, 3, 6]), np.array([2, 5, 9])); bool(h[0] == h[1]), bool(h[0] == h[2])
+    (True, False)
+    """
+    lengths = (ends - starts).astype(np.int64)
+    if lengths.size == 0:
+        return np.empty(0, np.uint64)
+    offsets = np.cumsum(lengths) - lengths
+    total = int(lengths.sum())
+    at = np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - offsets, lengths)
+    exponent = np.repeat(offsets + lengths - 1, lengths) - np.arange(total, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        terms_ = buf[at].astype(np.uint64) * _powers(_next_pow2(int(lengths.max())))[exponent]
+        return _mix64(np.add.reduceat(terms_, offsets) + lengths.astype(np.uint64) * _M64)
+
+
+def _next_pow2(n: int) -> int:
+    return 1 << max(4, (n - 1).bit_length())
+
+
+def hash_words(words: Sequence[str]) -> np.ndarray:
+    """64-bit hash of each word: :func:`span_hashes` of its UTF-8 bytes.
+
+    >>> bool(hash_words(["visit", "hanoi"])[0] == hash_words(["hanoi", "visit"])[1])
+    True
+    """
+    if not words:
+        return np.empty(0, np.uint64)
+    buf = np.frombuffer("\x00".join(words).encode("utf-8", "surrogatepass"), np.uint8)
+    breaks = np.flatnonzero(buf == 0)
+    starts = np.r_[0, breaks + 1]
+    ends = np.r_[breaks, buf.size]
+    return span_hashes(buf, starts, ends)
 
 
 def shingles(word_hashes: np.ndarray, n: int) -> np.ndarray:
@@ -231,15 +264,23 @@ def minhash(sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1,
     >>> sig.shape, bool((sig[0] == sig[1]).all())
     ((2, 16), True)
     """
+    lengths = np.fromiter((s.size for s in sets), np.int64, len(sets))
+    values = np.concatenate([np.asarray(s, np.uint32) for s in sets]) if len(sets) else np.empty(0, np.uint32)
+    return minhash_flat(values, lengths, num_perm, seed, chunk, used)
+
+
+def minhash_flat(values: np.ndarray, lengths: np.ndarray, num_perm: int = 128, seed: int = 1,
+                 chunk: int | None = None, used: int | None = None) -> np.ndarray:
+    """:func:`minhash` of the sets laid end to end in ``values`` (set ``k`` has
+    ``lengths[k]`` of them; repeats do not change a signature)."""
     a, b = permutations(num_perm, seed)
     a, b = a[:used], b[:used]
     chunk = chunk or max(256, (1 << 17) // a.size)
-    out = np.full((len(sets), a.size), EMPTY, np.uint32)
-    lengths = np.fromiter((s.size for s in sets), np.int64, len(sets))
-    if lengths.sum() == 0:
+    out = np.full((lengths.size, a.size), EMPTY, np.uint32)
+    if values.size == 0:
         return out
-    doc_of = np.repeat(np.arange(len(sets)), lengths)
-    values = _fmix32(np.concatenate([np.asarray(s, np.uint32) for s in sets]))
+    doc_of = np.repeat(np.arange(lengths.size), lengths)
+    values = _fmix32(np.asarray(values, np.uint32))
     with np.errstate(over="ignore"):
         for lo in range(0, values.size, chunk):
             v, d = values[lo: lo + chunk], doc_of[lo: lo + chunk]
@@ -264,9 +305,9 @@ class Sketch:
 
     __slots__ = ("words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "sentence_terms")
 
-    def __init__(self, body: str, cache: dict[str, int] | None = None, with_sentences: bool = True) -> None:
+    def __init__(self, body: str, with_sentences: bool = True) -> None:
         self.words, self.spans = words_and_spans(body)
-        self.shingles = shingles(hash_words(self.words, cache), SHINGLE)
+        self.shingles = shingles(hash_words(self.words), SHINGLE)
         self.unique_shingles = np.unique(self.shingles)
         self.sentences = sentences(body) if with_sentences else []
         starts = self.spans[:, 0]

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from dedup import candidates as cand
-from dedup.candidates import LshStats, anchor_pairs, doc_pairs_from_items, lsh_pairs, lsh_params, merge_pairs
+from dedup.candidates import (ANCHOR_WINDOW, LshStats, anchor_pairs, doc_pairs_from_items, lsh_pairs, lsh_params,
+                              merge_pairs, shared_anchor_pairs)
 from dedup.sketch import Sketch, minhash
 
 
@@ -132,17 +133,34 @@ def test_anchor_pairs_find_a_passage_shared_by_long_different_texts(maker):
     assert as_set(lsh_pairs(sig, *lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM))) == set()
 
 
-def test_anchor_pairs_min_hits_and_max_docs():
-    shared = np.arange(0, 8 * 4, 8, dtype=np.uint32)  # four anchors (multiples of 8)
+def _anchored(sets: list[np.ndarray], **kw) -> np.ndarray:
+    """shared_anchor_pairs with every value of ``sets`` taken as an anchor."""
+    owner = np.repeat(np.arange(len(sets)), [s.size for s in sets])
+    positions = np.concatenate([np.arange(s.size) for s in sets])
+    return shared_anchor_pairs(np.concatenate(sets), owner, positions, **kw)
+
+
+def test_shared_anchor_pairs_min_hits_and_max_docs():
+    shared = np.arange(0, 8 * 4, 8, dtype=np.uint32)  # four anchors
     others = [np.arange(1000 + 100 * k, 1000 + 100 * k + 7, dtype=np.uint32) for k in range(3)]
     sets = [np.r_[shared, others[0]], np.r_[shared, others[1]], others[2]]
-    assert as_set(anchor_pairs(sets, mod=8, min_hits=4)) == {(0, 1)}
-    assert as_set(anchor_pairs(sets, mod=8, min_hits=5)) == set()
+    assert as_set(_anchored(sets, min_hits=4)) == {(0, 1)}
+    assert as_set(_anchored(sets, min_hits=5)) == set()
     # an anchor in more than max_docs articles is a stock phrase: skipped
     many = [np.r_[shared, o] for o in others] + [shared.copy()]
     stats = LshStats()
-    assert as_set(anchor_pairs(many, mod=8, min_hits=1, max_docs=3, stats=stats)) == set()
+    assert as_set(_anchored(many, min_hits=1, max_docs=3, stats=stats)) == set()
     assert stats.skipped_buckets == 4
+
+
+def test_winnow_picks_two_anchors_in_any_run_of_two_windows(maker):
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        run = rng.integers(0, 1 << 32, 2 * ANCHOR_WINDOW, dtype=np.uint32)
+        a = np.r_[rng.integers(0, 1 << 32, rng.integers(0, 30), dtype=np.uint32), run,
+                  rng.integers(0, 1 << 32, rng.integers(0, 30), dtype=np.uint32)]
+        b = np.r_[rng.integers(0, 1 << 32, rng.integers(0, 30), dtype=np.uint32), run]
+        assert as_set(anchor_pairs([a, b])) == {(0, 1)}
 
 
 def test_anchor_pairs_empty():
@@ -159,12 +177,19 @@ def test_merge_pairs_union_sorted():
 
 
 def test_anchor_pairs_need_shared_anchors_on_one_diagonal():
-    filler = [np.arange(1000 * k + 1, 1000 * k + 200, 2, dtype=np.uint32) for k in range(1, 4)]  # odd: no anchor
-    first, second = np.uint32(8), np.uint32(16)  # two anchors (multiples of 8)
-    a = np.r_[first, filler[0][:9], second, filler[0][9:]]  # second anchor 10 words after the first
-    same_gap = np.r_[filler[1][:5], first, filler[1][5:14], second]  # also 10 after: one passage
-    near_gap = np.r_[first, filler[1][:12], second]  # 13 after: a passage with a small edit
-    other_gap = np.r_[first, filler[2][:80], second]  # 81 after: two stock phrases met by chance
-    assert as_set(anchor_pairs([a, same_gap], mod=8, min_hits=2)) == {(0, 1)}
-    assert as_set(anchor_pairs([a, near_gap], mod=8, min_hits=2)) == {(0, 1)}
-    assert as_set(anchor_pairs([a, other_gap], mod=8, min_hits=2)) == set()
+    filler = [np.arange(1000 * k + 1, 1000 * k + 200, 2, dtype=np.uint32) for k in range(1, 4)]
+    first, second = np.uint32(8), np.uint32(16)  # two anchors
+    a = [first, *filler[0][:9], second, *filler[0][9:]]  # second anchor 10 words after the first
+    same_gap = [*filler[1][:5], first, *filler[1][5:14], second]  # also 10 after: one passage
+    near_gap = [first, *filler[1][:12], second]  # 13 after: a passage with a small edit
+    other_gap = [first, *filler[2][:80], second]  # 81 after: two stock phrases met by chance
+
+    def pairs(x, y):
+        keep = [np.array([v for v in t if v in (first, second)], np.uint32) for t in (x, y)]
+        owner = np.repeat([0, 1], [k.size for k in keep])
+        pos = np.concatenate([[t.index(v) for v in k] for t, k in zip((x, y), keep)])
+        return as_set(shared_anchor_pairs(np.concatenate(keep), owner, pos, min_hits=2))
+
+    assert pairs(a, same_gap) == {(0, 1)}
+    assert pairs(a, near_gap) == {(0, 1)}
+    assert pairs(a, other_gap) == set()

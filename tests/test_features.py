@@ -39,7 +39,7 @@ def test_doc_keys_are_the_bands_of_the_sketch_minhash():
 def test_anchors_in_text_order_with_positions():
     f = featurize([STORY])
     s = Sketch(STORY).shingles
-    at = np.flatnonzero(s % cand.ANCHOR_MOD == 0)
+    at = cand.winnow(s, np.array([0, s.size]))
     assert np.array_equal(f.anchors, s[at]) and np.array_equal(f.anchor_pos, at)
     assert len(s) == len(STORY.split()) - SHINGLE + 1
 
@@ -68,3 +68,22 @@ def test_empty_batch_and_empty_concat():
     assert featurize([]).n == 0
     empty = Features.concat([])
     assert empty.n == 0 and empty.doc_keys.shape == (0, cand.doc_bands())
+
+
+def test_ascii_batch_path_equals_the_per_text_path(fixtures_dir):
+    from dedup.features import _ascii_tokens, _text_tokens
+
+    texts = [p.read_text(encoding="utf-8").encode("ascii", "replace").decode() for p in sorted(fixtures_dir.glob("*.txt"))]
+    fast, slow = _ascii_tokens(texts), _text_tokens(texts, list(range(len(texts))))
+    for field in ("doc", "hash", "term", "is_term"):
+        assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
+    assert np.array_equal(np.diff(fast.sentence) != 0, np.diff(slow.sentence) != 0)
+
+
+def test_a_non_ascii_article_leaves_the_others_features_unchanged():
+    other = "Xi Jinping sera à Hanoï mardi pour rencontrer Nguyễn Phú Trọng et signer des accords."
+    alone, mixed = featurize([STORY, STORY]), featurize([STORY, other, STORY])
+    assert np.array_equal(mixed.doc_keys[[0, 2]], alone.doc_keys)
+    assert np.array_equal(mixed.digest[[0, 2]], alone.digest)
+    assert mixed.words[1] == 15 and (mixed.terms[1].sum() > 0)
+    assert (mixed.terms[[0, 2]] != alone.terms).nnz == 0

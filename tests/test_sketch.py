@@ -7,7 +7,7 @@ import pytest
 from datasketch import MinHash
 
 from dedup.sketch import (
-    EMPTY, SHINGLE, STEM, Sketch, hash_words, minhash, sentences, shingle_hash, shingles, terms, tokens,
+    EMPTY, SHINGLE, STEM, Sketch, hash_words, span_hashes, minhash, sentences, shingle_hash, shingles, terms, tokens,
 )
 
 
@@ -137,11 +137,19 @@ def test_shingle_hash_matches_shingles():
         assert shingle_hash(ws[k:k + SHINGLE]) == int(all_[k])
 
 
-def test_hash_words_cache_gives_same_hashes():
-    ws = ["alpha", "beta", "alpha", "gamma"]
-    cache: dict[str, int] = {}
-    assert np.array_equal(hash_words(ws, cache), hash_words(ws))
-    assert set(cache) == {"alpha", "beta", "gamma"}
+def test_hash_words_is_a_function_of_the_word_alone():
+    ws = ["alpha", "beta", "alpha", "gamma", "\u0939\u093f\u0902\u0926\u0940", "\u4e60\u8fd1"]
+    h = hash_words(ws)
+    assert h[0] == h[2] and len(set(h.tolist())) == 5
+    assert np.array_equal(h, np.concatenate([hash_words([w]) for w in ws]))
+    buf = np.frombuffer(" ".join(ws).encode(), np.uint8)
+    ends = np.cumsum([len(w.encode()) + 1 for w in ws]) - 1
+    assert np.array_equal(span_hashes(buf, ends - [len(w.encode()) for w in ws], ends), h)
+
+
+def test_hash_words_has_no_collisions_on_a_large_vocabulary():
+    vocab = [f"w{k}x" for k in range(200_000)] + [format(k, "b") for k in range(1 << 12)]
+    assert np.unique(hash_words(vocab)).size == len(vocab)
 
 
 # --- MinHash ------------------------------------------------------------------------

@@ -1,0 +1,146 @@
+"""Tokens and sentences of many ASCII texts at once, with numpy over their bytes.
+
+The batch path of :mod:`dedup.features`: it gives the same tokens as
+:func:`dedup.sketch.words` and the same sentence breaks as
+:func:`dedup.sketch.sentences` (tests/test_bytescan.py checks both on real text), with
+no Python work per word or per sentence. Texts with non-ASCII characters take the
+per-text path.
+
+>>> t = scan_ascii(["Mr. Xi met U.S. officials. They agreed.", "Scores came in."])
+>>> t.doc.tolist(), t.sentence.tolist()
+([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 2])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from dedup.sketch import _ABBREVIATIONS, span_hashes
+
+
+def _table(chars: str | bytes) -> np.ndarray:
+    t = np.zeros(256, bool)
+    t[list(chars.encode() if isinstance(chars, str) else chars)] = True
+    return t
+
+
+_LOWERCASE = "abcdefghijklmnopqrstuvwxyz"
+_LOWER = _table(_LOWERCASE)
+_ALPHA = _table(_LOWERCASE + _LOWERCASE.upper())
+_WORD = _table(_LOWERCASE + _LOWERCASE.upper() + "0123456789_")  # \w on ASCII text
+_WORD_OR_DOT = _WORD | _table(".")
+_SPACE = _table(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # \s and str.strip() on ASCII text
+_END = _table(".!?")
+_CLOSER = _table("\"')]")
+_TO_LOWER = np.arange(256, dtype=np.uint8)
+_TO_LOWER[65:91] += 32
+_LOOK_BACK = 12  # characters of the word before a period that sentences() looks at
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_hashes() -> np.ndarray:
+    from dedup.sketch import hash_words
+
+    return np.sort(hash_words(sorted(_ABBREVIATIONS)))
+
+
+@dataclass
+class Tokens:
+    """The tokens of a batch: text ``doc[k]``, bytes ``start[k]:end[k]`` of ``lower``,
+    hash ``hash[k]`` (:func:`dedup.sketch.hash_words` of the word), and a sentence
+    number ``sentence[k]`` that grows through the batch (equal within a sentence)."""
+
+    lower: np.ndarray  # uint8, the texts lower-cased and joined by newlines
+    doc: np.ndarray  # int32
+    start: np.ndarray  # int64
+    end: np.ndarray  # int64
+    hash: np.ndarray  # uint64
+    sentence: np.ndarray  # int64
+
+
+def scan_ascii(texts: Sequence[str]) -> Tokens:
+    """Tokens and sentence numbers of ASCII ``texts`` (see the module docstring)."""
+    joined = "\n".join(texts)
+    raw = np.frombuffer(joined.encode("ascii"), np.uint8)
+    lower = _TO_LOWER[raw]
+    word = _WORD[raw]
+    edge = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    doc = (np.searchsorted(text_start, start, side="right") - 1).astype(np.int32)
+    breaks = sentence_breaks(raw, lower)
+    sentence = np.searchsorted(breaks, start, side="right")
+    return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence)
+
+
+def _next(positions: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
+    """The first of ``positions`` (sorted) at or after each of ``at``; ``size`` if none."""
+    k = np.searchsorted(positions, at)
+    return np.where(k < positions.size, positions[np.minimum(k, positions.size - 1)], size) \
+        if positions.size else np.full(at.shape, size)
+
+
+def sentence_breaks(raw: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """Sorted offsets where :func:`dedup.sketch.sentences` starts a new sentence.
+
+    Its rule, on bytes: a run of ``.!?`` and closing quotes or brackets, followed by
+    white space or the end, ends a sentence after that white space, unless it starts
+    with a period that is followed on the same line by a lower-case letter or comes
+    after an abbreviation, a single letter or initials; a run of newlines ends one too.
+    """
+    size = raw.size
+    end = _END[raw]
+    run_start = np.flatnonzero(end & ~np.r_[False, end[:-1]])
+    run_end = np.flatnonzero(end & ~np.r_[end[1:], False]) + 1
+    after = _next(np.flatnonzero(~_CLOSER[raw]), run_end, size)
+    space = _SPACE[raw]
+    valid = (after == size) | space[np.minimum(after, size - 1)]
+    run_start, after = run_start[valid], after[valid]
+    match_end = _next(np.flatnonzero(~space), after, size)
+    newlines = np.r_[0, np.cumsum(raw == 10)]
+    one_line = newlines[match_end] == newlines[after]
+    doubt = (raw[run_start] == 46) & (match_end < size) & one_line
+    skip = np.zeros(run_start.size, bool)
+    if doubt.any():
+        skip[doubt] = _continues(raw, lower, run_start[doubt], match_end[doubt])
+    ends = match_end[~skip]
+    newline_run_end = np.flatnonzero((raw == 10) & ~np.r_[raw[1:] == 10, False]) + 1
+    consumed = _inside(newline_run_end - 1, after, match_end)
+    return np.unique(np.r_[ends, newline_run_end[~consumed]])
+
+
+def _inside(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Whether each point lies in one of the disjoint, sorted spans ``[lo, hi)``."""
+    k = np.searchsorted(lo, points, side="right") - 1
+    ok = k >= 0
+    out = np.zeros(points.shape, bool)
+    out[ok] = points[ok] < hi[k[ok]]
+    return out
+
+
+def _continues(raw: np.ndarray, lower: np.ndarray, period: np.ndarray, next_char: np.ndarray) -> np.ndarray:
+    """For periods that may not end a sentence: "e.g. this", "Mr. Xi", "U.S. officials"."""
+    lower_next = _LOWER[raw[next_char]]
+    not_word = np.flatnonzero(~_WORD_OR_DOT[raw])
+    k = np.searchsorted(not_word, period) - 1
+    word_start = np.where(k >= 0, not_word[np.maximum(k, 0)] + 1, 0)
+    word_start = np.maximum(word_start, np.maximum(period - _LOOK_BACK, 0))
+    length = period - word_start
+    has_word = length > 0
+    abbreviation = np.zeros(period.shape, bool)
+    if has_word.any():
+        h = span_hashes(lower, word_start[has_word], period[has_word])
+        known = _abbreviation_hashes()
+        abbreviation[has_word] = known[np.minimum(np.searchsorted(known, h), known.size - 1)] == h
+    letter = (length == 1) & _ALPHA[raw[np.maximum(period - 1, 0)]]
+    initials = (length >= 3) & (length % 2 == 1)
+    for offset in range(_LOOK_BACK):
+        at = np.minimum(word_start + offset, raw.size - 1)
+        check = initials & (offset < length)
+        want = _WORD[raw[at]] if offset % 2 == 0 else raw[at] == 46
+        initials &= ~check | want
+    return lower_next | abbreviation | letter | initials

@@ -1,0 +1,54 @@
+"""Tests for dedup.bytescan: the batch tokens and sentences equal the per-text ones."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from conftest import FIXTURES
+
+from dedup.bytescan import scan_ascii
+from dedup.sketch import hash_words, sentences, words_and_spans
+
+_PIECES = ["Mr.", "U.S.", "e.g.", "i.e.", "a.", "A.", "word", "Word", "x", ".", "..", "?!", '"', "'", ")", "]",
+           "\n", "\n\n", " ", "  ", "\t", "\r\n", "ok.", "Dr.", "b.c.d", "No.", "etc.", "3.5", "end.)", "(fine)",
+           "\x1c", "_", "Jan.", "st."]
+
+
+def _assert_same_as_per_text(texts: list[str]) -> None:
+    t = scan_ascii(texts)
+    for d, text in enumerate(texts):
+        ws, spans = words_and_spans(text)
+        mine = t.doc == d
+        assert mine.sum() == len(ws)
+        assert np.array_equal(t.hash[mine], hash_words(ws))
+        assert np.array_equal(t.start[mine] - (t.start[mine][0] - spans[0, 0] if len(ws) else 0), spans[:, 0])
+        if not ws:
+            continue
+        starts = np.array([s for s, _ in sentences(text)] or [0])
+        expected = np.searchsorted(starts, spans[:, 0], side="right")
+        got = t.sentence[mine]
+        # the same partition of the words into sentences
+        assert np.array_equal(np.diff(expected) != 0, np.diff(got) != 0), text
+
+
+def test_fixtures_tokens_and_sentences_match_the_per_text_functions():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    texts = [t for t in texts if t.isascii()] + [t.encode("ascii", "replace").decode() for t in texts]
+    _assert_same_as_per_text(texts)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_punctuation_soup_matches_the_per_text_functions(seed):
+    rng = random.Random(seed)
+    for _ in range(200):
+        texts = ["".join(rng.choice(_PIECES) + rng.choice(["", " "]) for _ in range(rng.randint(0, 40)))
+                 for _ in range(4)]
+        _assert_same_as_per_text(texts)
+
+
+def test_empty_batch_and_empty_texts():
+    assert scan_ascii([]).doc.size == 0
+    t = scan_ascii(["", "Hello there.", ""])
+    assert t.doc.tolist() == [1, 1]

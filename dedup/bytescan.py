@@ -19,7 +19,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from dedup.sketch import _ABBREVIATIONS, span_hashes
+from dedup.arrays import unique
+from dedup.sketch import _ABBREVIATIONS, ASCII_WORD, span_hashes
 
 
 def _table(chars: str | bytes) -> np.ndarray:
@@ -31,7 +32,7 @@ def _table(chars: str | bytes) -> np.ndarray:
 _LOWERCASE = "abcdefghijklmnopqrstuvwxyz"
 _LOWER = _table(_LOWERCASE)
 _ALPHA = _table(_LOWERCASE + _LOWERCASE.upper())
-_WORD = _table(_LOWERCASE + _LOWERCASE.upper() + "0123456789_")  # \w on ASCII text
+_WORD = ASCII_WORD
 _WORD_OR_DOT = _WORD | _table(".")
 _SPACE = _table(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # \s and str.strip() on ASCII text
 _END = _table(".!?")
@@ -110,7 +111,7 @@ def sentence_breaks(raw: np.ndarray, lower: np.ndarray) -> np.ndarray:
     ends = match_end[~skip]
     newline_run_end = np.flatnonzero((raw == 10) & ~np.r_[raw[1:] == 10, False]) + 1
     consumed = _inside(newline_run_end - 1, after, match_end)
-    return np.unique(np.r_[ends, newline_run_end[~consumed]])
+    return unique(np.r_[ends, newline_run_end[~consumed]])
 
 
 def _inside(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

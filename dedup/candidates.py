@@ -31,6 +31,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from dedup.arrays import unique
+
 DOC_PERM, DOC_THRESHOLD = 128, 0.3
 SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 2
 ANCHOR_WINDOW, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS, ANCHOR_SLACK = 8, 2, 50, 32
@@ -109,11 +111,11 @@ def key_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET, stats: LshStats | 
     codes: list[np.ndarray] = []
     for band in range(keys.shape[1]):
         key = keys[:, band]
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key)
         k = key[order]
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
         sizes = np.diff(np.r_[starts, n])
-        for size in np.unique(sizes[sizes >= 2]).tolist():
+        for size in unique(sizes[sizes >= 2]).tolist():
             group_starts = starts[sizes == size]
             if size > max_bucket:
                 if stats:
@@ -129,7 +131,7 @@ def key_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET, stats: LshStats | 
                 stats.buckets += group_starts.size
     if not codes:
         return np.empty((0, 2), np.int64)
-    uniq = np.unique(np.concatenate(codes))
+    uniq = unique(np.concatenate(codes))
     if stats:
         stats.pairs += uniq.size
     return np.stack([uniq // n, uniq % n], axis=1)
@@ -168,7 +170,7 @@ def winnow(values: np.ndarray, start: np.ndarray, window: int = ANCHOR_WINDOW) -
     lengths = np.diff(start)
     short = np.flatnonzero((lengths > 0) & (lengths < window))
     picked += [start[d] + np.argmin(values[start[d]: start[d + 1]]) for d in short.tolist()]
-    return np.unique(np.concatenate([np.atleast_1d(np.asarray(p, np.int64)) for p in picked]))
+    return unique(np.concatenate([np.atleast_1d(np.asarray(p, np.int64)) for p in picked]))
 
 
 def anchor_pairs(shingle_sets: list[np.ndarray], window: int = ANCHOR_WINDOW, min_hits: int = ANCHOR_MIN_HITS,
@@ -220,7 +222,7 @@ class AnchorHits:
         if self.a.size == 0:
             return np.empty((0, 2), np.int64)
         n = int(self.b.max()) + 1
-        codes = np.unique(self.a * n + self.b)
+        codes = unique(self.a * n + self.b)
         return np.stack([codes // n, codes % n], axis=1)
 
 
@@ -296,4 +298,7 @@ def merge_pairs(*pair_sets: np.ndarray) -> np.ndarray:
     pairs = np.concatenate([p.reshape(-1, 2) for p in pair_sets]) if pair_sets else np.empty((0, 2))
     if pairs.size == 0:
         return np.empty((0, 2), np.int64)
-    return np.unique(pairs.astype(np.int64), axis=0)
+    pairs = pairs.astype(np.int64)
+    n = int(pairs.max()) + 1
+    codes = unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)

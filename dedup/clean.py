@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import xxhash
 
+from dedup.arrays import unique
 from dedup.article import Article
 from dedup.metadata import attribution_claim, byline, date_line, outlet_key
 from dedup.normalize import joins_previous, normalize_line, offset_map
@@ -189,17 +190,35 @@ def text_span(article: Article, span: tuple[int, int]) -> tuple[int, int]:
     >>> s, e = text_span(a, (4, 9)); a.text[s:e]
     '\u201cend\u201d'
     """
-    body = article.body or ""
-    starts = np.cumsum([0] + [len(x) + 1 for x in body.split("\n")[:-1]])
+    return TextSpans(article)(span)
 
-    def one(pos: int, end: bool) -> int:
-        k = int(np.searchsorted(starts, pos, side="right")) - 1
-        origin = article.line_origins[k]
-        stop = article.text.find("\n", origin)
-        raw = article.text[origin: len(article.text) if stop < 0 else stop]
-        mapping = offset_map(raw)
-        line_len = len(body.split("\n")[k]) if k < len(starts) else 0
-        within = pos - int(starts[k]) + (len(mapping) - line_len)  # lines cut after a date prefix
+
+class TextSpans:
+    """:func:`text_span` for many spans of one article (its lines are split once and
+    each line's offset map is made once)."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.lines = (article.body or "").split("\n")
+        self.starts = np.cumsum([0] + [len(x) + 1 for x in self.lines[:-1]])
+        self._maps: dict[int, tuple[str, list[int]]] = {}
+
+    def __call__(self, span: tuple[int, int]) -> tuple[int, int]:
+        return self._one(span[0], False), self._one(span[1], True)
+
+    def _line(self, k: int) -> tuple[str, list[int]]:
+        if k not in self._maps:
+            text, origin = self.article.text, self.article.line_origins[k]
+            stop = text.find("\n", origin)
+            raw = text[origin: len(text) if stop < 0 else stop]
+            self._maps[k] = raw, offset_map(raw)
+        return self._maps[k]
+
+    def _one(self, pos: int, end: bool) -> int:
+        k = int(np.searchsorted(self.starts, pos, side="right")) - 1
+        origin = self.article.line_origins[k]
+        raw, mapping = self._line(k)
+        within = pos - int(self.starts[k]) + (len(mapping) - len(self.lines[k]))  # lines cut after a date prefix
         if not mapping:
             return origin
         if end:
@@ -208,8 +227,6 @@ def text_span(article: Article, span: tuple[int, int]) -> tuple[int, int]:
                 stop += 1
             return origin + stop
         return origin + mapping[min(within, len(mapping) - 1)]
-
-    return one(span[0], False), one(span[1], True)
 
 
 def _set_byline(article: Article, name: str) -> None:
@@ -236,7 +253,7 @@ def drop_repeated_lines(articles: Sequence[Article]) -> None:
     dropped when, in the median article carrying it, at most ``REPEAT_MAX_SHARED`` of the
     lines are repeated ones: copies of one story share all their lines and keep them.
     """
-    per_doc = [np.unique(np.fromiter((_line_hash(x) for x in a.body.split("\n") if x), np.uint64))
+    per_doc = [unique(np.fromiter((_line_hash(x) for x in a.body.split("\n") if x), np.uint64))
                for a in articles]
     if not per_doc:
         return

@@ -22,6 +22,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from dedup.arrays import unique
 from dedup.sketch import SHINGLE, Sketch, hash_words, terms, words
 
 SENTENCE_SIM = 0.35  # TF-IDF cosine at which two sentences align
@@ -193,7 +194,7 @@ class ShingleRun:
     __slots__ = ("shingles", "unique_shingles", "words", "spans")
 
     def __init__(self, shingles: np.ndarray, n_words: int) -> None:
-        self.shingles, self.unique_shingles = shingles, np.unique(shingles)
+        self.shingles, self.unique_shingles = shingles, unique(shingles)
         self.words, self.spans = range(n_words), None
 
 

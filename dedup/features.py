@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 
 from dedup import candidates as cand
+from dedup.arrays import unique
 from dedup.bytescan import scan_ascii
 from dedup.sketch import (_M64, _UNSPACED, SHINGLE, STEM, STOP_WORDS, _mix64, hash_words, minhash_flat,
                           sentences, shingles, span_hashes, terms, words_and_spans)
@@ -211,15 +212,16 @@ def _sentence_sets(t: _TokenTable) -> tuple[tuple[np.ndarray, np.ndarray], np.nd
     if sel.size == 0:
         return (np.empty(0, np.uint32), np.empty(0, np.int64)), np.empty(0, np.int32)
     key = (t.sentence[sel].astype(np.uint64) << np.uint64(32)) | (t.term[sel] & np.uint64(0xFFFFFFFF))
-    key, first = np.unique(key, return_index=True)
+    key = unique(key)
     sentence = (key >> np.uint64(32)).astype(np.int64)
     bounds = np.flatnonzero(np.r_[True, sentence[1:] != sentence[:-1]])
     sizes = np.diff(np.r_[bounds, sentence.size])
     keep = sizes >= cand.SENTENCE_MIN_TERMS
     member = np.repeat(keep, sizes)
     values = (key[member] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    doc = t.doc[sel[first[bounds[keep]]]]
-    return (values, sizes[keep]), doc.astype(np.int32)
+    doc_of = np.zeros(int(t.sentence.max()) + 1, np.int32)
+    doc_of[t.sentence] = t.doc
+    return (values, sizes[keep]), doc_of[sentence[bounds[keep]]]
 
 
 def _term_counts(t: _TokenTable, n: int) -> sparse.csr_matrix:

@@ -18,7 +18,7 @@ import numpy as np
 
 from dedup import candidates as cand
 from dedup.article import Article, Problem
-from dedup.clean import clean, drop_repeated_lines, text_span
+from dedup.clean import TextSpans, clean, drop_repeated_lines
 from dedup.confirm import Confirmer
 from dedup.features import Features, featurize
 from dedup.sketch import SHINGLE
@@ -108,7 +108,7 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np
     return pairs
 
 
-def _evidence(a: Article, b: Article, comp) -> list[dict]:
+def _evidence(a: Article, b: Article, comp, spans_a: TextSpans, spans_b: TextSpans) -> list[dict]:
     body_a, body_b = a.body or "", b.body or ""
     passages = sorted(comp.passages, key=lambda p: (p.kind != "verbatim", -p.words, p.a_span))
     out = []
@@ -116,7 +116,7 @@ def _evidence(a: Article, b: Article, comp) -> list[dict]:
         out.append({
             "kind": p.kind, "similarity": p.similarity,
             "a": body_a[p.a_span[0]:p.a_span[1]], "b": body_b[p.b_span[0]:p.b_span[1]],
-            "a_span": list(text_span(a, p.a_span)), "b_span": list(text_span(b, p.b_span)),
+            "a_span": list(spans_a(p.a_span)), "b_span": list(spans_b(p.b_span)),
         })
     out.sort(key=lambda e: (e["kind"] != "verbatim", e["a_span"]))
     return out
@@ -212,15 +212,16 @@ def _confirm(articles: Sequence[Article], confirmer: Confirmer, digest: np.ndarr
         if rel is None:
             continue
         a, b = articles[i], articles[j]
+        spans_a, spans_b = TextSpans(a), TextSpans(b)
         d = direction(a, b, comp, rel) if rel != "related" else None
         out.append({
             "a": a.id, "b": b.id, "relation": rel,
             "source": d.source if d else None,
             "reasons": d.reasons if d else [], "against": d.against if d else [],
             "scores": comp.scores(),
-            "evidence": _evidence(a, b, comp) if rel != "related" else [],
+            "evidence": _evidence(a, b, comp, spans_a, spans_b) if rel != "related" else [],
             "quotes": [{"a": a.body[qa[0]:qa[1]], "b": b.body[qb[0]:qb[1]],
-                        "a_span": list(text_span(a, qa)), "b_span": list(text_span(b, qb))}
+                        "a_span": list(spans_a(qa)), "b_span": list(spans_b(qb))}
                        for qa, qb in comp.quotes],
         })
     return out

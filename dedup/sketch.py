@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+
+from dedup.arrays import unique
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 
@@ -53,6 +55,8 @@ STEM = 6  # terms are word prefixes: a crude, language-neutral stemmer
 
 
 _PLAIN_WORD = re.compile(r"\w+")
+ASCII_WORD = np.zeros(256, bool)  # \w on ASCII text, by byte
+ASCII_WORD[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"]] = True
 _PLAIN_END = "\u0300"  # below it: no combining mark and no script written without spaces
 
 
@@ -65,6 +69,10 @@ def words_and_spans(text: str) -> tuple[list[str], np.ndarray]:
     if text and max(text) >= _PLAIN_END:
         toks = tokens(text)
         return [t for t, _, _ in toks], np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
+    if text.isascii():
+        edge = np.diff(ASCII_WORD[np.frombuffer(text.encode("ascii"), np.uint8)].view(np.int8),
+                       prepend=np.int8(0), append=np.int8(0))
+        return _PLAIN_WORD.findall(text.lower()), np.stack([np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)], 1)
     found = _PLAIN_WORD.finditer(text)
     flat = np.fromiter((x for m in found for x in m.span()), np.int64)
     words = _PLAIN_WORD.findall(text.lower()) if text.isascii() else [
@@ -308,7 +316,7 @@ class Sketch:
     def __init__(self, body: str, with_sentences: bool = True) -> None:
         self.words, self.spans = words_and_spans(body)
         self.shingles = shingles(hash_words(self.words), SHINGLE)
-        self.unique_shingles = np.unique(self.shingles)
+        self.unique_shingles = unique(self.shingles)
         self.sentences = sentences(body) if with_sentences else []
         starts = self.spans[:, 0]
         self.sentence_tokens = [

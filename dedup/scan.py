@@ -149,6 +149,7 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
     pairs = find_candidates(features, stats, confirmer)
+    _drop_candidate_features(features, confirmer)
     lap("candidates")
     cosines = confirmer.cosines(pairs)
 
@@ -167,6 +168,14 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     lap("stories")
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return Report(articles, out, stories, attribution, list(problems), stats)
+
+
+def _drop_candidate_features(features: Features, confirmer: Confirmer) -> None:
+    """Free what only the candidate stage reads (most of the features' memory)."""
+    empty = np.empty(0, np.uint32)
+    features.doc_keys = features.sentence_keys = features.anchors = features.shingles = empty
+    features.anchor_doc = features.anchor_pos = features.sentence_doc = empty.astype(np.int32)
+    confirmer.shingles_ = None  # lexical() then reads the articles
 
 
 _CLEANED = ("body", "line_origins", "removed", "title", "published", "publisher", "byline", "attribution",

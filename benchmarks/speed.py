@@ -11,10 +11,11 @@ kept. Then, on that corpus:
   ``stats.timings``, and the share of injected pairs it reports as duplicate, copy,
   partial or derived (plus how many such pairs it reports that were not injected);
 * sketching alone, each method in its own child process (texts already parsed; parsing
-  the JSONL is timed apart): the *floor* (``\\w+`` tokens, every word 5-gram hashed once
-  with xxh3_64), dedup's batch sketching (``dedup.sketch.words`` (or ``tokens``) /
-  ``hash_words`` / ``shingles`` per text, ``minhash`` per batch, then banding at Jaccard
-  0.5 with ``dedup.candidates.lsh_pairs``), datasketch (``MinHash(num_perm=128).update_batch``
+  the JSONL is timed apart): the *floor* (every word 5-gram hashed once, no MinHash:
+  done with numpy over the batch's bytes as dedup does, and per text in Python with
+  xxh3_64 for reference), dedup's batch sketching (``dedup.features.shingle_batch``,
+  ``minhash_flat`` per batch, then banding at Jaccard 0.5 with
+  ``dedup.candidates.lsh_pairs``), datasketch (``MinHash(num_perm=128).update_batch``
   over word 5-gram bytes, ``MinHashLSH(threshold=0.5)`` insert + query), rensa if
   installed (``RMinHash`` per document with ``RMinHashLSH``, and its bulk
   ``digest_matrix_from_token_sets``), and text-dedup's MinHash pipeline if a Python with
@@ -290,21 +291,39 @@ def dedup_words() -> Callable[[str], list[str]]:
     return lambda text: [t for t, _, _ in sk.tokens(text)]
 
 
+def sketch_floor_numpy(path: Path, limit: int | None) -> tuple[Laps, None]:
+    """The floor done as dedup does it: the whole batch's bytes at once, word hashes by
+    ``dedup.sketch.span_hashes``, each 5-gram hash made once from its words' (no MinHash)."""
+    import numpy as np
+
+    from dedup.sketch import ASCII_WORD, shingles, span_hashes
+
+    laps = Laps(minhash=None)
+    for ids, texts, read in batches(path, limit):
+        laps.read += read
+        t0 = time.perf_counter()
+        low = np.frombuffer("\n".join(texts).lower().encode("utf-8"), np.uint8)
+        edge = np.diff((ASCII_WORD[low] | (low >= 128)).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+        _ = shingles(span_hashes(low, np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)), SHINGLE)
+        laps.shingling += time.perf_counter() - t0
+        laps.docs += len(ids)
+    return laps, None
+
+
 def sketch_dedup(path: Path, limit: int | None) -> tuple[Laps, set]:
     import numpy as np
 
     from dedup import candidates as cand
-    from dedup.sketch import hash_words, minhash, shingles
+    from dedup.features import shingle_batch
+    from dedup.sketch import minhash_flat
 
-    words = dedup_words()
-    cache: dict[str, int] = {}
     laps, sigs = Laps(), []
     for ids, texts, read in batches(path, limit):
         laps.read += read
         t0 = time.perf_counter()
-        sets = [np.unique(shingles(hash_words(words(x), cache), SHINGLE)) for x in texts]
+        values, start = shingle_batch(texts)
         t1 = time.perf_counter()
-        sigs.append(minhash(sets, NUM_PERM))
+        sigs.append(minhash_flat(values, np.diff(start), NUM_PERM))
         laps.shingling += t1 - t0
         laps.minhash += time.perf_counter() - t1
         laps.ids += ids
@@ -386,10 +405,14 @@ class Method:
 
 
 METHODS = (
-    Method("floor", sketch_floor, False, setting="\\w+ tokens, every word 5-gram hashed once (xxh3_64); no MinHash"),
+    Method("floor", sketch_floor_numpy, False,
+           setting="the batch's bytes at once (numpy): word spans, word hashes (dedup.sketch.span_hashes), "
+                   "every word 5-gram hashed once from them; no MinHash"),
+    Method("floor (Python)", sketch_floor, False,
+           setting="\\w+ tokens per text, every word 5-gram hashed once (xxh3_64); no MinHash"),
     Method("dedup (batch)", sketch_dedup, False,
-           setting="dedup.sketch words (or tokens) / hash_words / shingles / np.unique per text, minhash "
-                   "(all 128 permutations) per batch; dedup.candidates.lsh_pairs banding b=25 r=5"),
+           setting="dedup.features.shingle_batch (tokens and 5-grams of the whole batch with numpy), "
+                   "minhash_flat (all 128 permutations) per batch; dedup.candidates.lsh_pairs banding b=25 r=5"),
     Method("datasketch", sketch_datasketch, True, "datasketch",
            "MinHash(num_perm=128).update_batch, MinHashLSH(threshold=0.5) insert + query"),
     Method("rensa", sketch_rensa, False, "rensa",

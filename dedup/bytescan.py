@@ -63,8 +63,9 @@ class Tokens:
     sentence: np.ndarray  # int64
 
 
-def scan_ascii(texts: Sequence[str]) -> Tokens:
-    """Tokens and sentence numbers of ASCII ``texts`` (see the module docstring)."""
+def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
+    """Tokens and sentence numbers of ASCII ``texts`` (see the module docstring); without
+    sentences, every token's sentence number is 0."""
     joined = "\n".join(texts)
     raw = np.frombuffer(joined.encode("ascii"), np.uint8)
     lower = _TO_LOWER[raw]
@@ -73,8 +74,10 @@ def scan_ascii(texts: Sequence[str]) -> Tokens:
     start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
     text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
     doc = (np.searchsorted(text_start, start, side="right") - 1).astype(np.int32)
-    breaks = sentence_breaks(raw, lower)
-    sentence = np.searchsorted(breaks, start, side="right")
+    if with_sentences:
+        sentence = np.searchsorted(sentence_breaks(raw, lower), start, side="right")
+    else:
+        sentence = np.zeros(start.size, np.int64)
     return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence)
 
 

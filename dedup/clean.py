@@ -246,36 +246,51 @@ def _line_hash(line: str) -> int:
     return xxhash.xxh64_intdigest(line.lower().encode())
 
 
-def drop_repeated_lines(articles: Sequence[Article]) -> None:
+def line_hashes(body: str) -> np.ndarray:
+    """The distinct hashes of the non-empty lines of a body (what :func:`drop_repeated_lines` counts)."""
+    return unique(np.fromiter((_line_hash(x) for x in body.split("\n") if x), np.uint64))
+
+
+def drop_repeated_lines(articles: Sequence[Article], hashes: Sequence[np.ndarray] | None = None) -> None:
     """Drop lines found in many articles that otherwise share little (footers, promos).
 
     A line counts as repeated when at least ``REPEAT_MIN_DOCS`` articles carry it; it is
     dropped when, in the median article carrying it, at most ``REPEAT_MAX_SHARED`` of the
     lines are repeated ones: copies of one story share all their lines and keep them.
+    ``hashes``: each article's :func:`line_hashes`, when already computed (in workers).
     """
-    per_doc = [unique(np.fromiter((_line_hash(x) for x in a.body.split("\n") if x), np.uint64))
-               for a in articles]
-    if not per_doc:
+    per_doc = [line_hashes(a.body or "") for a in articles] if hashes is None else hashes
+    if not len(per_doc):
         return
-    all_hashes = np.concatenate(per_doc)
-    uniq, counts = np.unique(all_hashes, return_counts=True)
-    frequent = uniq[counts >= REPEAT_MIN_DOCS]
-    if frequent.size == 0:
+    sizes = np.fromiter((h.size for h in per_doc), np.int64, len(per_doc))
+    values, doc = np.concatenate(per_doc), np.repeat(np.arange(len(per_doc)), sizes)
+    order = np.argsort(values, kind="stable")
+    values, doc = values[order], doc[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, np.int64)
+    counts = np.diff(np.r_[starts, values.size])
+    frequent = np.repeat(counts >= REPEAT_MIN_DOCS, counts)
+    if not frequent.any():
         return
-    shared = np.array([np.isin(h, frequent).mean() if h.size else 0.0 for h in per_doc])
-    owners: dict[int, list[float]] = {}
-    for h, s in zip(per_doc, shared):
-        for x in h[np.isin(h, frequent)].tolist():
-            owners.setdefault(x, []).append(s)
-    boiler = {x for x, ss in owners.items() if float(np.median(ss)) <= REPEAT_MAX_SHARED}
-    if not boiler:
+    shared = np.bincount(doc[frequent], minlength=len(per_doc)) / np.maximum(sizes, 1)
+    # the median share among the articles carrying each frequent line
+    f_values, f_shared = values[frequent], shared[doc[frequent]]
+    order = np.lexsort((f_shared, f_values))
+    f_values, f_shared = f_values[order], f_shared[order]
+    g_start = np.flatnonzero(np.r_[True, f_values[1:] != f_values[:-1]])
+    g_size = np.diff(np.r_[g_start, f_values.size])
+    median = (f_shared[g_start + (g_size - 1) // 2] + f_shared[g_start + g_size // 2]) / 2
+    boiler_hashes = f_values[g_start[median <= REPEAT_MAX_SHARED]]
+    if boiler_hashes.size == 0:
         return
-    for a in articles:
+    boiler = set(boiler_hashes.tolist())
+    for d in unique(doc[np.isin(values, boiler_hashes)]).tolist():
+        a = articles[d]
         lines = a.body.split("\n")
         keep = [i for i, x in enumerate(lines) if _line_hash(x) not in boiler]
         if len(keep) == len(lines):
             continue
-        a.removed.extend(f"repeated: {lines[i]}" for i in range(len(lines)) if i not in set(keep))
+        kept = set(keep)
+        a.removed.extend(f"repeated: {lines[i]}" for i in range(len(lines)) if i not in kept)
         a.body = "\n".join(lines[i] for i in keep)
         a.line_origins = [a.line_origins[i] for i in keep]
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from dedup import candidates as cand
 from dedup.article import Article, Problem
-from dedup.clean import TextSpans, clean, drop_repeated_lines
+from dedup.clean import TextSpans, clean, drop_repeated_lines, line_hashes
 from dedup.confirm import Confirmer
 from dedup.features import Features, featurize
 from dedup.sketch import SHINGLE
@@ -137,11 +137,14 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     lap = _Laps(stats.setdefault("timings", {}))
     articles = list(articles)
     cleaned = _batched(_clean_batch, articles, workers, progress, "clean")
-    for a, fields in zip(articles, cleaned):  # in place: a worker's copy of the text is not kept
+    line_hashes = []
+    for a, (fields, hashes) in zip(articles, cleaned):  # in place: a worker's copy of the text is not kept
         for name, value in zip(_CLEANED, fields):
             setattr(a, name, value)
+        line_hashes.append(hashes)
     del cleaned
-    drop_repeated_lines(articles)
+    drop_repeated_lines(articles, line_hashes)
+    del line_hashes
     lap("clean")
     bodies = [a.body or "" for a in articles]
     features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False))
@@ -182,11 +185,11 @@ _CLEANED = ("body", "line_origins", "removed", "title", "published", "publisher"
             "attribution_urls")  # what clean() fills in
 
 
-def _clean_batch(batch: Sequence[Article]) -> list[tuple]:
+def _clean_batch(batch: Sequence[Article]) -> list[tuple[tuple, np.ndarray]]:
     out = []
     for a in batch:
         clean(a)
-        out.append(tuple(getattr(a, name) for name in _CLEANED))
+        out.append((tuple(getattr(a, name) for name in _CLEANED), line_hashes(a.body or "")))
     return out
 
 

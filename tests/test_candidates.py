@@ -193,3 +193,43 @@ def test_anchor_pairs_need_shared_anchors_on_one_diagonal():
     assert pairs(a, same_gap) == {(0, 1)}
     assert pairs(a, near_gap) == {(0, 1)}
     assert pairs(a, other_gap) == set()
+
+
+# --- longest_runs ----------------------------------------------------------------------
+
+def test_longest_runs_equal_a_brute_force_count():
+    from dedup.candidates import AnchorHits, RUN_REACH, longest_runs
+
+    rng = np.random.default_rng(5)
+    shared = rng.integers(0, 1 << 32, 60, dtype=np.uint32)
+    texts = []
+    for k in range(6):  # each text: noise, a piece of the shared run, noise
+        lo, hi = sorted(rng.integers(0, 60, 2))
+        texts.append(np.r_[rng.integers(0, 1 << 32, rng.integers(0, 20), dtype=np.uint32), shared[lo:hi + 1],
+                           rng.integers(0, 1 << 32, rng.integers(0, 20), dtype=np.uint32)])
+    start = np.r_[0, np.cumsum([t.size for t in texts])]
+    flat = np.concatenate(texts)
+    a, b, pa, pb = [], [], [], []
+    for i in range(6):
+        for j in range(i + 1, 6):
+            for p in range(texts[i].size):
+                for q in np.flatnonzero(texts[j] == texts[i][p]).tolist():
+                    a.append(i), b.append(j), pa.append(p), pb.append(q)
+    hits = AnchorHits(*(np.array(x, np.int64) for x in (a, b, pa, pb)))
+    pairs, runs = longest_runs(hits, flat, start)
+
+    def brute(i, j):
+        best = 0
+        for p, q in zip(hits.pos_a[(hits.a == i) & (hits.b == j)], hits.pos_b[(hits.a == i) & (hits.b == j)]):
+            n = 1
+            while p + n < texts[i].size and q + n < texts[j].size and texts[i][p + n] == texts[j][q + n] and n <= RUN_REACH:
+                n += 1
+            back = 0
+            while p - back > 0 and q - back > 0 and texts[i][p - back - 1] == texts[j][q - back - 1] and back < RUN_REACH:
+                back += 1
+            best = max(best, n + back)
+        return best
+
+    assert pairs.shape[0] > 0
+    for (i, j), run in zip(pairs.tolist(), runs.tolist()):
+        assert run == brute(i, j)

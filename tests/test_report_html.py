@@ -433,6 +433,7 @@ def test_browser_filter_search_and_keys(browser, tmp_path, fixtures_report):
     body.send_keys("j")
     first, second = (browser.find_element(By.CSS_SELECTOR, f"#p{k} > summary") for k in (0, 1))
     assert browser.switch_to.active_element == first
+    assert browser.execute_script("return getComputedStyle(document.activeElement).outlineStyle") == "solid"
     browser.switch_to.active_element.send_keys("j")
     assert browser.switch_to.active_element == second
     browser.switch_to.active_element.send_keys(Keys.ENTER)
@@ -462,3 +463,4 @@ def test_browser_does_not_run_hostile_text(browser, tmp_path, hostile_report):
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
     assert browser.execute_script("return document.querySelectorAll('img').length") == 0
     assert browser.execute_script("return document.querySelectorAll('script:not([type])').length") == 1
+

@@ -464,3 +464,11 @@ def test_browser_does_not_run_hostile_text(browser, tmp_path, hostile_report):
     assert browser.execute_script("return document.querySelectorAll('img').length") == 0
     assert browser.execute_script("return document.querySelectorAll('script:not([type])').length") == 1
 
+
+def test_committed_example_report():
+    """reports/fixtures.html, linked from the README: the seeds' report, safe, naming its command."""
+    page = (Path(__file__).resolve().parent.parent / "reports" / "fixtures.html").read_text(encoding="utf-8")
+    dom = _assert_safe(page)
+    assert "<code>dedup scan fixtures/ -o reports/fixtures.html</code>" in page
+    pairs = dom.find_all(lambda n: n.tag == "details" and n.attrs.get("data-relation") == "derived")
+    assert len(pairs) == 1 and f"{ORIGINAL}→{DIGEST}" in pairs[0].find_all(lambda n: n.tag == "summary")[0].text()

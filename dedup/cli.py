@@ -30,7 +30,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     inputs.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
     output = scan.add_argument_group("Output")
     output.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
-    output.add_argument("--format", choices=FORMATS, help="table (terminal), md or json; default: from -o, else table")
+    output.add_argument("--format", choices=FORMATS, help="table (terminal), md, json or html; default: from -o, else table")
     output.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: when stderr is a terminal)")
     ev = commands.add_parser(

@@ -97,16 +97,17 @@ def test_problems_listed(fmt):
 
 def test_render_unknown_format():
     with pytest.raises(ValueError) as info:
-        render(Report([], [], [], {}), "html")
+        render(Report([], [], [], {}), "pdf")
     message = str(info.value)
-    assert "'html'" in message
+    assert "'pdf'" in message
     for fmt in FORMATS:
         assert fmt in message
 
 
 @pytest.mark.parametrize("path, fmt", [
     ("out.json", "json"), ("OUT.JSON", "json"), ("r.md", "md"), ("r.markdown", "md"),
-    ("r.txt", "table"), ("dir.d/report", None), ("report.html", None),
+    ("r.txt", "table"), ("dir.d/report", None), ("report.html", "html"), ("Report.HTM", "html"),
+    ("report.html.txt", "table"), ("report.xhtml", None),
 ])
 def test_format_for_path(path, fmt):
     assert format_for_path(path) == fmt

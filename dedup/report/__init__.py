@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dedup.scan import Report
 
-FORMATS = ("table", "md", "json")
+FORMATS = ("table", "md", "json", "html")
 
 
 def render(report: Report, fmt: str) -> str:
@@ -23,15 +23,22 @@ def render(report: Report, fmt: str) -> str:
         from dedup.report.markdown import render as r
     elif fmt == "table":
         from dedup.report.table import render as r
+    elif fmt == "html":
+        from dedup.report.html import render as r
     else:
         raise ValueError(f"The 'fmt' parameter of render must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.")
     return r(report)
 
 
 def format_for_path(path: str) -> str | None:
-    """The format a file name asks for: ``.json``, ``.md``/``.markdown``, ``.txt``."""
+    """The format a file name asks for: ``.json``, ``.md``/``.markdown``, ``.txt``, ``.html``/``.htm``.
+
+    >>> format_for_path("report.HTM")
+    'html'
+    """
     lower = path.lower()
-    for ext, fmt in ((".json", "json"), (".md", "md"), (".markdown", "md"), (".txt", "table")):
+    for ext, fmt in ((".json", "json"), (".md", "md"), (".markdown", "md"), (".txt", "table"),
+                     (".html", "html"), (".htm", "html")):
         if lower.endswith(ext):
             return fmt
     return None

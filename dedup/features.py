@@ -53,22 +53,34 @@ class Features:
     words: np.ndarray  # (n,) int32 word count
 
     @staticmethod
-    def concat(parts: Sequence["Features"]) -> "Features":
-        """One Features for the articles of all ``parts``, in order."""
+    def concat(parts: list["Features"]) -> "Features":
+        """One Features for the articles of all ``parts``, in order. The parts are emptied
+        field by field as they are joined, so memory peaks at one field's copy."""
         offsets = np.cumsum([0] + [p.n for p in parts])
+
+        def join(name: str, empty: tuple[int, ...], dtype, shift: bool = False) -> np.ndarray:
+            blocks = [getattr(p, name) + dtype(o) if shift else getattr(p, name) for p, o in zip(parts, offsets)]
+            for p in parts:
+                setattr(p, name, None)
+            return np.concatenate(blocks) if blocks else np.empty(empty, dtype)
+
+        shingle_counts = [np.diff(p.shingle_start) for p in parts]
+        terms = sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0)
+        for p in parts:
+            p.terms = None
         return Features(
             int(offsets[-1]),
-            _stack([p.doc_keys for p in parts], (0, cand.doc_bands()), np.uint64),
-            _stack([p.anchors for p in parts], (0,), np.uint32),
-            _stack([p.anchor_doc + np.int32(o) for p, o in zip(parts, offsets)], (0,), np.int32),
-            _stack([p.anchor_pos for p in parts], (0,), np.int32),
-            _stack([p.sentence_keys for p in parts], (0, cand.sentence_bands()), np.uint32),
-            _stack([p.sentence_doc + np.int32(o) for p, o in zip(parts, offsets)], (0,), np.int32),
-            sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0),
-            np.concatenate([p.digest for p in parts]) if parts else np.empty(0, np.uint64),
-            _stack([p.shingles for p in parts], (0,), np.uint32),
-            np.cumsum(np.concatenate([[0]] + [np.diff(p.shingle_start) for p in parts]), dtype=np.int64),
-            _stack([p.words for p in parts], (0,), np.int32),
+            join("doc_keys", (0, cand.doc_bands()), np.uint64),
+            join("anchors", (0,), np.uint32),
+            join("anchor_doc", (0,), np.int32, shift=True),
+            join("anchor_pos", (0,), np.int32),
+            join("sentence_keys", (0, cand.sentence_bands()), np.uint32),
+            join("sentence_doc", (0,), np.int32, shift=True),
+            terms,
+            join("digest", (0,), np.uint64),
+            join("shingles", (0,), np.uint32),
+            np.cumsum(np.concatenate([[0]] + shingle_counts), dtype=np.int64),
+            join("words", (0,), np.int32),
         )
 
 
@@ -76,9 +88,6 @@ def _used(params: tuple[int, int]) -> int:
     bands, rows = params
     return bands * rows
 
-
-def _stack(blocks: list[np.ndarray], empty: tuple[int, ...], dtype) -> np.ndarray:
-    return np.concatenate(blocks) if blocks else np.empty(empty, dtype)
 
 
 def _no_terms(n: int) -> sparse.csr_matrix:

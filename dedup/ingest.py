@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from dedup.article import Article, Problem
 
@@ -152,6 +152,20 @@ def _read_file(path: str, file_id: str, problems: list[Problem]) -> Iterator[Art
     if ext not in SUPPORTED:
         problems.append(Problem(path, f"unsupported file type '{ext}' (supported: {' '.join(SUPPORTED)})"))
         return
+    if ext == ".jsonl":
+        try:
+            with open(path, "rb") as f:
+                head = f.read(_SNIFF)
+                if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 is read whole, below
+                    if b"\x00" in head:
+                        problems.append(Problem(path, "binary file, not text (skipped)"))
+                        return
+                    f.seek(0)
+                    yield from _read_jsonl_stream(f, path, file_id, problems)
+                    return
+        except OSError as e:
+            problems.append(Problem(path, f"cannot read: {e.strerror}"))
+            return
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -185,6 +199,33 @@ def _read_file(path: str, file_id: str, problems: list[Problem]) -> Iterator[Art
         yield from _read_json(text, path, file_id, problems)
     else:
         yield from _read_csv(text, path, file_id, problems)
+
+
+def _read_jsonl_stream(f: BinaryIO, path: str, file_id: str, problems: list[Problem]) -> Iterator[Article]:
+    """JSONL rows read line by line (memory stays that of the articles, not of the file);
+    a line that is not UTF-8 is read as cp1252, with one warning for the file's first."""
+    seen_text = False
+
+    def lines() -> Iterator[tuple[int, str]]:
+        nonlocal seen_text
+        warned = False
+        for n, raw in enumerate(f, 1):
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode("cp1252", errors="replace")
+                if not warned:
+                    problems.append(_not_utf8(path, n))
+                    warned = True
+            if not seen_text and line.strip():
+                seen_text = True
+            yield n, line.replace("\r", "")
+
+    yield from _read_jsonl(lines(), path, file_id, problems)
+    if not seen_text:
+        problems.append(Problem(path, "empty file"))
 
 
 def _read_stdin(stream: TextIO, problems: list[Problem]) -> Iterator[Article]:

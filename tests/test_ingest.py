@@ -367,3 +367,11 @@ def test_malformed_html_markup_reported(tmp_path):
     articles, problems = read_articles([str(tmp_path)])
     assert [a.id for a in articles] == ["ok.txt"]
     assert len(problems) == 1 and problems[0].message.startswith("cannot parse HTML")
+
+
+def test_jsonl_is_streamed_line_by_line_with_bom_crlf_and_one_bad_line(tmp_path):
+    f = write(tmp_path / "feed.jsonl", b'\xef\xbb\xbf{"text": "caf\xc3\xa9"}\r\n{"text": "na\xefve"}\r\n'
+                                       b'{"text": "na\xc3\xafve"}\r\n{"text": "\xe9t\xe9"}\n')
+    articles, problems = read_articles([str(f)])
+    assert [(a.text, a.line) for a in articles] == [("café", 1), ("naïve", 2), ("naïve", 3), ("été", 4)]
+    assert [(p.line, p.level) for p in problems] == [(2, "warning")]  # the file's first bad line

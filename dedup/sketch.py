@@ -265,8 +265,7 @@ def minhash(sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1,
 
     ``used``: compute only the first ``used`` values of each signature (LSH with
     ``bands * rows < num_perm`` never reads the rest); the result is then that wide.
-    ``chunk``: hashes permuted at a time; the default keeps the block in the CPU cache
-    (about 512 KiB), which is several times faster than larger blocks.
+    ``chunk``: hashes permuted at a time (see :func:`minhash_flat`).
 
     >>> sig = minhash([np.array([1, 2, 3], np.uint32), np.array([1, 2, 3], np.uint32)], 16)
     >>> sig.shape, bool((sig[0] == sig[1]).all())
@@ -280,23 +279,35 @@ def minhash(sets: Sequence[np.ndarray], num_perm: int = 128, seed: int = 1,
 def minhash_flat(values: np.ndarray, lengths: np.ndarray, num_perm: int = 128, seed: int = 1,
                  chunk: int | None = None, used: int | None = None) -> np.ndarray:
     """:func:`minhash` of the sets laid end to end in ``values`` (set ``k`` has
-    ``lengths[k]`` of them; repeats do not change a signature)."""
+    ``lengths[k]`` of them; repeats do not change a signature).
+
+    One permutation at a time over every value of a block of sets (about ``chunk``
+    values, 2**16 by default, so the block stays in the CPU cache), with a 1-d
+    ``np.minimum.reduceat`` per set: several times faster than permuting a
+    (values x permutations) matrix and reducing it along its rows.
+    """
     a, b = permutations(num_perm, seed)
     a, b = a[:used], b[:used]
-    chunk = chunk or max(256, (1 << 17) // a.size)
     out = np.full((lengths.size, a.size), EMPTY, np.uint32)
     if values.size == 0:
         return out
-    doc_of = np.repeat(np.arange(lengths.size), lengths)
     values = _fmix32(np.asarray(values, np.uint32))
+    ends = np.cumsum(lengths)
+    chunk = chunk or 1 << 16
+    buf = np.empty(min(values.size, max(chunk, int(lengths.max()))), np.uint32)
+    first = 0
     with np.errstate(over="ignore"):
-        for lo in range(0, values.size, chunk):
-            v, d = values[lo: lo + chunk], doc_of[lo: lo + chunk]
-            phv = v[:, None] * a[None, :] + b[None, :]
-            starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
-            mins = np.minimum.reduceat(phv, starts, axis=0)
-            rows = d[starts]
-            out[rows] = np.minimum(out[rows], mins)
+        while first < lengths.size:  # sets first..last-1, about chunk values
+            last = max(int(np.searchsorted(ends, ends[first] - lengths[first] + chunk, side="right")), first + 1)
+            lo, hi = int(ends[first] - lengths[first]), int(ends[last - 1])
+            rows = first + np.flatnonzero(lengths[first:last])
+            starts = (ends[rows] - lengths[rows]) - lo
+            v, tmp = values[lo:hi], buf[: hi - lo]
+            for k in range(a.size):
+                np.multiply(v, a[k], out=tmp)
+                np.add(tmp, b[k], out=tmp)
+                out[rows, k] = np.minimum.reduceat(tmp, starts)
+            first = last
     return out
 
 

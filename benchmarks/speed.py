@@ -136,8 +136,13 @@ class MemorySampler(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(self.interval):
+        wait = self.interval
+        while not self.done.wait(wait):
+            t0 = time.perf_counter()
             self.peak_kib = max(self.peak_kib, group_pss_kib(self.pgid, skip=self.pgid))
+            # reading smaps of processes of several GB costs the kernel tens of ms: keep the
+            # sampler under a tenth of a core, or it slows down what it measures
+            wait = max(self.interval, 10 * (time.perf_counter() - t0))
 
     def stop(self) -> float | None:
         self.done.set()
@@ -770,7 +775,7 @@ def render(results: list[dict], argv: Sequence[str], info: dict, reference: dict
         "`dedup scan CORPUS.jsonl -o OUT.json --no-progress` in a child process. Wall seconds; CPU seconds "
         "(user + system, with the worker processes it waited for); peak RSS of "
         "the largest process (ru_maxrss from os.wait4: the child or one of its workers); peak memory of all its "
-        f"processes together (sum of PSS from /proc/PID/smaps_rollup, sampled every {MEMORY_INTERVAL} s); stage "
+        f"processes together (sum of PSS from /proc/PID/smaps_rollup, sampled every {MEMORY_INTERVAL} s, or ten times as long as a sample takes, whichever is longer); stage "
         "seconds from the report's `stats.timings`; stats.seconds is the scan without reading; medians over the "
         "runs that finished.", "",
         dedup_table(results), "",

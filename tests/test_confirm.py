@@ -210,3 +210,20 @@ def test_lexical_mixes_cached_sketches_and_feature_shingles(maker):
     confirmer = Confirmer().fit(texts, f.terms, (f.shingles, f.shingle_start, f.words))
     full = confirmer.compare(0, 1)  # caches article 0's full sketch
     assert confirmer.lexical(0, 1).longest_run == full.longest_run  # 0 full, 1 from shingles
+
+
+def test_tfidf_weights_equal_scikit_learns(maker):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.features import featurize
+
+    bodies = [maker.article(3) for _ in range(40)] + ["", "one two three four five six seven"]
+    c = Confirmer().fit(bodies)
+    counts = featurize(bodies).terms
+    used = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel())
+    expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, used]).toarray()
+    assert np.allclose(c.docs_.toarray()[:, c.column_of_[used]], expected, atol=1e-6)
+    compact = counts[:, used]
+    compact.indices = c.column_of_[used][compact.indices]
+    compact = type(compact)((compact.data, compact.indices, compact.indptr), shape=c.docs_.shape)
+    assert np.allclose(c._weigh(compact, block=7).toarray(), c.docs_.toarray(), atol=1e-6)

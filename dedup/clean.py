@@ -15,6 +15,8 @@ otherwise unrelated articles (site footers and the like).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -200,7 +202,7 @@ class TextSpans:
     def __init__(self, article: Article) -> None:
         self.article = article
         self.lines = (article.body or "").split("\n")
-        self.starts = np.cumsum([0] + [len(x) + 1 for x in self.lines[:-1]])
+        self.starts = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
         self._maps: dict[int, tuple[str, list[int]]] = {}
 
     def __call__(self, span: tuple[int, int]) -> tuple[int, int]:
@@ -215,10 +217,10 @@ class TextSpans:
         return self._maps[k]
 
     def _one(self, pos: int, end: bool) -> int:
-        k = int(np.searchsorted(self.starts, pos, side="right")) - 1
+        k = bisect.bisect_right(self.starts, pos) - 1
         origin = self.article.line_origins[k]
         raw, mapping = self._line(k)
-        within = pos - int(self.starts[k]) + (len(mapping) - len(self.lines[k]))  # lines cut after a date prefix
+        within = pos - self.starts[k] + (len(mapping) - len(self.lines[k]))  # lines cut after a date prefix
         if not mapping:
             return origin
         if end:

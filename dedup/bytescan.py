@@ -129,18 +129,21 @@ def _inside(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 def _continues(raw: np.ndarray, lower: np.ndarray, period: np.ndarray, next_char: np.ndarray) -> np.ndarray:
     """For periods that may not end a sentence: "e.g. this", "Mr. Xi", "U.S. officials"."""
     lower_next = _LOWER[raw[next_char]]
+    # the word before: the regex's "[\w.]+$" over the 12 characters before the period,
+    # where "$" also matches before a newline that ends them ("D\n. Hodges")
+    word_end = period - (raw[np.maximum(period - 1, 0)] == 10)
     not_word = np.flatnonzero(~_WORD_OR_DOT[raw])
-    k = np.searchsorted(not_word, period) - 1
+    k = np.searchsorted(not_word, word_end) - 1
     word_start = np.where(k >= 0, not_word[np.maximum(k, 0)] + 1, 0)
-    word_start = np.maximum(word_start, np.maximum(period - _LOOK_BACK, 0))
-    length = period - word_start
+    word_start = np.minimum(np.maximum(word_start, np.maximum(period - _LOOK_BACK, 0)), word_end)
+    length = word_end - word_start
     has_word = length > 0
     abbreviation = np.zeros(period.shape, bool)
     if has_word.any():
-        h = span_hashes(lower, word_start[has_word], period[has_word])
+        h = span_hashes(lower, word_start[has_word], word_end[has_word])
         known = _abbreviation_hashes()
         abbreviation[has_word] = known[np.minimum(np.searchsorted(known, h), known.size - 1)] == h
-    letter = (length == 1) & _ALPHA[raw[np.maximum(period - 1, 0)]]
+    letter = (length == 1) & _ALPHA[raw[np.maximum(word_end - 1, 0)]]
     initials = (length >= 3) & (length % 2 == 1)
     for offset in range(_LOOK_BACK):
         at = np.minimum(word_start + offset, raw.size - 1)

@@ -14,7 +14,7 @@ from dedup.sketch import hash_words, sentences_by_regex, words_and_spans
 
 _PIECES = ["Mr.", "U.S.", "e.g.", "i.e.", "a.", "A.", "word", "Word", "x", ".", "..", "?!", '"', "'", ")", "]",
            "\n", "\n\n", " ", "  ", "\t", "\r\n", "ok.", "Dr.", "b.c.d", "No.", "etc.", "3.5", "end.)", "(fine)",
-           "\x1c", "_", "Jan.", "st."]
+           "\x1c", "_", "Jan.", "st.", "D\n.", "e.g\n."]
 
 
 def _assert_same_as_per_text(texts: list[str]) -> None:

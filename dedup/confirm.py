@@ -22,7 +22,8 @@ import numpy as np
 from scipy import sparse
 
 from dedup.arrays import unique
-from dedup.sketch import SHINGLE, Sketch, hash_words, terms, words
+from dedup.features import TERM_MASK
+from dedup.sketch import SHINGLE, Sketch, terms, words
 
 SENTENCE_SIM = 0.35  # TF-IDF cosine at which two sentences align
 MIN_RUN = SHINGLE + 3  # shortest verbatim passage shown as evidence, in words
@@ -147,10 +148,10 @@ class Confirmer:
             self._cache.move_to_end(i)
             return hit
         s = Sketch(self.bodies_[i])
-        indptr = np.cumsum([0] + [len(t) for t in s.sentence_terms])
-        cols = self.column_of_[term_ids([w for t in s.sentence_terms for w in t])]
+        hashes, indptr = s.sentence_terms
+        cols = self.column_of_[(hashes & np.uint64(TERM_MASK)).astype(np.int64)]
         counts = sparse.csr_matrix((np.ones(int(indptr[-1]), np.float32), cols, indptr),
-                                   shape=(len(s.sentence_terms), self.idf_.size))
+                                   shape=(indptr.size - 1, self.idf_.size))
         counts.sum_duplicates()
         hit = self._cache[i] = (s, self._weigh(counts), quote_terms(self.bodies_[i]))
         if len(self._cache) > self.cache_size:
@@ -209,13 +210,6 @@ class ShingleRun:
     def __init__(self, shingles: np.ndarray, n_words: int) -> None:
         self.shingles, self.unique_shingles = shingles, unique(shingles)
         self.words, self.spans = range(n_words), None
-
-
-def term_ids(terms_: Sequence[str]) -> np.ndarray:
-    """Hashed TF-IDF column of each term (as in :mod:`dedup.features`)."""
-    from dedup.features import TERM_MASK
-
-    return (hash_words(terms_) & np.uint64(TERM_MASK)).astype(np.int64)
 
 
 def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:

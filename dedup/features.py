@@ -28,8 +28,8 @@ from scipy import sparse
 from dedup import candidates as cand
 from dedup.arrays import unique
 from dedup.bytescan import scan_ascii
-from dedup.sketch import (_M64, _UNSPACED, SHINGLE, STEM, STOP_WORDS, _mix64, hash_words, minhash_flat,
-                          sentences, shingles, span_hashes, terms, words_and_spans)
+from dedup.sketch import (_M64, SHINGLE, STEM, _mix64, hash_words, is_stop, minhash_flat, sentences, shingles,
+                          span_hashes, term_hashes, words_and_spans)
 
 TERM_BITS = 24  # hashed term space for TF-IDF: 16M columns
 TERM_MASK = (1 << TERM_BITS) - 1
@@ -94,11 +94,6 @@ def _no_terms(n: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((n, 1 << TERM_BITS), dtype=np.float32)
 
 
-@lru_cache(maxsize=1)
-def _stop_hashes() -> np.ndarray:
-    return np.sort(hash_words(sorted(STOP_WORDS)))
-
-
 @dataclass
 class _TokenTable:
     """Every token of a batch, texts in order: its text, hash, sentence number (growing
@@ -114,9 +109,7 @@ class _TokenTable:
 def _ascii_tokens(texts: Sequence[str]) -> _TokenTable:
     """All at once with numpy (:mod:`dedup.bytescan`); terms as :func:`dedup.sketch.terms`."""
     t = scan_ascii(texts)
-    stops = _stop_hashes()
-    stop = stops[np.minimum(np.searchsorted(stops, t.hash), stops.size - 1)] == t.hash
-    is_term = ~stop & (t.end - t.start > 1)
+    is_term = ~is_stop(t.hash) & (t.end - t.start > 1)
     term = np.zeros(t.hash.size, np.uint64)
     long_ = is_term & (t.end - t.start > STEM)
     term[is_term] = t.hash[is_term]
@@ -134,11 +127,9 @@ def _text_tokens(texts: Sequence[str], docs: Sequence[int]) -> _TokenTable:
         starts = np.array([s for s, _ in sentences(text)], np.int64)
         sent = np.searchsorted(starts, spans[:, 0], side="right") + sentence_base
         sentence_base += starts.size + 1
-        kept = terms(ws)  # terms() keeps order; mark which words it kept
-        is_term = np.array([w not in STOP_WORDS and (len(w) > 1 or bool(_UNSPACED.match(w))) for w in ws], bool)
-        term = np.zeros(len(ws), np.uint64)
-        term[is_term] = hash_words(kept)
-        parts.append(_TokenTable(np.full(len(ws), d, np.int32), hash_words(ws), sent, term, is_term))
+        hashes = hash_words(ws)
+        is_term, term = term_hashes(ws, hashes)
+        parts.append(_TokenTable(np.full(len(ws), d, np.int32), hashes, sent, term, is_term))
     return _TokenTable(*(np.concatenate([getattr(p, f) for p in parts]) for f in
                          ("doc", "hash", "sentence", "term", "is_term")))
 

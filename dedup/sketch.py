@@ -324,22 +324,62 @@ def minhash_flat(values: np.ndarray, lengths: np.ndarray, num_perm: int = 128, s
 SHINGLE = 5  # words per shingle for copies and passages
 
 
+@lru_cache(maxsize=1)
+def stop_hashes() -> np.ndarray:
+    """:func:`hash_words` of the stop words, sorted."""
+    return np.sort(hash_words(sorted(STOP_WORDS)))
+
+
+def is_stop(word_hashes: np.ndarray) -> np.ndarray:
+    stops = stop_hashes()
+    return stops[np.minimum(np.searchsorted(stops, word_hashes), stops.size - 1)] == word_hashes
+
+
+def term_hashes(words: Sequence[str], word_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each word, whether :func:`terms` keeps it, and the hash of the term it makes
+    (``hash_words`` of its prefix; 0 where it is not a term).
+
+    >>> keep, h = term_hashes(["the", "presidents", "hanoi"], hash_words(["the", "presidents", "hanoi"]))
+    >>> keep.tolist(), bool(h[1] == hash_words(["presid"])[0]), bool(h[2] == hash_words(["hanoi"])[0])
+    ([False, True, True], True, True)
+    """
+    lengths = np.fromiter(map(len, words), np.int64, len(words))
+    keep = ~is_stop(word_hashes) & (lengths > 1)
+    if not all(map(str.isascii, words)):
+        keep |= np.fromiter((len(w) == 1 and bool(_UNSPACED.match(w)) for w in words), bool, len(words))
+    out = np.where(keep, word_hashes, np.uint64(0))
+    long_ = np.flatnonzero(keep & (lengths > STEM))
+    if long_.size:
+        out[long_] = hash_words([words[k][:STEM] for k in long_.tolist()])
+    return keep, out
+
+
 class Sketch:
     """What the later stages need of one article's body, computed once.
 
+    ``sentence_terms``: the term hashes of each sentence (:func:`term_hashes`), laid end
+    to end, and where each sentence's start (``len(sentences) + 1`` offsets).
+
     >>> s = Sketch("The minister met the press. He said nothing new today.")
-    >>> len(s.words), len(s.sentences), s.sentence_terms[1]
-    (10, 2, ['new', 'today'])
+    >>> terms_, starts = s.sentence_terms
+    >>> len(s.words), len(s.sentences), bool((terms_[starts[1]:starts[2]] == hash_words(["new", "today"])).all())
+    (10, 2, True)
     """
 
     __slots__ = ("words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "sentence_terms")
 
     def __init__(self, body: str, with_sentences: bool = True) -> None:
         self.words, self.spans = words_and_spans(body)
-        self.shingles = shingles(hash_words(self.words), SHINGLE)
+        hashes = hash_words(self.words)
+        self.shingles = shingles(hashes, SHINGLE)
         self.unique_shingles = unique(self.shingles)
         self.sentences = sentences(body) if with_sentences else []
-        starts = self.spans[:, 0]
-        self.sentence_tokens = [
-            (int(np.searchsorted(starts, s)), int(np.searchsorted(starts, e))) for s, e in self.sentences]
-        self.sentence_terms = [terms(self.words[i:j]) for i, j in self.sentence_tokens]
+        bounds = np.searchsorted(self.spans[:, 0], np.array(self.sentences, np.int64).reshape(-1, 2))
+        self.sentence_tokens = [tuple(b) for b in bounds.tolist()]
+        keep, th = term_hashes(self.words, hashes)
+        sentence_of = np.repeat(np.arange(bounds.shape[0]), bounds[:, 1] - bounds[:, 0])
+        in_sentence = np.concatenate([np.arange(i, j) for i, j in bounds.tolist()]) if bounds.size else \
+            np.empty(0, np.int64)
+        term_at = in_sentence[keep[in_sentence]]
+        counts = np.bincount(sentence_of[keep[in_sentence]], minlength=bounds.shape[0])
+        self.sentence_terms = (th[term_at], np.r_[0, np.cumsum(counts)].astype(np.int64))

@@ -7,7 +7,7 @@ import pytest
 from datasketch import MinHash
 
 from dedup.sketch import (
-    EMPTY, SHINGLE, STEM, Sketch, hash_words, span_hashes, minhash, sentences, shingle_hash, shingles, terms, tokens,
+    EMPTY, SHINGLE, STEM, Sketch, hash_words, span_hashes, term_hashes, minhash, sentences, shingle_hash, shingles, terms, tokens,
 )
 
 
@@ -214,12 +214,21 @@ def test_sketch_consistency():
     assert s.spans.shape == (len(s.words), 2)
     assert [body[a:b].casefold() for a, b in s.spans] == s.words
     assert len(s.shingles) == len(s.words) - SHINGLE + 1
-    assert len(s.sentences) == len(s.sentence_tokens) == len(s.sentence_terms) == 3
+    hashes, starts = s.sentence_terms
+    assert len(s.sentences) == len(s.sentence_tokens) == starts.size - 1 == 3
     for (i, j), (a, b) in zip(s.sentence_tokens, s.sentences):
         assert all(a <= s.spans[k, 0] and s.spans[k, 1] <= b for k in range(i, j))
-    assert s.sentence_terms[0] == terms(words("The minister met the press in Hanoi."))
+    for k, (a, b) in enumerate(s.sentences):
+        assert np.array_equal(hashes[starts[k]:starts[k + 1]], hash_words(terms(words(body[a:b]))))
 
 
 def test_sketch_empty():
     s = Sketch("")
-    assert s.words == [] and s.shingles.size == 0 and s.sentences == [] and s.sentence_terms == []
+    assert s.words == [] and s.shingles.size == 0 and s.sentences == [] and s.sentence_terms[0].size == 0
+
+
+def test_term_hashes_equal_the_hashed_terms():
+    ws = words("The presidents visited Hanoi in 2023, s a \u4e60 \u4e60\u8fd1\u5e73 Nguy\u1ec5n Ph\u00fa Tr\u1ecdng \u0939\u093f\u0902\u0926\u0940")
+    keep, h = term_hashes(ws, hash_words(ws))
+    assert np.array_equal(h[keep], hash_words(terms(ws)))
+    assert (h[~keep] == 0).all()

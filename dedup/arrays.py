@@ -20,3 +20,15 @@ def unique(values: np.ndarray) -> np.ndarray:
     if values.size < 2:
         return values
     return values[np.r_[True, values[1:] != values[:-1]]]
+
+
+def member(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_unique)`` for a sorted array of distinct values, by binary search.
+
+    >>> member(np.array([5, 1, 7]), np.array([1, 5])).tolist()
+    [True, True, False]
+    """
+    if sorted_unique.size == 0:
+        return np.zeros(np.shape(values), bool)
+    at = np.minimum(np.searchsorted(sorted_unique, values), sorted_unique.size - 1)
+    return sorted_unique[at] == values

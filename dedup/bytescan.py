@@ -152,24 +152,3 @@ def _continues(raw: np.ndarray, lower: np.ndarray, period: np.ndarray, next_char
         initials &= ~check | want
     return lower_next | abbreviation | letter | initials
 
-
-def ascii_sentences(text: str) -> list[tuple[int, int]]:
-    """:func:`dedup.sketch.sentences` of an ASCII text, from :func:`sentence_breaks`.
-
-    >>> t = "Mr. Xi met U.S. officials.  They agreed.\\nA heading"
-    >>> [t[s:e] for s, e in ascii_sentences(t)]
-    ['Mr. Xi met U.S. officials.', 'They agreed.', 'A heading']
-    """
-    raw = np.frombuffer(text.encode("ascii"), np.uint8)
-    if raw.size == 0:
-        return []
-    bounds = np.r_[0, sentence_breaks(raw, _TO_LOWER[raw]), raw.size]
-    solid = np.flatnonzero(~_SPACE[raw])
-    if solid.size == 0:
-        return []
-    first = np.searchsorted(solid, bounds[:-1])  # first non-space at or after a piece's start
-    last = np.searchsorted(solid, bounds[1:]) - 1  # last non-space before its end
-    keep = (first <= last) & (first < solid.size)
-    starts, ends = solid[first[keep]], solid[last[keep]] + 1
-    return list(zip(starts.tolist(), ends.tolist()))
-

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from dedup.arrays import unique
+from dedup.arrays import member, unique
 from dedup.features import TERM_MASK
 from dedup.sketch import SHINGLE, Sketch, terms, words
 
@@ -248,7 +248,7 @@ def _lexical(c: Comparison, sa: Sketch, sb: Sketch) -> None:
     c.jaccard = inter / (ua.size + ub.size - inter)
     if inter == 0:
         return
-    in_b, in_a = np.isin(ha, ub), np.isin(hb, ua)
+    in_b, in_a = member(ha, ub), member(hb, ua)
     cov_a, cov_b = _covered(in_b, len(sa.words)), _covered(in_a, len(sb.words))
     c.containment_ab, c.containment_ba = float(cov_a.mean()), float(cov_b.mean())
     c.passages.extend(_verbatim(sa, sb, [(s, e - SHINGLE + 1) for s, e in _runs(cov_a) if e - s >= MIN_RUN]))

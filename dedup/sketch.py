@@ -133,16 +133,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentences(t)]
     ['Mr. Xi met U.S. officials.', 'They agreed.', 'A heading']
     """
-    if text.isascii():
-        from dedup.bytescan import ascii_sentences
-
-        return ascii_sentences(text)
-    return sentences_by_regex(text)
-
-
-def sentences_by_regex(text: str) -> list[tuple[int, int]]:
-    """:func:`sentences` for any text, one regex match at a time (ASCII texts take the
-    equal, faster :func:`dedup.bytescan.ascii_sentences`)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):

@@ -18,6 +18,7 @@ can be computed in other processes and concatenated:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,16 +54,36 @@ class Features:
     words: np.ndarray  # (n,) int32 word count
 
     @staticmethod
-    def concat(parts: list["Features"]) -> "Features":
+    def concat(parts: list["Features"], folder: str | None = None) -> "Features":
         """One Features for the articles of all ``parts``, in order. The parts are emptied
-        field by field as they are joined, so memory peaks at one field's copy."""
+        field by field as they are joined, so memory peaks at one field's copy.
+
+        ``folder``: write the arrays only the candidate stage reads (all but ``terms``,
+        ``digest``, ``words``, ``shingle_start``) to ``.npy`` files there and map them
+        read-only: the system's page cache holds them, and can drop them, instead of the
+        process's own memory (several GB at a million articles).
+        """
         offsets = np.cumsum([0] + [p.n for p in parts])
 
-        def join(name: str, empty: tuple[int, ...], dtype, shift: bool = False) -> np.ndarray:
-            blocks = [getattr(p, name) + dtype(o) if shift else getattr(p, name) for p, o in zip(parts, offsets)]
-            for p in parts:
+        def join(name: str, empty: tuple[int, ...], dtype, shift: bool = False, spill: bool = True) -> np.ndarray:
+            blocks = [getattr(p, name) for p in parts]
+            shape = (sum(b.shape[0] for b in blocks), *empty[1:])
+            if folder is not None and spill:
+                path = os.path.join(folder, f"{name}.npy")
+                out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
+            else:
+                out = np.empty(shape, dtype)
+            at = 0
+            for p, o, block in zip(parts, offsets, blocks):
+                out[at: at + block.shape[0]] = block + dtype(o) if shift else block
+                at += block.shape[0]
                 setattr(p, name, None)
-            return np.concatenate(blocks) if blocks else np.empty(empty, dtype)
+            del blocks
+            if folder is not None and spill:
+                out.flush()
+                del out
+                return np.load(path, mmap_mode="r")
+            return out
 
         shingle_counts = [np.diff(p.shingle_start) for p in parts]
         terms = sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0)
@@ -77,10 +98,10 @@ class Features:
             join("sentence_keys", (0, cand.sentence_bands()), np.uint32),
             join("sentence_doc", (0,), np.int32, shift=True),
             terms,
-            join("digest", (0,), np.uint64),
+            join("digest", (0,), np.uint64, spill=False),
             join("shingles", (0,), np.uint32),
             np.cumsum(np.concatenate([[0]] + shingle_counts), dtype=np.int64),
-            join("words", (0,), np.int32),
+            join("words", (0,), np.int32, spill=False),
         )
 
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from dedup.clean import TextSpans, clean, drop_repeated_lines, line_hashes
 from dedup.confirm import Confirmer
 from dedup.features import Features, featurize
 from dedup.sketch import SHINGLE
-from dedup.parallel import iter_batches
+from dedup.parallel import iter_batches, release_memory
 from dedup.relation import (PARTIAL_RUN, RELATED_COSINE, STRENGTH, check_attribution, clusters, direction,
                             orient_by_story, relation)
 
@@ -65,6 +66,7 @@ class _Laps:
         self.timings, self.t = timings, time.perf_counter()
 
     def __call__(self, stage: str) -> None:
+        release_memory()
         now = time.perf_counter()
         self.timings[stage] = round(now - self.t, 3)
         self.t = now
@@ -123,6 +125,7 @@ def _evidence(a: Article, b: Article, comp, spans_a: TextSpans, spans_b: TextSpa
 
 
 BATCH = 1000  # articles (or pairs) per batch handed to a worker
+SPILL_MIN = 50_000  # from this many articles, the candidate-stage features live in files (see Features.concat)
 
 
 def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
@@ -147,12 +150,17 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     del line_hashes
     lap("clean")
     bodies = [a.body or "" for a in articles]
-    features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False))
+    spill = tempfile.TemporaryDirectory(prefix="dedup-features-") if len(articles) >= SPILL_MIN else None
+    features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False),
+                               spill.name if spill else None)
+    release_memory()
     confirmer = Confirmer().fit(bodies, features.terms, (features.shingles, features.shingle_start, features.words))
     features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
     pairs = find_candidates(features, stats, confirmer)
     _drop_candidate_features(features, confirmer)
+    if spill:
+        spill.cleanup()
     lap("candidates")
     cosines = confirmer.cosines(pairs)
 

@@ -284,3 +284,19 @@ def test_scan_reads_paths_and_reports_missing(tmp_path, maker):
     report = scan([str(tmp_path), str(tmp_path / "missing.txt")])
     assert [a.id for a in report.articles] == ["a.txt"]
     assert [p.path for p in report.problems] == [str(tmp_path / "missing.txt")]
+
+
+def test_features_spilled_to_files_give_the_same_report(monkeypatch, fixtures_dir):
+    import sys
+
+    from dedup.ingest import read_articles
+
+    scan_module = sys.modules["dedup.scan"]  # the package's ``scan`` names the function
+
+    def run():
+        articles, _ = read_articles([str(fixtures_dir)])
+        return [(p["a"], p["b"], p["relation"], p["source"], p["scores"]) for p in scan_articles(articles).pairs]
+
+    in_memory = run()
+    monkeypatch.setattr(scan_module, "SPILL_MIN", 0)
+    assert run() == in_memory

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from dedup.arrays import unique
+from dedup.arrays import member, unique
 
 DOC_PERM, DOC_THRESHOLD = 128, 0.3
 SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 2
@@ -105,36 +105,74 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = MAX_BUCK
     return key_pairs(band_keys(sig, bands, rows), max_bucket, stats)
 
 
+def _bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
+    """``(a, b)`` row arrays of every pair of rows with an equal ``key``, one bucket size at
+    a time; buckets larger than ``max_bucket`` are skipped and counted."""
+    order = np.argsort(key)
+    k = key[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    del k
+    sizes = np.diff(np.r_[starts, key.size])
+    for size in unique(sizes[sizes >= 2]).tolist():
+        group_starts = starts[sizes == size]
+        if size > max_bucket:
+            if stats:
+                stats.skipped_buckets += group_starts.size
+                stats.skipped_members += group_starts.size * size
+            continue
+        members = order[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
+        iu, ju = np.triu_indices(size, 1)
+        if stats:
+            stats.buckets += group_starts.size
+        yield members[:, iu].ravel(), members[:, ju].ravel()
+
+
+def key_pair_codes(keys: np.ndarray, max_bucket: int = MAX_BUCKET, stats: LshStats | None = None) -> np.ndarray:
+    """:func:`key_pairs` as sorted codes ``i * len(keys) + j`` (8 bytes a pair)."""
+    n = keys.shape[0]
+    per_band = []
+    for band in range(keys.shape[1]):
+        codes = [np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+                 for a, b in _bucket_pairs(keys[:, band], max_bucket, stats)]
+        if codes:
+            per_band.append(unique(np.concatenate(codes)))
+    if not per_band:
+        return np.empty(0, np.int64)
+    out = unique(np.concatenate(per_band))
+    if stats:
+        stats.pairs += out.size
+    return out
+
+
 def key_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET, stats: LshStats | None = None) -> np.ndarray:
     """Unique pairs ``(i, j)``, ``i < j``, of rows with an equal key in some column (band)."""
+    codes = key_pair_codes(keys, max_bucket, stats)
     n = keys.shape[0]
-    codes: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
-        key = keys[:, band]
-        order = np.argsort(key)
-        k = key[order]
-        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        sizes = np.diff(np.r_[starts, n])
-        for size in unique(sizes[sizes >= 2]).tolist():
-            group_starts = starts[sizes == size]
-            if size > max_bucket:
-                if stats:
-                    stats.skipped_buckets += group_starts.size
-                    stats.skipped_members += group_starts.size * size
-                continue
-            members = order[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
-            iu, ju = np.triu_indices(size, 1)
-            a, b = members[:, iu].ravel(), members[:, ju].ravel()
-            lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-            codes.append(lo * n + hi)
-            if stats:
-                stats.buckets += group_starts.size
-    if not codes:
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def doc_pairs_from_keys(keys: np.ndarray, item_doc: np.ndarray, max_bucket: int, min_hits: int,
+                        stats: LshStats | None = None, chunk: int = 1 << 24) -> np.ndarray:
+    """:func:`doc_pairs_from_items` of :func:`key_pairs`, holding the item pairs as codes only."""
+    codes = key_pair_codes(keys, max_bucket, stats)
+    if codes.size == 0:
         return np.empty((0, 2), np.int64)
-    uniq = unique(np.concatenate(codes))
-    if stats:
-        stats.pairs += uniq.size
-    return np.stack([uniq // n, uniq % n], axis=1)
+    m, n = keys.shape[0], int(item_doc.max()) + 1
+    doc_codes = []
+    for lo in range(0, codes.size, chunk):
+        c = codes[lo: lo + chunk]
+        da, db = item_doc[c // m].astype(np.int64), item_doc[c % m].astype(np.int64)
+        keep = da != db
+        doc_codes.append(np.minimum(da, db)[keep] * n + np.maximum(da, db)[keep])
+    del codes
+    doc = np.sort(np.concatenate(doc_codes))
+    del doc_codes
+    if doc.size == 0:
+        return np.empty((0, 2), np.int64)
+    starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+    counts = np.diff(np.r_[starts, doc.size])
+    found = doc[starts[counts >= min_hits]]
+    return np.stack([found // n, found % n], axis=1)
 
 
 def doc_pairs_from_items(item_pairs: np.ndarray, item_doc: np.ndarray, min_hits: int) -> np.ndarray:
@@ -229,28 +267,44 @@ class AnchorHits:
 def anchor_hits(anchors: np.ndarray, owner: np.ndarray, positions: np.ndarray,
                 min_hits: int = ANCHOR_MIN_HITS, max_docs: int = ANCHOR_MAX_DOCS,
                 stats: LshStats | None = None) -> AnchorHits:
-    """The shared anchors behind :func:`shared_anchor_pairs`."""
+    """The shared anchors behind :func:`shared_anchor_pairs`.
+
+    Each shared anchor is kept as two 32-bit rows and two 64-bit (pair, cell) codes, one
+    per grid, until the cells with ``min_hits`` are known: 24 bytes a shared anchor.
+    """
     empty = np.empty(0, np.int64)
-    items = key_pairs(anchors.astype(np.uint64).reshape(-1, 1), max_bucket=max_docs, stats=stats)
-    if items.size == 0:
-        return AnchorHits(empty, empty, empty, empty)
-    da, db = owner[items[:, 0]].astype(np.int64), owner[items[:, 1]].astype(np.int64)
-    keep = da != db
-    swap = (da > db)[keep]
-    pa, pb = positions[items[keep, 0]].astype(np.int64), positions[items[keep, 1]].astype(np.int64)
-    da, db = da[keep], db[keep]
-    lo, hi = np.where(swap, db, da), np.where(swap, da, db)
-    pos_lo, pos_hi = np.where(swap, pb, pa), np.where(swap, pa, pb)
-    diag = pos_lo - pos_hi
-    n = int(owner.max()) + 1
+    n = int(owner.max()) + 1 if owner.size else 1
     if n * n * _CELLS >= 1 << 63:
         raise ValueError(f"{n} articles: more than one scan can pair (about 20 million)")
-    kept = np.zeros(lo.size, bool)
-    for shift in (0, ANCHOR_SLACK // 2):  # two staggered grids: neighbours share a cell in one
-        cell = np.clip((diag + shift) // ANCHOR_SLACK + _CELLS // 2, 0, _CELLS - 1)
-        _, group, counts = np.unique((lo * n + hi) * _CELLS + cell, return_inverse=True, return_counts=True)
-        kept |= counts[group] >= min_hits
-    return AnchorHits(lo[kept], hi[kept], pos_lo[kept], pos_hi[kept])
+    rows_a, rows_b, cells = [], [], ([], [])
+    for a, b in _bucket_pairs(anchors, max_docs, stats):
+        da, db = owner[a].astype(np.int64), owner[b].astype(np.int64)
+        keep = da != db
+        a, b, da, db = a[keep], b[keep], da[keep], db[keep]
+        swap = da > db
+        a, b = np.where(swap, b, a), np.where(swap, a, b)
+        pair = np.minimum(da, db) * n + np.maximum(da, db)
+        diag = positions[a].astype(np.int64) - positions[b]
+        for shift, out in zip((0, ANCHOR_SLACK // 2), cells):  # two staggered grids: neighbours share a cell in one
+            out.append(pair * _CELLS + np.clip((diag + shift) // ANCHOR_SLACK + _CELLS // 2, 0, _CELLS - 1))
+        rows_a.append(a.astype(np.int32)), rows_b.append(b.astype(np.int32))
+    if not rows_a:
+        return AnchorHits(empty, empty, empty, empty)
+    kept = None
+    for grid in cells:
+        codes = np.concatenate(grid)
+        grid.clear()
+        ordered = np.sort(codes)
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        counts = np.diff(np.r_[starts, ordered.size])
+        full = ordered[starts[counts >= min_hits]]
+        del ordered
+        hit = member(codes, full)
+        kept = hit if kept is None else kept | hit
+        del codes
+    a, b = np.concatenate(rows_a)[kept].astype(np.int64), np.concatenate(rows_b)[kept].astype(np.int64)
+    return AnchorHits(owner[a].astype(np.int64), owner[b].astype(np.int64),
+                      positions[a].astype(np.int64), positions[b].astype(np.int64))
 
 
 RUN_REACH = 16  # shingles looked at on each side of a shared anchor

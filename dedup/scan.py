@@ -95,9 +95,8 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np
     del hits
     # below the related cosine only a verbatim passage long enough for a partial counts
     passage = (runs >= PARTIAL_RUN[0] - SHINGLE + 1) | (confirmer.cosines(by_anchor) >= RELATED_COSINE)
-    by_sentence = cand.doc_pairs_from_items(cand.key_pairs(features.sentence_keys, cand.SENTENCE_MAX_BUCKET,
-                                                           stats=lsh_stats),
-                                            features.sentence_doc, cand.SENTENCE_MIN_HITS)
+    by_sentence = cand.doc_pairs_from_keys(features.sentence_keys, features.sentence_doc, cand.SENTENCE_MAX_BUCKET,
+                                           cand.SENTENCE_MIN_HITS, stats=lsh_stats)
     sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
     pairs = cand.merge_pairs(by_doc, by_anchor[passage], sentence_only)
     stats.update({

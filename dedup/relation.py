@@ -20,6 +20,7 @@ Relations, strongest first (see README, "Relations"):
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ DERIVED_ORDER = 0.6  # share of matched sentences in order
 DERIVED_REUSE = 0.3  # or this share of one text in short shared word runs (light revision)
 RELATED_COSINE = 0.2
 ONE_WAY = 0.15  # difference in coverage that tells which text was built from the other
+CLAIM_NAMES = 5  # articles of the claimed outlet named in an unmatched claim's note
 
 
 def relation(c: Comparison, same_words: bool = False) -> str | None:
@@ -225,22 +227,37 @@ def check_attribution(articles: list[Article], pairs: list[dict]) -> dict[str, l
     for k, b in enumerate(articles):
         for key in {x for o in (b.publisher, *b.attribution) if o for x in outlet_lookup_keys(o)}:
             by_outlet.setdefault(key, []).append(k)
+    of_outlet: dict[str, dict[str, int]] = {}  # claim -> ids of the articles from that outlet, in order
+
+    def outlet_articles(claim: str) -> dict[str, int]:
+        if claim not in of_outlet:
+            near = sorted({k for key in outlet_lookup_keys(claim) for k in by_outlet.get(key, [])})
+            of_outlet[claim] = {articles[k].id: k for k in near if any(
+                same_outlet(claim, o) for o in (articles[k].publisher, *articles[k].attribution) if o)}
+        return of_outlet[claim]
+
     out: dict[str, list[dict]] = {}
     for a in articles:
         for claim in a.attribution:
             if a.publisher and same_outlet(claim, a.publisher):
                 status, names, note = "self", [], f"names {a.id}'s own publisher: a republished original"
             else:
-                near = sorted({k for key in outlet_lookup_keys(claim) for k in by_outlet.get(key, [])})
-                names = [articles[k].id for k in near if articles[k] is not a and any(
-                    same_outlet(claim, o) for o in (articles[k].publisher, *articles[k].attribution) if o)]
-                hits = [n for n in names if linked.get(a.id, {}).get(n) in DERIVED_OR_STRONGER]
+                outlet = outlet_articles(claim)
+                mine = linked.get(a.id, {})
+                if len(mine) < len(outlet):  # walk the shorter: the pairs, or the outlet's articles
+                    hits = sorted((n for n, r in mine.items() if n in outlet and r in DERIVED_OR_STRONGER),
+                                  key=outlet.__getitem__)
+                else:
+                    hits = [n for n in outlet if n != a.id and mine.get(n) in DERIVED_OR_STRONGER]
+                others = len(outlet) - (a.id in outlet)
                 if hits:
                     status, names, note = "matched", hits, "shares its text with " + ", ".join(hits)
-                elif names:
-                    rel = ", ".join(f"{n} ({linked.get(a.id, {}).get(n, 'unrelated')})" for n in names)
-                    status, note = "unmatched", f"the corpus's articles from {claim} do not match it: {rel}"
+                elif others:
+                    names = list(itertools.islice((n for n in outlet if n != a.id), CLAIM_NAMES))
+                    rel = ", ".join(f"{n} ({mine.get(n, 'unrelated')})" for n in names)
+                    more = f" and {others - len(names)} more" if others > len(names) else ""
+                    status, note = "unmatched", f"the corpus's articles from {claim} do not match it: {rel}{more}"
                 else:
-                    status, note = "not_in_corpus", f"no article from {claim} in the corpus"
+                    status, names, note = "not_in_corpus", [], f"no article from {claim} in the corpus"
             out.setdefault(a.id, []).append({"claim": claim, "status": status, "articles": names, "note": note})
     return out

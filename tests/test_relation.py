@@ -266,3 +266,16 @@ def test_check_attribution_matched_via_other_articles_claim():
                 Article(id="b", text="", attribution=["Reuters"])]
     got = check_attribution(articles, [pair("a", "b", "partial", "a")])
     assert got["a"][0]["status"] == "matched" and got["b"][0]["status"] == "matched"
+
+
+def test_unmatched_claim_names_a_few_of_the_outlets_articles():
+    from dedup.relation import CLAIM_NAMES
+
+    outlet = [Article(id=f"r{k}", text="x", publisher="Reuters") for k in range(CLAIM_NAMES + 3)]
+    claimer = Article(id="c", text="x", attribution=["Reuters"])
+    (check,) = check_attribution(outlet + [claimer], [])["c"]
+    assert check["status"] == "unmatched" and check["articles"] == [f"r{k}" for k in range(CLAIM_NAMES)]
+    assert check["note"].endswith(" and 3 more")
+    pairs = [{"a": "c", "b": "r6", "relation": "derived"}, {"a": "r2", "b": "c", "relation": "related"}]
+    (check,) = check_attribution(outlet + [claimer], pairs)["c"]
+    assert check["status"] == "matched" and check["articles"] == ["r6"]

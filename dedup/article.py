@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dedup.spill import Spilled
+
 
 @dataclass(slots=True)
 class Article:
@@ -34,6 +36,22 @@ class Article:
     body: str | None = None
     line_origins: list[int] = field(default_factory=list)  # offset in text of each body line
     removed: list[str] = field(default_factory=list)
+
+
+def _spillable(name: str) -> property:
+    """``Article.<name>`` read through its slot: a :class:`dedup.spill.Spilled` reference
+    stored there (a large scan moves texts to a file) reads back as its text."""
+    slot = getattr(Article, name)
+
+    def get(article: Article) -> str | None:
+        value = slot.__get__(article, Article)
+        return value.read() if type(value) is Spilled else value
+
+    return property(get, slot.__set__, slot.__delete__)
+
+
+Article.text = _spillable("text")  # type: ignore[assignment]
+Article.body = _spillable("body")  # type: ignore[assignment]
 
 
 @dataclass(slots=True)

@@ -26,12 +26,14 @@ sentences shared by many articles and would make the stage quadratic).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from dedup.arrays import member, unique
+from dedup.spill import ArraySink
 
 DOC_PERM, DOC_THRESHOLD = 128, 0.3
 SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 2
@@ -108,23 +110,52 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = MAX_BUCK
 def _bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
     """``(a, b)`` row arrays of every pair of rows with an equal ``key``, one bucket size at
     a time; buckets larger than ``max_bucket`` are skipped and counted."""
-    order = np.argsort(key)
-    k = key[order]
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    del k
-    sizes = np.diff(np.r_[starts, key.size])
-    for size in unique(sizes[sizes >= 2]).tolist():
-        group_starts = starts[sizes == size]
+    rows, bounds = _buckets(np.asarray(key))
+    sizes = np.diff(bounds)
+    for size in unique(sizes).tolist():
+        group_starts = bounds[:-1][sizes == size]
         if size > max_bucket:
             if stats:
                 stats.skipped_buckets += group_starts.size
                 stats.skipped_members += group_starts.size * size
             continue
-        members = order[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
+        members = rows[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
         iu, ju = np.triu_indices(size, 1)
         if stats:
             stats.buckets += group_starts.size
         yield members[:, iu].ravel(), members[:, ju].ravel()
+
+
+def _buckets(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``key`` that share their value with another row, grouped by value
+    (``rows[bounds[g]:bounds[g + 1]]``, rows ascending within a group).
+
+    Keys of 32 bits or less are sorted packed with their row in one 64-bit value (one
+    in-place sort, 8 bytes a row); wider keys by an argsort. Only the rows in groups are
+    kept past the sort: most keys are unique.
+
+    >>> rows, bounds = _buckets(np.array([7, 3, 7, 1, 3, 7], np.uint32))
+    >>> rows.tolist(), bounds.tolist()
+    ([1, 4, 0, 2, 5], [0, 2, 5])
+    """
+    n = key.shape[0]
+    if key.dtype.itemsize <= 4 and n < (1 << 32):
+        packed = (key.astype(np.uint64) << np.uint64(32)) | np.arange(n, dtype=np.uint64)
+        packed.sort()
+        value = packed >> np.uint64(32)
+        same = value[1:] == value[:-1]
+        grouped = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+        del same
+        rows, value = (packed[grouped] & np.uint64(0xFFFFFFFF)).astype(np.int64), value[grouped]
+    else:
+        rows = np.argsort(key, kind="stable")
+        value = key[rows]
+        same = value[1:] == value[:-1]
+        grouped = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
+        del same
+        rows, value = rows[grouped], value[grouped]
+    first = np.flatnonzero(np.r_[True, value[1:] != value[:-1]]) if rows.size else np.empty(0, np.int64)
+    return rows, np.r_[first, rows.size]
 
 
 def key_pair_codes(keys: np.ndarray, max_bucket: int = MAX_BUCKET, stats: LshStats | None = None) -> np.ndarray:
@@ -152,27 +183,61 @@ def key_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET, stats: LshStats | 
 
 
 def doc_pairs_from_keys(keys: np.ndarray, item_doc: np.ndarray, max_bucket: int, min_hits: int,
-                        stats: LshStats | None = None, chunk: int = 1 << 24) -> np.ndarray:
-    """:func:`doc_pairs_from_items` of :func:`key_pairs`, holding the item pairs as codes only."""
-    codes = key_pair_codes(keys, max_bucket, stats)
-    if codes.size == 0:
+                        stats: LshStats | None = None, folder: str | None = None,
+                        part_items: int = 1 << 20) -> np.ndarray:
+    """:func:`doc_pairs_from_items` of :func:`key_pairs`, in bounded memory.
+
+    The item pairs of each band are dealt, by article pair, into partitions (one per
+    ``part_items`` items; files in ``folder`` when given), and each partition is counted
+    alone: an item pair always lands in its article pair's partition, so the distinct item
+    pairs of an article pair are counted whole. Memory holds one band's and one
+    partition's pairs, not the tens of millions of all bands.
+    """
+    m = keys.shape[0]
+    if m == 0:
         return np.empty((0, 2), np.int64)
-    m, n = keys.shape[0], int(item_doc.max()) + 1
-    doc_codes = []
-    for lo in range(0, codes.size, chunk):
-        c = codes[lo: lo + chunk]
-        da, db = item_doc[c // m].astype(np.int64), item_doc[c % m].astype(np.int64)
-        keep = da != db
-        doc_codes.append(np.minimum(da, db)[keep] * n + np.maximum(da, db)[keep])
-    del codes
-    doc = np.sort(np.concatenate(doc_codes))
-    del doc_codes
-    if doc.size == 0:
-        return np.empty((0, 2), np.int64)
-    starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
-    counts = np.diff(np.r_[starts, doc.size])
-    found = doc[starts[counts >= min_hits]]
-    return np.stack([found // n, found % n], axis=1)
+    n = int(item_doc.max()) + 1
+    parts = max(1, m // part_items) if folder is not None else 1
+    sinks = [ArraySink(np.int64, path=None if folder is None else os.path.join(folder, f"sentence-pairs-{p}"))
+             for p in range(parts)]
+    for band in range(keys.shape[1]):
+        for a, b in _bucket_pairs(np.ascontiguousarray(keys[:, band]), max_bucket, stats):
+            da, db = item_doc[a].astype(np.int64), item_doc[b].astype(np.int64)
+            keep = da != db
+            a, b, da, db = a[keep], b[keep], da[keep], db[keep]
+            items = np.minimum(a, b) * m + np.maximum(a, b)
+            if parts == 1:
+                sinks[0].add(items)
+                continue
+            part = _partition(np.minimum(da, db) * n + np.maximum(da, db), parts)
+            order = np.argsort(part, kind="stable")
+            bounds = np.r_[0, np.cumsum(np.bincount(part, minlength=parts))]
+            items = items[order]
+            for p in range(parts):
+                sinks[p].add(items[bounds[p]: bounds[p + 1]])
+    found = []
+    for sink in sinks:
+        items = unique(sink.read())
+        if stats:
+            stats.pairs += items.size
+        da, db = item_doc[items // m].astype(np.int64), item_doc[items % m].astype(np.int64)
+        del items
+        doc = np.sort(np.minimum(da, db) * n + np.maximum(da, db))
+        del da, db
+        if doc.size == 0:
+            continue
+        starts = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+        counts = np.diff(np.r_[starts, doc.size])
+        found.append(doc[starts[counts >= min_hits]])
+    codes = np.sort(np.concatenate(found)) if found else np.empty(0, np.int64)
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _partition(codes: np.ndarray, parts: int) -> np.ndarray:
+    """A partition in ``range(parts)`` for each code, by a multiplicative hash."""
+    with np.errstate(over="ignore"):
+        mixed = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return ((mixed >> np.uint64(32)) % np.uint64(parts)).astype(np.int64)
 
 
 def doc_pairs_from_items(item_pairs: np.ndarray, item_doc: np.ndarray, min_hits: int) -> np.ndarray:
@@ -262,6 +327,14 @@ class AnchorHits:
         n = int(self.b.max()) + 1
         codes = unique(self.a * n + self.b)
         return np.stack([codes // n, codes % n], axis=1)
+
+    def among(self, pairs: np.ndarray) -> "AnchorHits":
+        """The hits of the article pairs ``pairs`` (rows ``(a, b)``, ``a < b``) only."""
+        if self.a.size == 0 or len(pairs) == 0:
+            return AnchorHits(*(x[:0] for x in (self.a, self.b, self.pos_a, self.pos_b)))
+        n = int(max(self.b.max(), pairs[:, 1].max())) + 1
+        keep = member(self.a * n + self.b, unique(pairs[:, 0].astype(np.int64) * n + pairs[:, 1]))
+        return AnchorHits(self.a[keep], self.b[keep], self.pos_a[keep], self.pos_b[keep])
 
 
 def anchor_hits(anchors: np.ndarray, owner: np.ndarray, positions: np.ndarray,

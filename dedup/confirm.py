@@ -95,7 +95,8 @@ class Confirmer:
 
     def fit(self, bodies: Sequence[str], counts: sparse.csr_matrix | None = None,
             shingles: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> "Confirmer":
-        """``counts``: hashed term counts per body (``Features.terms``), computed when not given;
+        """``counts``: hashed term counts per body (``Features.terms``), computed when not given,
+        and reused in place for the weights (a copy at a million articles is gigabytes);
         ``shingles``: every body's shingles in text order, where each body's start, and word
         counts (``Features.shingles``, ``.shingle_start``, ``.words``), for :meth:`lexical`."""
         self.shingles_ = shingles
@@ -111,8 +112,11 @@ class Confirmer:
         del present
         self.column_of_ = np.full(counts.shape[1], -1, np.int32)  # hashed term id -> column
         self.column_of_[columns] = np.arange(columns.size, dtype=np.int32)
-        compact = sparse.csr_matrix((counts.data.astype(np.float32), self.column_of_[counts.indices], counts.indptr),
-                                    shape=(counts.shape[0], max(columns.size, 1)))
+        indices = counts.indices.astype(np.int32, copy=False)
+        for lo in range(0, indices.size, 1 << 24):  # the hashed ids become columns, in place
+            np.take(self.column_of_, indices[lo: lo + (1 << 24)], out=indices[lo: lo + (1 << 24)])
+        compact = sparse.csr_matrix((counts.data.astype(np.float32, copy=False), indices, counts.indptr),
+                                    shape=(counts.shape[0], max(columns.size, 1)), copy=False)
         # scikit-learn's TfidfTransformer(sublinear_tf=True) (smooth idf, l2 rows), in float32
         # and in place: at a million articles its float64 copies would need gigabytes
         df = np.bincount(compact.indices, minlength=compact.shape[1])

@@ -19,7 +19,7 @@ can be computed in other processes and concatenated:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,6 +29,7 @@ from scipy import sparse
 from dedup import candidates as cand
 from dedup.arrays import unique
 from dedup.bytescan import scan_ascii
+from dedup.spill import ArraySink
 from dedup.sketch import (_M64, SHINGLE, STEM, _mix64, hash_words, is_stop, minhash_flat, sentences, shingles,
                           span_hashes, term_hashes, words_and_spans)
 
@@ -54,55 +55,56 @@ class Features:
     words: np.ndarray  # (n,) int32 word count
 
     @staticmethod
-    def concat(parts: list["Features"], folder: str | None = None) -> "Features":
-        """One Features for the articles of all ``parts``, in order. The parts are emptied
-        field by field as they are joined, so memory peaks at one field's copy.
+    def concat(parts: Iterable["Features"], folder: str | None = None) -> "Features":
+        """One Features for the articles of all ``parts``, in order, each part joined (and
+        dropped) as it comes, so an iterator of parts never holds them all.
 
         ``folder``: write the arrays only the candidate stage reads (all but ``terms``,
-        ``digest``, ``words``, ``shingle_start``) to ``.npy`` files there and map them
-        read-only: the system's page cache holds them, and can drop them, instead of the
-        process's own memory (several GB at a million articles).
+        ``digest``, ``words``, ``shingle_start``) to files there as they come, and map them
+        read-only at the end: the system's page cache holds them, and can drop them,
+        instead of the process's own memory (4.4 KB an article: several GB at a million).
+        The term counts go through files too, read back in one piece.
         """
-        offsets = np.cumsum([0] + [p.n for p in parts])
+        def sink(name: str, dtype, width: int = 0, spill: bool = True) -> ArraySink:
+            return ArraySink(dtype, width, os.path.join(folder, name) if folder is not None and spill else None)
 
-        def join(name: str, empty: tuple[int, ...], dtype, shift: bool = False, spill: bool = True) -> np.ndarray:
-            blocks = [getattr(p, name) for p in parts]
-            shape = (sum(b.shape[0] for b in blocks), *empty[1:])
-            if folder is not None and spill:
-                path = os.path.join(folder, f"{name}.npy")
-                out = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape)
-            else:
-                out = np.empty(shape, dtype)
-            at = 0
-            for p, o, block in zip(parts, offsets, blocks):
-                out[at: at + block.shape[0]] = block + dtype(o) if shift else block
-                at += block.shape[0]
-                setattr(p, name, None)
-            del blocks
-            if folder is not None and spill:
-                out.flush()
-                del out
-                return np.load(path, mmap_mode="r")
-            return out
-
-        shingle_counts = [np.diff(p.shingle_start) for p in parts]
-        terms = sparse.vstack([p.terms for p in parts], format="csr") if parts else _no_terms(0)
+        sinks = {
+            "doc_keys": sink("doc_keys", np.uint64, cand.doc_bands()),
+            "anchors": sink("anchors", np.uint32), "anchor_doc": sink("anchor_doc", np.int32),
+            "anchor_pos": sink("anchor_pos", np.int32),
+            "sentence_keys": sink("sentence_keys", np.uint32, cand.sentence_bands()),
+            "sentence_doc": sink("sentence_doc", np.int32),
+            "digest": sink("digest", np.uint64, spill=False), "shingles": sink("shingles", np.uint32),
+            "words": sink("words", np.int32, spill=False),
+        }
+        shift = {"anchor_doc", "sentence_doc"}
+        term_data, term_indices = sink("term_data", np.float32), sink("term_indices", np.int32)
+        row_counts, shingle_counts, term_blocks = [], [], []
+        n = 0
         for p in parts:
+            for name, s in sinks.items():
+                block = getattr(p, name)
+                s.add(block + block.dtype.type(n) if name in shift else block)
+                setattr(p, name, None)
+            shingle_counts.append(np.diff(p.shingle_start))
+            if folder is None:
+                term_blocks.append(p.terms)
+            else:
+                t = p.terms.tocsr()
+                term_data.add(t.data.astype(np.float32, copy=False))
+                term_indices.add(t.indices.astype(np.int32, copy=False))
+                row_counts.append(np.diff(t.indptr))
             p.terms = None
-        return Features(
-            int(offsets[-1]),
-            join("doc_keys", (0, cand.doc_bands()), np.uint64),
-            join("anchors", (0,), np.uint32),
-            join("anchor_doc", (0,), np.int32, shift=True),
-            join("anchor_pos", (0,), np.int32),
-            join("sentence_keys", (0, cand.sentence_bands()), np.uint32),
-            join("sentence_doc", (0,), np.int32, shift=True),
-            terms,
-            join("digest", (0,), np.uint64, spill=False),
-            join("shingles", (0,), np.uint32),
-            np.cumsum(np.concatenate([[0]] + shingle_counts), dtype=np.int64),
-            join("words", (0,), np.int32, spill=False),
-        )
+            n += p.n
+        if folder is None:
+            terms = sparse.vstack(term_blocks, format="csr") if term_blocks else _no_terms(0)
+        else:
+            indptr = np.cumsum(np.concatenate([[0]] + row_counts), dtype=np.int64)
+            terms = sparse.csr_matrix((term_data.read(), term_indices.read(), indptr),
+                                      shape=(n, 1 << TERM_BITS), copy=False)
+        joined = {name: s.result() for name, s in sinks.items()}
+        return Features(n, shingle_start=np.cumsum(np.concatenate([[0]] + shingle_counts), dtype=np.int64),
+                        terms=terms, **joined)
 
 
 def _used(params: tuple[int, int]) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +23,8 @@ from dedup.clean import TextSpans, clean, drop_repeated_lines, line_hashes
 from dedup.confirm import Confirmer
 from dedup.features import Features, featurize
 from dedup.sketch import SHINGLE
-from dedup.parallel import iter_batches, release_memory
+from dedup.spill import TextSpill
+from dedup.parallel import frozen_gc, iter_batches, peak_memory_mib, release_memory
 from dedup.relation import (PARTIAL_RUN, RELATED_COSINE, STRENGTH, check_attribution, clusters, direction,
                             orient_by_story, relation)
 
@@ -60,15 +61,17 @@ class Report:
 
 
 class _Laps:
-    """Seconds per stage, written into ``timings`` as each stage ends."""
+    """Seconds per stage, written into ``timings`` as each stage ends, and this process's
+    peak resident memory so far (MiB) into ``memory``."""
 
-    def __init__(self, timings: dict) -> None:
-        self.timings, self.t = timings, time.perf_counter()
+    def __init__(self, timings: dict, memory: dict) -> None:
+        self.timings, self.memory, self.t = timings, memory, time.perf_counter()
 
     def __call__(self, stage: str) -> None:
         release_memory()
         now = time.perf_counter()
         self.timings[stage] = round(now - self.t, 3)
+        self.memory[stage] = peak_memory_mib()
         self.t = now
 
 
@@ -81,7 +84,7 @@ def _progress(items: Iterable | None, total: int, desc: str, enabled: bool, unit
     return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
-def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np.ndarray:
+def find_candidates(features: Features, stats: dict, confirmer: Confirmer, folder: str | None = None) -> np.ndarray:
     """Candidate pairs from the three channels of :mod:`dedup.candidates`.
 
     Sentence-channel pairs are kept only when their TF-IDF cosine (one batched sparse
@@ -91,12 +94,15 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np
     lsh_stats = cand.LshStats()
     by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
     hits = cand.anchor_hits(features.anchors, features.anchor_doc, features.anchor_pos, stats=lsh_stats)
-    by_anchor, runs = cand.longest_runs(hits, features.shingles, features.shingle_start)
-    del hits
+    features.anchors = features.anchor_doc = features.anchor_pos = None  # unmapped: their pages leave the process
+    by_anchor = hits.pairs()
     # below the related cosine only a verbatim passage long enough for a partial counts
-    passage = (runs >= PARTIAL_RUN[0] - SHINGLE + 1) | (confirmer.cosines(by_anchor) >= RELATED_COSINE)
+    passage = confirmer.cosines(by_anchor) >= RELATED_COSINE
+    _, runs = cand.longest_runs(hits.among(by_anchor[~passage]), features.shingles, features.shingle_start)
+    del hits
+    passage[~passage] = runs >= PARTIAL_RUN[0] - SHINGLE + 1
     by_sentence = cand.doc_pairs_from_keys(features.sentence_keys, features.sentence_doc, cand.SENTENCE_MAX_BUCKET,
-                                           cand.SENTENCE_MIN_HITS, stats=lsh_stats)
+                                           cand.SENTENCE_MIN_HITS, stats=lsh_stats, folder=folder)
     sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
     pairs = cand.merge_pairs(by_doc, by_anchor[passage], sentence_only)
     stats.update({
@@ -109,8 +115,8 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer) -> np
     return pairs
 
 
-def _evidence(a: Article, b: Article, comp, spans_a: TextSpans, spans_b: TextSpans) -> list[dict]:
-    body_a, body_b = a.body or "", b.body or ""
+def _evidence(comp, spans_a: TextSpans, spans_b: TextSpans) -> list[dict]:
+    body_a, body_b = spans_a.body, spans_b.body
     passages = sorted(comp.passages, key=lambda p: (p.kind != "verbatim", -p.words, p.a_span))
     out = []
     for p in passages[:MAX_EVIDENCE]:
@@ -134,29 +140,37 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     ``workers``: processes for cleaning, sketching and confirming (default: the CPUs
     available; small corpora stay in this process).
     """
+    with frozen_gc():
+        return _scan_articles(list(articles), problems, progress, workers)
+
+
+def _scan_articles(articles: list[Article], problems: Sequence[Problem], progress: bool,
+                   workers: int | None) -> Report:
     t0 = time.perf_counter()
     stats: dict = {"articles": len(articles)}
-    lap = _Laps(stats.setdefault("timings", {}))
-    articles = list(articles)
-    cleaned = _batched(_clean_batch, articles, workers, progress, "clean")
-    line_hashes = []
-    for a, (fields, hashes) in zip(articles, cleaned):  # in place: a worker's copy of the text is not kept
-        for name, value in zip(_CLEANED, fields):
-            setattr(a, name, value)
-        line_hashes.append(hashes)
-    del cleaned
+    lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
+    large = len(articles) >= SPILL_MIN
+    store = TextSpill() if large else None
+    line_hashes: list[np.ndarray] = []
+    for batch, cleaned in _iter_batched(_clean_batch, articles, workers, progress, "clean"):
+        for a, (fields, hashes) in zip(batch, cleaned):  # in place: a worker's copy of the text is not kept
+            for name, value in zip(_CLEANED, fields):
+                setattr(a, name, value)
+            line_hashes.append(hashes)
+        if store is not None:
+            _spill_texts(batch, store)
     drop_repeated_lines(articles, line_hashes)
     del line_hashes
     lap("clean")
-    bodies = [a.body or "" for a in articles]
-    spill = tempfile.TemporaryDirectory(prefix="dedup-features-") if len(articles) >= SPILL_MIN else None
-    features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False),
+    bodies = _Bodies(articles)
+    spill = tempfile.TemporaryDirectory(prefix="dedup-features-") if large else None
+    features = Features.concat((part for _, part in _iter_batched(featurize, bodies, workers, progress, "sketch")),
                                spill.name if spill else None)
     release_memory()
     confirmer = Confirmer().fit(bodies, features.terms, (features.shingles, features.shingle_start, features.words))
     features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
-    pairs = find_candidates(features, stats, confirmer)
+    pairs = find_candidates(features, stats, confirmer, spill.name if spill else None)
     _drop_candidate_features(features, confirmer)
     if spill:
         spill.cleanup()
@@ -201,21 +215,51 @@ def _clean_batch(batch: Sequence[Article]) -> list[tuple[tuple, np.ndarray]]:
 
 
 def _batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,
-             unit: str = "article", flat: bool = True, min_per_worker: int | None = None) -> list:
+             unit: str = "article", min_per_worker: int | None = None) -> list:
     """``fn`` over batches of ``items`` (see :mod:`dedup.parallel`), results joined in order."""
     out: list = []
+    for _, result in _iter_batched(fn, items, workers, progress, desc, unit, min_per_worker):
+        out.extend(result)
+    return out
+
+
+def _iter_batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,
+                  unit: str = "article", min_per_worker: int | None = None) -> Iterator[tuple[Sequence, object]]:
+    """``(batch, fn(batch))`` for the batches of ``items`` in order, with a progress bar."""
     bar = _progress(None, len(items), desc, progress, unit)
-    batch = BATCH if min_per_worker is None else max(1, min(BATCH, min_per_worker // 2))
-    for result in iter_batches(fn, items, batch, workers, min_per_worker):
-        if flat:
-            out.extend(result)
-        else:
-            out.append(result)
+    size = BATCH if min_per_worker is None else max(1, min(BATCH, min_per_worker // 2))
+    lo = 0
+    for result in iter_batches(fn, items, size, workers, min_per_worker):
+        hi = min(lo + size, len(items))
+        yield items[lo:hi], result
         if bar is not None:
-            bar.update(min(batch, len(items) - bar.n))
+            bar.update(hi - lo)
+        lo = hi
     if bar is not None:
         bar.close()
-    return out
+
+
+class _Bodies(Sequence):
+    """The articles' bodies (``""`` for none), read when asked for: spilled bodies stay on disk."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [a.body or "" for a in self.articles[i]]
+        return self.articles[i].body or ""
+
+
+def _spill_texts(articles: Sequence[Article], store: TextSpill) -> None:
+    """Move the articles' texts and bodies to ``store`` (they read back the same)."""
+    for a, text in zip(articles, store.put_many([a.text for a in articles])):
+        a.text = text  # type: ignore[assignment]
+    for a, body in zip(articles, store.put_many([a.body or "" for a in articles])):
+        a.body = body if a.body is not None else None  # type: ignore[assignment]
 
 
 def _confirm(articles: Sequence[Article], confirmer: Confirmer, digest: np.ndarray,
@@ -232,14 +276,15 @@ def _confirm(articles: Sequence[Article], confirmer: Confirmer, digest: np.ndarr
             continue
         a, b = articles[i], articles[j]
         spans_a, spans_b = TextSpans(a), TextSpans(b)
+        body_a, body_b = spans_a.body, spans_b.body
         d = direction(a, b, comp, rel) if rel != "related" else None
         out.append({
             "a": a.id, "b": b.id, "relation": rel,
             "source": d.source if d else None,
             "reasons": d.reasons if d else [], "against": d.against if d else [],
             "scores": comp.scores(),
-            "evidence": _evidence(a, b, comp, spans_a, spans_b) if rel != "related" else [],
-            "quotes": [{"a": a.body[qa[0]:qa[1]], "b": b.body[qb[0]:qb[1]],
+            "evidence": _evidence(comp, spans_a, spans_b) if rel != "related" else [],
+            "quotes": [{"a": body_a[qa[0]:qa[1]], "b": body_b[qb[0]:qb[1]],
                         "a_span": list(spans_a(qa)), "b_span": list(spans_b(qb))}
                        for qa, qb in comp.quotes],
         })
@@ -252,7 +297,8 @@ def scan(paths: Iterable[str], progress: bool = False) -> Report:
 
     t0 = time.perf_counter()
     articles, problems = read_articles(paths)
-    read = time.perf_counter() - t0
+    read, read_peak = time.perf_counter() - t0, peak_memory_mib()
     report = scan_articles(articles, problems, progress=progress)
     report.stats["timings"] = {"read": round(read, 3), **report.stats["timings"]}
+    report.stats["peak_memory_mib"] = {"read": read_peak, **report.stats["peak_memory_mib"]}
     return report

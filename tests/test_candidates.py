@@ -117,6 +117,39 @@ def test_doc_pairs_from_items_counts_distinct_item_pairs():
     assert as_set(doc_pairs_from_items(np.array([[0, 2], [1, 2]]), item_doc, 2)) == {(0, 1)}
 
 
+def test_doc_pairs_from_keys_equal_brute_force_in_memory_and_partitioned(tmp_path):
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 40, size=(600, 3)).astype(np.uint32)  # many collisions, some oversized buckets
+    item_doc = np.sort(rng.integers(0, 90, 600)).astype(np.int32)
+    item_pairs = {(i, j) for band in range(3) for i in range(600) for j in range(i + 1, 600)
+                  if keys[i, band] == keys[j, band] and (keys[:, band] == keys[i, band]).sum() <= 20}
+    expected = doc_pairs_from_items(np.array(sorted(item_pairs)), item_doc, 2)
+    in_memory = cand.doc_pairs_from_keys(keys, item_doc, 20, 2)
+    partitioned = cand.doc_pairs_from_keys(keys, item_doc, 20, 2, folder=str(tmp_path), part_items=50)
+    assert expected.shape[0] > 10
+    assert in_memory.tolist() == partitioned.tolist() == expected.tolist()
+    assert list(tmp_path.iterdir()) == []  # the partition files are read and removed
+
+
+def test_buckets_group_equal_keys_of_any_width():
+    rng = np.random.default_rng(4)
+    for dtype in (np.uint32, np.uint64):
+        key = rng.integers(0, 30, 200).astype(dtype)
+        rows, bounds = cand._buckets(key)
+        groups = [rows[lo:hi].tolist() for lo, hi in zip(bounds[:-1], bounds[1:])]
+        expected = [np.flatnonzero(key == v).tolist() for v in np.unique(key) if (key == v).sum() > 1]
+        assert groups == expected
+
+
+def test_anchor_hits_among_keeps_the_given_pairs_hits():
+    from dedup.candidates import AnchorHits
+
+    hits = AnchorHits(*(np.array(x) for x in ([0, 0, 1, 2], [1, 1, 3, 3], [5, 9, 2, 0], [6, 10, 4, 1])))
+    kept = hits.among(np.array([[0, 1], [2, 3]]))
+    assert kept.a.tolist() == [0, 0, 2] and kept.pos_b.tolist() == [6, 10, 1]
+    assert hits.among(np.empty((0, 2), np.int64)).a.size == 0
+
+
 # --- anchor_pairs --------------------------------------------------------------------
 
 def test_anchor_pairs_find_a_passage_shared_by_long_different_texts(maker):

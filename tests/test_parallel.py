@@ -45,3 +45,14 @@ def test_errors_in_a_worker_reach_the_caller(monkeypatch):
 
 def test_empty():
     assert map_batches(squares, [], batch=10) == []
+
+
+def test_frozen_gc_freezes_inside_and_unfreezes_after():
+    import gc
+
+    from dedup.parallel import frozen_gc
+
+    keep = [[i] for i in range(1000)]
+    with frozen_gc():
+        assert gc.get_freeze_count() >= len(keep)
+    assert gc.get_freeze_count() == 0

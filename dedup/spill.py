@@ -1,0 +1,117 @@
+"""Keep a large corpus's texts and arrays out of the process's memory: in temporary
+files, read back on demand.
+
+At a million news articles the texts and cleaned bodies are some 5 GB of strings, held from
+reading to the report while most stages need only a few of them at a time. A
+:class:`TextSpill` appends them to an unlinked temporary file (the system's page cache
+holds it, and can drop it) and hands back a :class:`Spilled` reference of a few dozen
+bytes; :class:`dedup.article.Article` reads such a reference back transparently, so
+spilling changes where a text lives, never what the code sees. Reads are ``os.pread``:
+forked workers share the file safely.
+
+>>> store = TextSpill()
+>>> ref = store.put("Le président a dit « oui ».")
+>>> ref.read(), len(ref)
+('Le président a dit « oui ».', 27)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+
+
+class TextSpill:
+    """An append-only file of UTF-8 texts (in ``folder``, default: the system's temporary
+    folder, ``TMPDIR``); deleted when the last reference to it goes."""
+
+    def __init__(self, folder: str | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix="dedup-texts-", dir=folder, buffering=0)
+        self._end = 0
+
+    def put(self, text: str) -> "Spilled":
+        return self.put_many([text])[0]
+
+    def put_many(self, texts: list[str]) -> list["Spilled"]:
+        """Append ``texts`` with one write; their references, in order."""
+        data = [t.encode("utf-8", "surrogatepass") for t in texts]
+        refs, at = [], self._end
+        for t, d in zip(texts, data):
+            refs.append(Spilled(self, at, len(d), len(t)))
+            at += len(d)
+        blob = memoryview(b"".join(data))
+        while blob:
+            written = os.pwrite(self._file.fileno(), blob, self._end)
+            blob, self._end = blob[written:], self._end + written
+        return refs
+
+    def read(self, offset: int, size: int) -> str:
+        return os.pread(self._file.fileno(), size, offset).decode("utf-8", "surrogatepass")
+
+
+class Spilled:
+    """Where one text lies in a :class:`TextSpill`; ``read()`` gives it back. Pickles as
+    the text itself (another process may not see the file)."""
+
+    __slots__ = ("store", "offset", "size", "chars")
+
+    def __init__(self, store: TextSpill, offset: int, size: int, chars: int) -> None:
+        self.store, self.offset, self.size, self.chars = store, offset, size, chars
+
+    def read(self) -> str:
+        return self.store.read(self.offset, self.size)
+
+    def __len__(self) -> int:
+        return self.chars
+
+    def __reduce__(self):
+        return str, (self.read(),)
+
+
+class ArraySink:
+    """Blocks of an array joined in order: kept in memory, or appended to a raw file at
+    ``path`` and mapped read-only at the end (``result``) or read back whole (``read``).
+
+    >>> sink = ArraySink(np.int32)
+    >>> sink.add(np.array([1, 2])); sink.add(np.array([3]))
+    >>> sink.result().tolist()
+    [1, 2, 3]
+    """
+
+    def __init__(self, dtype, width: int = 0, path: str | None = None) -> None:
+        self.dtype, self.shape_tail, self.path = np.dtype(dtype), ((width,) if width else ()), path
+        self.blocks: list[np.ndarray] = []
+        self.rows = 0
+        self.file = open(path, "wb") if path else None
+
+    def add(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, self.dtype)
+        self.rows += block.shape[0]
+        if self.file is None:
+            self.blocks.append(block)
+        else:
+            self.file.write(block.data)
+
+    def _close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def result(self) -> np.ndarray:
+        self._close()
+        shape = (self.rows, *self.shape_tail)
+        if self.path is None:
+            return np.concatenate(self.blocks) if self.blocks else np.empty(shape, self.dtype)
+        if self.rows == 0 or 0 in shape:
+            return np.empty(shape, self.dtype)
+        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=shape)
+
+    def read(self) -> np.ndarray:
+        """The whole array in memory (a file is removed)."""
+        if self.path is None:
+            return self.result()
+        self._close()
+        out = np.fromfile(self.path, dtype=self.dtype).reshape(self.rows, *self.shape_tail)
+        os.remove(self.path)
+        return out

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.arrays import unique
-from dedup.sketch import _ABBREVIATIONS, ASCII_WORD, span_hashes
+from dedup.sketch import _ABBREVIATIONS, ASCII_WORD, SHINGLE, STEM, Sketch, is_stop, shingles, span_hashes
 
 
 def _table(chars: str | bytes) -> np.ndarray:
@@ -61,6 +61,7 @@ class Tokens:
     end: np.ndarray  # int64
     hash: np.ndarray  # uint64
     sentence: np.ndarray  # int64
+    breaks: np.ndarray | None = None  # the sentence breaks (:func:`sentence_breaks`), when asked for
 
 
 def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
@@ -74,11 +75,69 @@ def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
     start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
     text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
     doc = (np.searchsorted(text_start, start, side="right") - 1).astype(np.int32)
-    if with_sentences:
-        sentence = np.searchsorted(sentence_breaks(raw, lower), start, side="right")
-    else:
-        sentence = np.zeros(start.size, np.int64)
-    return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence)
+    breaks = sentence_breaks(raw, lower) if with_sentences else None
+    sentence = np.searchsorted(breaks, start, side="right") if with_sentences else np.zeros(start.size, np.int64)
+    return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence, breaks)
+
+
+def sketch_ascii(texts: Sequence[str]) -> list[Sketch]:
+    """``[Sketch(t) for t in texts]`` for ASCII texts, computed over the whole batch with
+    numpy; only the slicing into sketches is done text by text.
+
+    >>> s = sketch_ascii(["Mr. Xi met U.S. officials. They agreed.", "", "A b"])
+    >>> [x.sentences for x in s], [x.n_words for x in s]
+    ([[(0, 26), (27, 39)], [], [(0, 3)]], [8, 0, 2])
+    """
+    if not texts:
+        return []
+    t = scan_ascii(texts)
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    text_start = np.r_[0, np.cumsum(lengths[:-1] + 1)]
+    size = t.lower.size
+    # sentences: the pieces between breaks (and text edges), stripped, empty ones dropped
+    edges = unique(np.r_[t.breaks, text_start, text_start + lengths])
+    lo, hi = edges[:-1], edges[1:]
+    filled = np.flatnonzero(~_SPACE[t.lower])
+    first = _next(filled, lo, size)
+    last = filled[np.maximum(np.searchsorted(filled, hi) - 1, 0)] if filled.size else hi
+    keep = first < hi
+    s_start, s_end = first[keep], last[keep] + 1
+    s_doc = np.searchsorted(text_start, s_start, side="right") - 1
+    tok_lo, tok_hi = np.searchsorted(t.start, s_start), np.searchsorted(t.start, s_end)
+    # terms (as term_hashes), gathered sentence by sentence
+    length = t.end - t.start
+    is_term = ~is_stop(t.hash) & (length > 1)
+    term = np.where(is_term, t.hash, np.uint64(0))
+    long_ = np.flatnonzero(is_term & (length > STEM))
+    if long_.size:
+        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + STEM)
+    per_sentence = tok_hi - tok_lo
+    in_sentence = np.arange(int(per_sentence.sum())) - np.repeat(np.cumsum(per_sentence) - per_sentence - tok_lo,
+                                                                 per_sentence)
+    sentence_of = np.repeat(np.arange(s_start.size), per_sentence)
+    kept = is_term[in_sentence]
+    term_values, term_sentence = term[in_sentence[kept]], sentence_of[kept]
+    term_bounds = np.searchsorted(term_sentence, np.arange(s_start.size + 1))
+    # shingles (as sketch.shingles): valid where SHINGLE words of the same text follow
+    n_words = np.bincount(t.doc, minlength=len(texts))
+    tok_first = np.r_[0, np.cumsum(n_words)]
+    values = shingles(t.hash, SHINGLE) if t.hash.size >= SHINGLE else np.empty(0, np.uint32)
+    spans = np.stack([t.start, t.end], axis=1)
+    sent_first = np.searchsorted(s_doc, np.arange(len(texts) + 1))
+    out = []
+    for d, base in enumerate(text_start.tolist()):
+        a, b = int(tok_first[d]), int(tok_first[d + 1])
+        sa, sb = int(sent_first[d]), int(sent_first[d + 1])
+        k = Sketch.__new__(Sketch)
+        k.body, k.n_words, k.spans = texts[d], b - a, spans[a:b] - base
+        k.shingles = values[a: b - SHINGLE + 1] if b - a >= SHINGLE else shingles(t.hash[a:b], SHINGLE)
+        k.unique_shingles = unique(k.shingles)
+        k.sentences = list(zip((s_start[sa:sb] - base).tolist(), (s_end[sa:sb] - base).tolist()))
+        k.sentence_tokens = list(zip((tok_lo[sa:sb] - a).tolist(), (tok_hi[sa:sb] - a).tolist()))
+        tb = term_bounds[sa: sb + 1]
+        k.sentence_terms = (term_values[tb[0]: tb[-1]], tb - tb[0])
+        out.append(k)
+    return out
 
 
 def _next(positions: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from dedup import __version__
-from dedup.report import FORMATS, format_for_path, render
+from dedup.report import FORMATS, format_for_path, write
 from dedup.report.sections import summary
 
 
@@ -95,17 +95,16 @@ def _scan(args: argparse.Namespace, argv: list[str]) -> int:
     if not report.articles:
         print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
         return 2
-    text = render(report, fmt)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text)
+                write(report, fmt, f)
         except OSError as e:
             print(f"dedup: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
             return 2
         print(f"dedup: wrote {args.output} ({fmt}): {summary(report)}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        write(report, fmt, sys.stdout)
     if skipped:
         print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
     return 0

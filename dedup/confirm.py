@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,13 +151,22 @@ class Confirmer:
         if hit is not None:
             self._cache.move_to_end(i)
             return hit
-        s = Sketch(self.bodies_[i])
+        return self._keep(i, Sketch(self.bodies_[i]))
+
+    def prepare(self, indices: Iterable[int]) -> None:
+        """Sketch the articles ``indices`` not cached yet all at once (:meth:`Sketch.many`),
+        so that :meth:`compare` finds them ready: much faster than one by one."""
+        todo = [i for i in dict.fromkeys(indices) if i not in self._cache]
+        for i, s in zip(todo, Sketch.many([self.bodies_[i] for i in todo])):
+            self._keep(i, s)
+
+    def _keep(self, i: int, s: Sketch) -> tuple[Sketch, sparse.csr_matrix, Quotes]:
         hashes, indptr = s.sentence_terms
         cols = self.column_of_[(hashes & np.uint64(TERM_MASK)).astype(np.int64)]
         counts = sparse.csr_matrix((np.ones(int(indptr[-1]), np.float32), cols, indptr),
                                    shape=(indptr.size - 1, self.idf_.size))
         counts.sum_duplicates()
-        hit = self._cache[i] = (s, self._weigh(counts), quote_terms(self.bodies_[i]))
+        hit = self._cache[i] = (s, self._weigh(counts), quote_terms(s.body))
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
         return hit
@@ -209,11 +218,11 @@ class Confirmer:
 class ShingleRun:
     """An article as the verbatim measures see it: shingles in text order and a word count."""
 
-    __slots__ = ("shingles", "unique_shingles", "words", "spans")
+    __slots__ = ("shingles", "unique_shingles", "n_words", "spans")
 
     def __init__(self, shingles: np.ndarray, n_words: int) -> None:
         self.shingles, self.unique_shingles = shingles, unique(shingles)
-        self.words, self.spans = range(n_words), None
+        self.n_words, self.spans = n_words, None
 
 
 def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:
@@ -253,7 +262,7 @@ def _lexical(c: Comparison, sa: Sketch, sb: Sketch) -> None:
     if inter == 0:
         return
     in_b, in_a = member(ha, ub), member(hb, ua)
-    cov_a, cov_b = _covered(in_b, len(sa.words)), _covered(in_a, len(sb.words))
+    cov_a, cov_b = _covered(in_b, sa.n_words), _covered(in_a, sb.n_words)
     c.containment_ab, c.containment_ba = float(cov_a.mean()), float(cov_b.mean())
     c.passages.extend(_verbatim(sa, sb, [(s, e - SHINGLE + 1) for s, e in _runs(cov_a) if e - s >= MIN_RUN]))
     c.longest_run = max((p.words for p in c.passages), default=0)

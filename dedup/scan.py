@@ -46,18 +46,24 @@ class Report:
     def to_dict(self) -> dict:
         return {
             "generated_by": self.command,
-            "articles": [{
-                "id": a.id, "title": a.title, "published": a.published, "publisher": a.publisher,
-                "byline": a.byline, "url": a.url, "attribution": a.attribution,
-                "attribution_check": self.attribution.get(a.id, []), "removed": a.removed,
-                "words": len((a.body or "").split()),
-            } for a in self.articles],
+            "articles": [self.article_dict(a) for a in self.articles],
             "pairs": self.pairs,
             "clusters": self.clusters,
-            "problems": [{"path": p.path, "line": p.line, "level": p.level, "message": p.message}
-                         for p in self.problems],
+            "problems": self.problem_dicts(),
             "stats": self.stats,
         }
+
+    def article_dict(self, a: Article) -> dict:
+        """One entry of ``to_dict()["articles"]``."""
+        return {
+            "id": a.id, "title": a.title, "published": a.published, "publisher": a.publisher,
+            "byline": a.byline, "url": a.url, "attribution": a.attribution,
+            "attribution_check": self.attribution.get(a.id, []), "removed": a.removed,
+            "words": len((a.body or "").split()),
+        }
+
+    def problem_dicts(self) -> list[dict]:
+        return [{"path": p.path, "line": p.line, "level": p.level, "message": p.message} for p in self.problems]
 
 
 class _Laps:
@@ -151,6 +157,9 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
     lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
     large = len(articles) >= SPILL_MIN
     store = TextSpill() if large else None
+    if store is not None:  # before the workers fork: freeing texts after would copy the pages they share
+        _spill(articles, "text", store)
+        release_memory()
     line_hashes: list[np.ndarray] = []
     for batch, cleaned in _iter_batched(_clean_batch, articles, workers, progress, "clean"):
         for a, (fields, hashes) in zip(batch, cleaned):  # in place: a worker's copy of the text is not kept
@@ -158,7 +167,7 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
                 setattr(a, name, value)
             line_hashes.append(hashes)
         if store is not None:
-            _spill_texts(batch, store)
+            _spill(batch, "body", store)
     drop_repeated_lines(articles, line_hashes)
     del line_hashes
     lap("clean")
@@ -254,22 +263,26 @@ class _Bodies(Sequence):
         return self.articles[i].body or ""
 
 
-def _spill_texts(articles: Sequence[Article], store: TextSpill) -> None:
-    """Move the articles' texts and bodies to ``store`` (they read back the same)."""
-    for a, text in zip(articles, store.put_many([a.text for a in articles])):
-        a.text = text  # type: ignore[assignment]
-    for a, body in zip(articles, store.put_many([a.body or "" for a in articles])):
-        a.body = body if a.body is not None else None  # type: ignore[assignment]
+def _spill(articles: Sequence[Article], field: str, store: TextSpill, chunk: int = 10_000) -> None:
+    """Move the articles' ``text`` or ``body`` to ``store``, ``chunk`` at a time (they read back the same)."""
+    for lo in range(0, len(articles), chunk):
+        batch = [a for a in articles[lo: lo + chunk] if getattr(a, field) is not None]
+        for a, ref in zip(batch, store.put_many([getattr(a, field) for a in batch])):
+            setattr(a, field, ref)
 
 
 def _confirm(articles: Sequence[Article], confirmer: Confirmer, digest: np.ndarray,
              pairs: np.ndarray, cosines: np.ndarray) -> list[dict]:
     """The reported pairs among ``pairs`` (candidates), with relation, direction and evidence."""
-    out: list[dict] = []
+    todo = []
     for (i, j), cosine in zip(pairs.tolist(), cosines.tolist()):
         same_words = bool(digest[i] == digest[j])
         if not same_words and cosine < RELATED_COSINE and relation(confirmer.lexical(i, j, cosine)) is None:
             continue  # below the related cosine only verbatim reuse counts, and there is none
+        todo.append((i, j, cosine, same_words))
+    confirmer.prepare(k for i, j, _, _ in todo for k in (i, j))
+    out: list[dict] = []
+    for i, j, cosine, same_words in todo:
         comp = confirmer.compare(i, j, cosine)
         rel = relation(comp, same_words=same_words)
         if rel is None:

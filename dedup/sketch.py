@@ -349,27 +349,47 @@ class Sketch:
 
     ``sentence_terms``: the term hashes of each sentence (:func:`term_hashes`), laid end
     to end, and where each sentence's start (``len(sentences) + 1`` offsets).
+    :meth:`many` makes the sketches of many bodies at once.
 
     >>> s = Sketch("The minister met the press. He said nothing new today.")
     >>> terms_, starts = s.sentence_terms
-    >>> len(s.words), len(s.sentences), bool((terms_[starts[1]:starts[2]] == hash_words(["new", "today"])).all())
+    >>> s.n_words, len(s.sentences), bool((terms_[starts[1]:starts[2]] == hash_words(["new", "today"])).all())
     (10, 2, True)
     """
 
-    __slots__ = ("words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "sentence_terms")
+    __slots__ = ("body", "n_words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens",
+                 "sentence_terms")
 
     def __init__(self, body: str, with_sentences: bool = True) -> None:
-        self.words, self.spans = words_and_spans(body)
-        hashes = hash_words(self.words)
+        words, self.spans = words_and_spans(body)
+        self.body, self.n_words = body, len(words)
+        hashes = hash_words(words)
         self.shingles = shingles(hashes, SHINGLE)
         self.unique_shingles = unique(self.shingles)
         self.sentences = sentences(body) if with_sentences else []
         bounds = np.searchsorted(self.spans[:, 0], np.array(self.sentences, np.int64).reshape(-1, 2))
         self.sentence_tokens = [tuple(b) for b in bounds.tolist()]
-        keep, th = term_hashes(self.words, hashes)
+        keep, th = term_hashes(words, hashes)
         sentence_of = np.repeat(np.arange(bounds.shape[0]), bounds[:, 1] - bounds[:, 0])
         in_sentence = np.concatenate([np.arange(i, j) for i, j in bounds.tolist()]) if bounds.size else \
             np.empty(0, np.int64)
         term_at = in_sentence[keep[in_sentence]]
         counts = np.bincount(sentence_of[keep[in_sentence]], minlength=bounds.shape[0])
         self.sentence_terms = (th[term_at], np.r_[0, np.cumsum(counts)].astype(np.int64))
+
+    @property
+    def words(self) -> list[str]:
+        """The body's tokens (:func:`words`), made when asked for."""
+        return words(self.body)
+
+    @staticmethod
+    def many(bodies: Sequence[str]) -> list["Sketch"]:
+        """``[Sketch(b) for b in bodies]``, the ASCII bodies all at once with numpy
+        (:func:`dedup.bytescan.sketch_ascii`), the others one by one."""
+        from dedup.bytescan import sketch_ascii
+
+        plain = [k for k, b in enumerate(bodies) if b.isascii()]
+        out: list[Sketch | None] = [None] * len(bodies)
+        for k, sketch in zip(plain, sketch_ascii([bodies[k] for k in plain])):
+            out[k] = sketch
+        return [Sketch(b) if s is None else s for b, s in zip(bodies, out)]

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from conftest import FIXTURES
 
-from dedup.bytescan import scan_ascii
-from dedup.sketch import hash_words, sentences, words_and_spans
+from dedup.bytescan import scan_ascii, sketch_ascii
+from dedup.sketch import Sketch, hash_words, sentences, words_and_spans
 
 _PIECES = ["Mr.", "U.S.", "e.g.", "i.e.", "a.", "A.", "word", "Word", "x", ".", "..", "?!", '"', "'", ")", "]",
            "\n", "\n\n", " ", "  ", "\t", "\r\n", "ok.", "Dr.", "b.c.d", "No.", "etc.", "3.5", "end.)", "(fine)",
@@ -33,10 +33,23 @@ def _assert_same_as_per_text(texts: list[str]) -> None:
         assert np.array_equal(np.diff(expected) != 0, np.diff(got) != 0), text
 
 
+def _assert_same_sketches(texts: list[str]) -> None:
+    for text, got in zip(texts, sketch_ascii(texts), strict=True):
+        want = Sketch(text)
+        assert got.body == text and got.n_words == want.n_words and got.words == want.words
+        assert np.array_equal(got.spans, want.spans)
+        assert np.array_equal(got.shingles, want.shingles) and np.array_equal(got.unique_shingles, want.unique_shingles)
+        assert got.sentences == want.sentences, text
+        assert got.sentence_tokens == want.sentence_tokens
+        for g, w in zip(got.sentence_terms, want.sentence_terms):
+            assert np.array_equal(g, w)
+
+
 def test_fixtures_tokens_and_sentences_match_the_per_text_functions():
     texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
     texts = [t for t in texts if t.isascii()] + [t.encode("ascii", "replace").decode() for t in texts]
     _assert_same_as_per_text(texts)
+    _assert_same_sketches(texts)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -46,6 +59,7 @@ def test_punctuation_soup_matches_the_per_text_functions(seed):
         texts = ["".join(rng.choice(_PIECES) + rng.choice(["", " "]) for _ in range(rng.randint(0, 40)))
                  for _ in range(4)]
         _assert_same_as_per_text(texts)
+        _assert_same_sketches(texts)
 
 
 def test_empty_batch_and_empty_texts():

@@ -1,6 +1,8 @@
 """Report writers, one module per format; :func:`render` picks one.
 
->>> from dedup.scan import Report
+>>> from typing import TextIO
+
+from dedup.scan import Report
 >>> print(render(Report([], [], [], {}), "json"))  # doctest: +ELLIPSIS
 {
   "generated_by": null,
@@ -28,6 +30,16 @@ def render(report: Report, fmt: str) -> str:
     else:
         raise ValueError(f"The 'fmt' parameter of render must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.")
     return r(report)
+
+
+def write(report: Report, fmt: str, out: TextIO) -> None:
+    """:func:`render` into the text stream ``out`` (JSON streamed, not built whole)."""
+    if fmt == "json":
+        from dedup.report.json import write as w
+
+        w(report, out)
+    else:
+        out.write(render(report, fmt))
 
 
 def format_for_path(path: str) -> str | None:

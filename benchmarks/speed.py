@@ -226,7 +226,8 @@ def dedup_run(path: Path, out: Path, timeout: float, gold: list, with_score: boo
     with open(out, encoding="utf-8") as f:
         report = json.load(f)
     stats = report["stats"]
-    result.update(timings=stats.get("timings", {}), scan_seconds=stats.get("seconds"),
+    result.update(timings=stats.get("timings", {}), memory=stats.get("peak_memory_mib", {}),
+                  scan_seconds=stats.get("seconds"),
                   candidates=stats.get("candidates"), pairs=stats.get("pairs", {}))
     if with_score:
         found = {key(p["a"], p["b"]) for p in report["pairs"] if p["relation"] in POSITIVE}
@@ -641,6 +642,15 @@ def dedup_table(results: list[dict]) -> str:
                         *(f"{s} s" for s in STAGES), "stats.seconds", "candidate pairs", "status"])
 
 
+def stage_memory_table(results: list[dict]) -> str:
+    """The scan process's own peak resident memory when each stage ended (its workers apart)."""
+    rows = []
+    for r in results:
+        ok = [x for x in r["dedup"] if x["child"].ok and x.get("memory")]
+        rows.append([f"{r['n']:,}", *(fmt(median([x["memory"].get(s) for x in ok]), 0) for s in STAGES)])
+    return table(rows, ["N", *(f"after {s}" for s in STAGES)])
+
+
 def _score_row(n: int, name: str, s: dict | None, note: str = "") -> list:
     if not s:
         return [f"{n:,}", name, "-", "-", *("-" for _ in KINDS), "-", note]
@@ -779,6 +789,10 @@ def render(results: list[dict], argv: Sequence[str], info: dict, reference: dict
         "seconds from the report's `stats.timings`; stats.seconds is the scan without reading; medians over the "
         "runs that finished.", "",
         dedup_table(results), "",
+        "Peak resident memory (MiB) of the scan's main process so far, at the end of each stage "
+        "(`stats.peak_memory_mib`, from `getrusage`; its worker processes apart; the report is written after "
+        "`stories`):", "",
+        stage_memory_table(results), "",
         "## Injected pairs found", "",
         "Recall: injected pairs found / injected pairs. dedup finds a pair when it reports it as duplicate, copy, "
         "partial or derived; the MinHash peers when the pair is an LSH candidate (Jaccard threshold 0.5 on word "
@@ -859,9 +873,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render(results, ["benchmarks/speed.py", *argv], info, reference, td_python, args.skip_baselines)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
     log(f"wrote {args.out}")
     return 0
+
+
+def kept_sections(path: Path) -> str:
+    """The sections other benchmarks write into the same file, between their
+    ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers: kept as they are."""
+    if not path.exists():
+        return ""
+    found = re.findall(r"<!-- ([\w-]+):start -->.*?<!-- \1:end -->", path.read_text(encoding="utf-8"), re.S)
+    text = path.read_text(encoding="utf-8")
+    return "".join("\n" + text[text.index(f"<!-- {name}:start -->"): text.index(f"<!-- {name}:end -->")
+                                  + len(f"<!-- {name}:end -->")] + "\n" for name in found)
 
 
 if __name__ == "__main__":

@@ -204,20 +204,21 @@ class TextSpans:
         self.body = article.body or ""
         self.lines = self.body.split("\n")
         self.starts = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
-        self._maps: dict[int, tuple[str, list[int]]] = {}
+        self._maps: dict[int, tuple[str, Sequence[int]]] = {}
         self._text: str | None = None  # read once, when first needed
 
     def __call__(self, span: tuple[int, int]) -> tuple[int, int]:
         return self._one(span[0], False), self._one(span[1], True)
 
-    def _line(self, k: int) -> tuple[str, list[int]]:
+    def _line(self, k: int) -> tuple[str, Sequence[int]]:
         if k not in self._maps:
             if self._text is None:
                 self._text = self.article.text
             text, origin = self._text, self.article.line_origins[k]
             stop = text.find("\n", origin)
             raw = text[origin: len(text) if stop < 0 else stop]
-            self._maps[k] = raw, offset_map(raw)
+            # a line cleaning left as it was maps onto itself
+            self._maps[k] = raw, (range(len(raw)) if raw == self.lines[k] else offset_map(raw))
         return self._maps[k]
 
     def _one(self, pos: int, end: bool) -> int:

@@ -339,45 +339,61 @@ class AnchorHits:
 
 def anchor_hits(anchors: np.ndarray, owner: np.ndarray, positions: np.ndarray,
                 min_hits: int = ANCHOR_MIN_HITS, max_docs: int = ANCHOR_MAX_DOCS,
-                stats: LshStats | None = None) -> AnchorHits:
+                stats: LshStats | None = None, folder: str | None = None,
+                part_items: int = 1 << 22) -> AnchorHits:
     """The shared anchors behind :func:`shared_anchor_pairs`.
 
-    Each shared anchor is kept as two 32-bit rows and two 64-bit (pair, cell) codes, one
-    per grid, until the cells with ``min_hits`` are known: 24 bytes a shared anchor.
+    Each shared anchor is held as its article pair's code, its diagonal and its two rows
+    (20 bytes) until the cells with ``min_hits`` are known. With ``folder``, the shared
+    anchors are dealt by article pair into partitions (one per ``part_items`` anchors,
+    files there) and each partition is counted alone, as :func:`doc_pairs_from_keys` does.
     """
     empty = np.empty(0, np.int64)
     n = int(owner.max()) + 1 if owner.size else 1
     if n * n * _CELLS >= 1 << 63:
         raise ValueError(f"{n} articles: more than one scan can pair (about 20 million)")
-    rows_a, rows_b, cells = [], [], ([], [])
+    parts = max(1, anchors.shape[0] // part_items) if folder is not None else 1
+    fields = (("pair", np.int64), ("diag", np.int32), ("a", np.int32), ("b", np.int32))
+    sinks = [{name: ArraySink(dtype, path=None if folder is None else os.path.join(folder, f"anchor-{name}-{p}"))
+              for name, dtype in fields} for p in range(parts)]
     for a, b in _bucket_pairs(anchors, max_docs, stats):
         da, db = owner[a].astype(np.int64), owner[b].astype(np.int64)
         keep = da != db
         a, b, da, db = a[keep], b[keep], da[keep], db[keep]
         swap = da > db
-        a, b = np.where(swap, b, a), np.where(swap, a, b)
-        pair = np.minimum(da, db) * n + np.maximum(da, db)
-        diag = positions[a].astype(np.int64) - positions[b]
-        for shift, out in zip((0, ANCHOR_SLACK // 2), cells):  # two staggered grids: neighbours share a cell in one
-            out.append(pair * _CELLS + np.clip((diag + shift) // ANCHOR_SLACK + _CELLS // 2, 0, _CELLS - 1))
-        rows_a.append(a.astype(np.int32)), rows_b.append(b.astype(np.int32))
-    if not rows_a:
+        hit = {"a": np.where(swap, b, a), "b": np.where(swap, a, b), "pair": np.minimum(da, db) * n + np.maximum(da, db)}
+        hit["diag"] = positions[hit["a"]].astype(np.int64) - positions[hit["b"]]
+        if parts == 1:
+            for name, sink in sinks[0].items():
+                sink.add(hit[name])
+            continue
+        part = _partition(hit["pair"], parts)
+        order = np.argsort(part, kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(part, minlength=parts))]
+        for name in hit:
+            values = hit[name][order]
+            for p in range(parts):
+                sinks[p][name].add(values[bounds[p]: bounds[p + 1]])
+    found = [_full_cells(*(sink[name].read() for name, _ in fields), min_hits) for sink in sinks]
+    found = [f for f in found if f[0].size]
+    if not found:
         return AnchorHits(empty, empty, empty, empty)
-    kept = None
-    for grid in cells:
-        codes = np.concatenate(grid)
-        grid.clear()
-        ordered = np.sort(codes)
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        counts = np.diff(np.r_[starts, ordered.size])
-        full = ordered[starts[counts >= min_hits]]
-        del ordered
-        hit = member(codes, full)
-        kept = hit if kept is None else kept | hit
-        del codes
-    a, b = np.concatenate(rows_a)[kept].astype(np.int64), np.concatenate(rows_b)[kept].astype(np.int64)
+    a, b = np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
     return AnchorHits(owner[a].astype(np.int64), owner[b].astype(np.int64),
                       positions[a].astype(np.int64), positions[b].astype(np.int64))
+
+
+def _full_cells(pair: np.ndarray, diag: np.ndarray, a: np.ndarray, b: np.ndarray, min_hits: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ``(a, b)`` of the shared anchors in a (pair, diagonal cell) with ``min_hits``."""
+    kept = np.zeros(pair.size, bool)
+    for shift in (0, ANCHOR_SLACK // 2):  # two staggered grids: neighbours share a cell in one
+        codes = pair * _CELLS + np.clip((diag.astype(np.int64) + shift) // ANCHOR_SLACK + _CELLS // 2, 0, _CELLS - 1)
+        ordered = np.sort(codes)
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else np.empty(0, np.int64)
+        counts = np.diff(np.r_[starts, ordered.size])
+        kept |= member(codes, ordered[starts[counts >= min_hits]])
+    return a[kept].astype(np.int64), b[kept].astype(np.int64)
 
 
 RUN_REACH = 16  # shingles looked at on each side of a shared anchor

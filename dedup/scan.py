@@ -99,7 +99,8 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer, folde
     """
     lsh_stats = cand.LshStats()
     by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
-    hits = cand.anchor_hits(features.anchors, features.anchor_doc, features.anchor_pos, stats=lsh_stats)
+    hits = cand.anchor_hits(features.anchors, features.anchor_doc, features.anchor_pos, stats=lsh_stats,
+                            folder=folder)
     features.anchors = features.anchor_doc = features.anchor_pos = None  # unmapped: their pages leave the process
     by_anchor = hits.pairs()
     # below the related cosine only a verbatim passage long enough for a partial counts

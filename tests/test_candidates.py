@@ -131,6 +131,28 @@ def test_doc_pairs_from_keys_equal_brute_force_in_memory_and_partitioned(tmp_pat
     assert list(tmp_path.iterdir()) == []  # the partition files are read and removed
 
 
+def test_anchor_hits_the_same_in_memory_and_partitioned(tmp_path, maker):
+    passage = " ".join(maker.words(120))
+    texts = [" ".join(maker.words(300)) + " " + passage, passage + " " + " ".join(maker.words(200)),
+             " ".join(maker.words(100)) + " " + passage[: len(passage) // 2], " ".join(maker.words(400))]
+    ordered = [Sketch(t).shingles for t in texts]
+    starts = np.r_[0, np.cumsum([s.size for s in ordered])]
+    flat = np.concatenate(ordered)
+    at = cand.winnow(flat, starts)
+    owner = np.searchsorted(starts, at, side="right") - 1
+    pos = at - starts[owner]
+    args = (flat[at], owner.astype(np.int32), pos.astype(np.int32))
+    one = cand.anchor_hits(*args)
+    parted = cand.anchor_hits(*args, folder=str(tmp_path), part_items=8)
+
+    def rows(h):
+        return sorted(zip(h.a.tolist(), h.b.tolist(), h.pos_a.tolist(), h.pos_b.tolist()))
+
+    assert len(rows(one)) > 10 and rows(one) == rows(parted)
+    assert as_set(one.pairs()) == {(0, 1), (0, 2), (1, 2)}
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_buckets_group_equal_keys_of_any_width():
     rng = np.random.default_rng(4)
     for dtype in (np.uint32, np.uint64):

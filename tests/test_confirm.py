@@ -227,3 +227,15 @@ def test_tfidf_weights_equal_scikit_learns(maker):
     compact.indices = c.column_of_[used][compact.indices]
     compact = type(compact)((compact.data, compact.indices, compact.indptr), shape=c.docs_.shape)
     assert np.allclose(c._weigh(compact, block=7).toarray(), c.docs_.toarray(), atol=1e-6)
+
+
+def test_prepared_sketches_compare_the_same(maker):
+    texts = [maker.article(4) for _ in range(5)]
+    texts[1] = texts[0] + " " + maker.sentence()
+    texts[2] = "Un r\u00e9sum\u00e9: " + texts[0][: len(texts[0]) // 2]  # not ASCII: sketched on its own
+    one_by_one, prepared = Confirmer().fit(texts), Confirmer().fit(texts)
+    prepared.prepare([0, 1, 2, 1, 3])
+    assert set(prepared._cache) == {0, 1, 2, 3}
+    for a, b in [(0, 1), (0, 2), (1, 3), (3, 4)]:
+        x, y = one_by_one.compare(a, b), prepared.compare(a, b)
+        assert x.scores() == y.scores() and x.passages == y.passages and x.quotes == y.quotes

@@ -300,3 +300,42 @@ def test_features_spilled_to_files_give_the_same_report(monkeypatch, fixtures_di
     in_memory = run()
     monkeypatch.setattr(scan_module, "SPILL_MIN", 0)
     assert run() == in_memory
+
+
+def test_a_large_scan_spills_to_files_and_reports_the_same(monkeypatch, fixtures_dir, maker):
+    import dataclasses
+    import importlib
+
+    from dedup import candidates
+    from dedup.ingest import read_articles
+    from dedup.spill import Spilled
+
+    story = maker.article(6)
+    extra = [Article(id=f"m{k}", text=story if k < 2 else maker.article(5)) for k in range(6)]
+
+    def corpus() -> list[Article]:
+        articles, _ = read_articles([str(fixtures_dir)])
+        return articles + [dataclasses.replace(a) for a in extra]
+
+    def result(report: Report) -> dict:
+        d = report.to_dict()
+        d.pop("stats")
+        return d
+
+    scan_module = importlib.import_module("dedup.scan")  # the package's "scan" is the function
+    in_memory = scan_articles(corpus())
+    folders = []
+    original = candidates.doc_pairs_from_keys
+
+    def partitioned(*args, folder=None, **kwargs):  # a partition every 50 sentences: the shuffle is used
+        folders.append(folder)
+        return original(*args, folder=folder, part_items=50, **kwargs)
+
+    monkeypatch.setattr(scan_module, "SPILL_MIN", 1)
+    monkeypatch.setattr(candidates, "doc_pairs_from_keys", partitioned)
+    spilled = scan_articles(corpus())
+    assert result(spilled) == result(in_memory) and len(in_memory.pairs) >= 10
+    assert folders and folders[0] is not None
+    slot = Article.__dict__["text"].fget.__closure__[0].cell_contents  # the slot behind the property
+    assert all(type(slot.__get__(a, Article)) is Spilled for a in spilled.articles)
+    assert [a.text for a in spilled.articles] == [a.text for a in in_memory.articles]

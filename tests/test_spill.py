@@ -1,0 +1,54 @@
+"""Tests for dedup.spill: texts and arrays kept in temporary files read back unchanged."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+
+from dedup.article import Article
+from dedup.spill import ArraySink, Spilled, TextSpill
+
+
+def test_texts_read_back_unchanged_in_any_script():
+    store = TextSpill()
+    texts = ["", "plain", "Президент Си", "习近平 \u200b", "\ud800 lone surrogate", "x" * 100_000]
+    refs = store.put_many(texts) + [store.put("after")]
+    assert [r.read() for r in refs] == texts + ["after"]
+    assert [len(r) for r in refs] == [len(t) for t in texts] + [5]
+
+
+def test_an_article_reads_a_spilled_text_as_the_text():
+    store = TextSpill()
+    a = Article(id="a", text="Le président", body="le président")
+    plain = Article(id="a", text="Le président", body="le président")
+    a.text, a.body = store.put(a.text), store.put(a.body)
+    assert type(Article.__dict__["text"]) is property
+    assert a.text == "Le président" and a.body == "le président" and a == plain and repr(a) == repr(plain)
+    a.body = None
+    assert a.body is None
+
+
+def test_a_spilled_text_pickles_as_the_text():
+    store = TextSpill()
+    a = Article(id="a", text="words")
+    a.text = store.put(a.text)
+    copy = pickle.loads(pickle.dumps(a))
+    assert copy.text == "words" and pickle.loads(pickle.dumps(store.put("x"))) == "x"
+    assert not isinstance(pickle.loads(pickle.dumps(store.put("y"))), Spilled)
+
+
+def test_array_sink_in_memory_and_in_a_file(tmp_path):
+    blocks = [np.arange(6, dtype=np.uint32).reshape(3, 2), np.empty((0, 2), np.uint32), np.array([[7, 8]])]
+    memory, file = ArraySink(np.uint32, 2), ArraySink(np.uint32, 2, str(tmp_path / "keys"))
+    for b in blocks:
+        memory.add(b)
+        file.add(b)
+    expected = np.concatenate(blocks).astype(np.uint32)
+    mapped = file.result()
+    assert np.array_equal(memory.result(), expected) and np.array_equal(mapped, expected)
+    assert isinstance(mapped, np.memmap) and not mapped.flags.writeable
+    again = ArraySink(np.int64, path=str(tmp_path / "read"))
+    again.add(np.array([3, 1]))
+    assert again.read().tolist() == [3, 1] and not (tmp_path / "read").exists()
+    assert ArraySink(np.int32, path=str(tmp_path / "empty")).result().shape == (0,)

@@ -95,7 +95,9 @@ def find_candidates(features: Features, stats: dict, confirmer: Confirmer, folde
 
     Sentence-channel pairs are kept only when their TF-IDF cosine (one batched sparse
     product) reaches :data:`dedup.relation.RELATED_COSINE`: below it no relation but a
-    verbatim one is possible, and verbatim reuse is the other channels' job.
+    verbatim one is possible, and verbatim reuse is the other channels' job. ``folder``: where
+    the channels may put their partitions (see :func:`dedup.candidates.doc_pairs_from_keys`).
+    The anchor arrays of ``features`` are dropped once read.
     """
     lsh_stats = cand.LshStats()
     by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
@@ -137,7 +139,9 @@ def _evidence(comp, spans_a: TextSpans, spans_b: TextSpans) -> list[dict]:
 
 
 BATCH = 1000  # articles (or pairs) per batch handed to a worker
-SPILL_MIN = 50_000  # from this many articles, the candidate-stage features live in files (see Features.concat)
+# From this many articles, the texts and bodies (dedup.spill) and the candidate-stage features
+# (Features.concat) live in temporary files, in TMPDIR: about 12 KB an article at the peak.
+SPILL_MIN = 50_000
 
 
 def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),

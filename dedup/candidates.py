@@ -39,6 +39,7 @@ DOC_PERM, DOC_THRESHOLD = 128, 0.3
 SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0.25, 4, 2
 ANCHOR_WINDOW, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS, ANCHOR_SLACK = 8, 2, 50, 32
 MAX_BUCKET = 64
+CHUNK_PAIRS = 1 << 20  # pairs (or rows) handled at a time where a stage could otherwise hold all
 SENTENCE_MAX_BUCKET = 16  # sentences of common words collide by the dozen: not a paraphrase
 
 
@@ -119,11 +120,13 @@ def _bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
                 stats.skipped_buckets += group_starts.size
                 stats.skipped_members += group_starts.size * size
             continue
-        members = rows[group_starts[:, None] + np.arange(size)[None, :]]  # (groups, size)
         iu, ju = np.triu_indices(size, 1)
         if stats:
             stats.buckets += group_starts.size
-        yield members[:, iu].ravel(), members[:, ju].ravel()
+        step = max(1, CHUNK_PAIRS // iu.size)  # groups at a time: what callers derive stays bounded
+        for lo in range(0, group_starts.size, step):
+            members = rows[group_starts[lo: lo + step, None] + np.arange(size)[None, :]]  # (groups, size)
+            yield members[:, iu].ravel(), members[:, ju].ravel()
 
 
 def _buckets(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -140,13 +143,21 @@ def _buckets(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     n = key.shape[0]
     if key.dtype.itemsize <= 4 and n < (1 << 32):
-        packed = (key.astype(np.uint64) << np.uint64(32)) | np.arange(n, dtype=np.uint64)
+        packed = key.astype(np.uint64)
+        for lo in range(0, n, CHUNK_PAIRS):  # in place, a chunk at a time: no full-size temporaries
+            hi = min(lo + CHUNK_PAIRS, n)
+            packed[lo:hi] <<= np.uint64(32)
+            packed[lo:hi] |= np.arange(lo, hi, dtype=np.uint64)
         packed.sort()
-        value = packed >> np.uint64(32)
-        same = value[1:] == value[:-1]
+        same = np.empty(max(n - 1, 0), bool)  # the same key as the next row
+        for lo in range(0, n - 1, CHUNK_PAIRS):
+            hi = min(lo + CHUNK_PAIRS, n - 1)
+            same[lo:hi] = (packed[lo + 1: hi + 1] ^ packed[lo:hi]) < np.uint64(1 << 32)
         grouped = np.flatnonzero(np.r_[same, False] | np.r_[False, same])
         del same
-        rows, value = (packed[grouped] & np.uint64(0xFFFFFFFF)).astype(np.int64), value[grouped]
+        picked = packed[grouped]
+        del packed
+        rows, value = (picked & np.uint64(0xFFFFFFFF)).astype(np.int64), picked >> np.uint64(32)
     else:
         rows = np.argsort(key, kind="stable")
         value = key[rows]

@@ -40,6 +40,7 @@ SENTENCE_PERM, SENTENCE_THRESHOLD, SENTENCE_MIN_TERMS, SENTENCE_MIN_HITS = 64, 0
 ANCHOR_WINDOW, ANCHOR_MIN_HITS, ANCHOR_MAX_DOCS, ANCHOR_SLACK = 8, 2, 50, 32
 MAX_BUCKET = 64
 CHUNK_PAIRS = 1 << 20  # pairs (or rows) handled at a time where a stage could otherwise hold all
+BUCKET_ROWS = 1 << 24  # keys sorted at once (see _bucket_pairs)
 SENTENCE_MAX_BUCKET = 16  # sentences of common words collide by the dozen: not a paraphrase
 
 
@@ -109,9 +110,29 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = MAX_BUCK
 
 
 def _bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
-    """``(a, b)`` row arrays of every pair of rows with an equal ``key``, one bucket size at
-    a time; buckets larger than ``max_bucket`` are skipped and counted."""
-    rows, bounds = _buckets(np.asarray(key))
+    """``(a, b)`` row arrays of every pair of rows with an equal ``key``, a chunk at a time;
+    buckets larger than ``max_bucket`` are skipped and counted.
+
+    More than :data:`BUCKET_ROWS` keys are split by a hash of their value into parts
+    grouped one after the other (equal keys share a part), so the sort's memory is that of
+    one part: at a million articles the 94 million anchors would take 1.5 GB at once.
+    """
+    key = np.asarray(key)
+    parts = -(-key.shape[0] // BUCKET_ROWS)
+    if parts <= 1:
+        yield from _part_pairs(key, max_bucket, stats)
+        return
+    part = np.empty(key.shape[0], np.uint16)
+    for lo in range(0, key.shape[0], CHUNK_PAIRS):
+        part[lo: lo + CHUNK_PAIRS] = _partition(key[lo: lo + CHUNK_PAIRS], parts)
+    for p in range(parts):
+        rows = np.flatnonzero(part == p)
+        for a, b in _part_pairs(key[rows], max_bucket, stats):
+            yield rows[a], rows[b]
+
+
+def _part_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
+    rows, bounds = _buckets(key)
     sizes = np.diff(bounds)
     for size in unique(sizes).tolist():
         group_starts = bounds[:-1][sizes == size]

@@ -288,3 +288,19 @@ def test_longest_runs_equal_a_brute_force_count():
     assert pairs.shape[0] > 0
     for (i, j), run in zip(pairs.tolist(), runs.tolist()):
         assert run == brute(i, j)
+
+
+@pytest.mark.parametrize("rows, chunk", [(1 << 24, 1 << 20), (16, 5)])  # whole, or in parts and chunks
+def test_bucket_pairs_equal_brute_force(monkeypatch, rows, chunk):
+    monkeypatch.setattr(cand, "BUCKET_ROWS", rows)
+    monkeypatch.setattr(cand, "CHUNK_PAIRS", chunk)
+    rng = np.random.default_rng(6)
+    for dtype in (np.uint32, np.uint64):
+        key = rng.integers(0, 25, 120).astype(dtype)
+        stats = LshStats()
+        got = sorted((min(a, b), max(a, b)) for x, y in cand._bucket_pairs(key, 6, stats)
+                     for a, b in zip(x.tolist(), y.tolist()))
+        small = [v for v in np.unique(key) if 2 <= (key == v).sum() <= 6]
+        expected = sorted((i, j) for i in range(120) for j in range(i + 1, 120) if key[i] == key[j] and key[i] in small)
+        assert got == expected
+        assert stats.skipped_buckets == sum((key == v).sum() > 6 for v in np.unique(key))

@@ -152,14 +152,29 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
     spill = tempfile.TemporaryDirectory(prefix="dedup-features-") if len(articles) >= SPILL_MIN else None
     features = Features.concat(_batched(featurize, bodies, workers, progress, "sketch", flat=False),
                                spill.name if spill else None)
+    try:
+        return compare_features(articles, features, problems, progress, workers, stats, lap, t0)
+    finally:
+        if spill:
+            spill.cleanup()
+
+
+def compare_features(articles: list[Article], features: Features, problems: Sequence[Problem] = (),
+                     progress: bool = False, workers: int | None = None, stats: dict | None = None,
+                     lap: "_Laps | None" = None, t0: float | None = None) -> Report:
+    """The rest of :func:`scan_articles` once the articles are cleaned and ``features`` are
+    theirs, in order: TF-IDF, candidates, confirmation, stories (``dedup.index`` reports
+    from the features it stored)."""
+    t0 = time.perf_counter() if t0 is None else t0
+    stats = {"articles": len(articles)} if stats is None else stats
+    lap = _Laps(stats.setdefault("timings", {})) if lap is None else lap
+    bodies = [a.body or "" for a in articles]
     release_memory()
     confirmer = Confirmer().fit(bodies, features.terms, (features.shingles, features.shingle_start, features.words))
     features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
     pairs = find_candidates(features, stats, confirmer)
     _drop_candidate_features(features, confirmer)
-    if spill:
-        spill.cleanup()
     lap("candidates")
     cosines = confirmer.cosines(pairs)
 

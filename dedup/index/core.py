@@ -269,7 +269,8 @@ class Index:
         anchor.a = np.searchsorted(docs, anchor.a)
         anchor.b = np.full(anchor.a.size, k, np.int64)
         wanted = unique(np.concatenate([by_doc, anchor.a, by_sentence]))
-        records = dict(zip(wanted.tolist(), self.store.records(docs[wanted].tolist())))
+        loaded = {r.doc: r for r in self.store.records(docs[wanted].tolist())}  # (one removed meanwhile is left out)
+        records = {i: loaded[d] for i, d in zip(wanted.tolist(), docs[wanted].tolist()) if d in loaded}
         return _Found(docs, records, by_doc, anchor, by_sentence, confirmer)
 
     def _rows(self, channel: str, keys: np.ndarray, pos: np.ndarray, cap: int, skip: np.ndarray
@@ -363,6 +364,7 @@ def _matches(a: Article, f: Features, found: _Found) -> list[dict]:
         by_anchor, runs = cand.longest_runs(hits, values, start)
         by_anchor = by_anchor[(runs >= PARTIAL_RUN[0] - SHINGLE + 1) | (confirmer.cosines(by_anchor) >= RELATED_COSINE)]
     pairs = cand.merge_pairs(_with(found.by_doc, k), by_anchor, _with(found.by_sentence, k))
+    pairs = pairs[member(pairs[:, 0], np.array(sorted(found.records), np.int64))]
     digest = np.zeros(k + 1, np.uint64)
     for i, r in found.records.items():
         digest[i] = r.features.digest[0]

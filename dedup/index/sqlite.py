@@ -26,6 +26,7 @@ from contextlib import contextmanager
 import numpy as np
 from scipy import sparse
 
+from dedup.features import TERM_BITS
 from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Record, Store, decode,
                                encode, postings, rebuild_hint, term_row)
 
@@ -230,7 +231,8 @@ class SQLiteStore(Store):
                 except (TypeError, ValueError) as e:
                     raise IndexFormatError(f"{self.location} is damaged: the terms of row {doc} cannot be read ({e}); "
                                            + rebuild_hint(self.location)) from None
-        return [out[d] for d in docs]
+        empty = sparse.csr_matrix((1, 1 << TERM_BITS), dtype=np.float32)  # (removed meanwhile)
+        return [out.get(d, empty) for d in docs]
 
     @_translated
     def iter_records(self, batch: int = 1000) -> Iterator[Record]:

@@ -262,7 +262,7 @@ class Index:
         rows = self.store.terms(docs.tolist()) + [f.terms]
         terms = unique(np.concatenate([r.indices for r in rows]).astype(np.int64))
         df = self.store.doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
-        confirmer = Confirmer().fit([""] * (k + 1), _terms(rows), corpus=(terms, df, self.store.count() + 1))
+        confirmer = _fit(rows, terms, df, self.store.count() + 1)
         by_doc, by_sentence = np.searchsorted(docs, by_doc), np.searchsorted(docs, by_sentence)
         # sentence-channel pairs count from the related cosine on, as in a scan
         by_sentence = by_sentence[confirmer.cosines(_with(by_sentence, k)) >= RELATED_COSINE]
@@ -372,6 +372,31 @@ def _matches(a: Article, f: Features, found: _Found) -> list[dict]:
     out = _confirm(articles, confirmer, digest, pairs, confirmer.cosines(pairs))
     out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
     return out
+
+
+class _Columns:
+    """``Confirmer.column_of_`` for a few articles: hashed term id -> column, by binary search
+    in the terms they hold, instead of an array over all 2**24 hashed ids (64 MB to fill
+    for every check)."""
+
+    def __init__(self, terms: np.ndarray) -> None:
+        self.terms = terms
+
+    def __getitem__(self, hashed: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.terms, hashed).astype(np.int32)
+
+
+def _fit(rows: list[sparse.csr_matrix], terms: np.ndarray, df: np.ndarray, n: int) -> Confirmer:
+    """A :class:`Confirmer` of the articles of ``rows`` (term counts) with the IDF of a
+    corpus of ``n`` articles where ``terms`` (sorted, every term of the rows) have document
+    frequencies ``df``. Terms are numbered in sorted order, as a scan numbers them, so the
+    weights and cosines are a scan's; bodies are set on ``bodies_`` when known."""
+    counts = _terms(rows)
+    local = sparse.csr_matrix((counts.data, np.searchsorted(terms, counts.indices).astype(np.int32), counts.indptr),
+                              shape=(len(rows), max(terms.size, 1)))
+    c = Confirmer().fit([""] * len(rows), local, corpus=(np.arange(terms.size), df, n))
+    c.column_of_ = _Columns(terms)
+    return c
 
 
 def _with(local: np.ndarray, k: int) -> np.ndarray:

@@ -315,6 +315,9 @@ class Index:
     def stats(self) -> dict[str, object]:
         """Counts, sizes, dates and parameters of the index."""
         sizes = self.store.sizes()
+        for name in ("ingested_min", "ingested_max"):  # seconds since the epoch, shown as UTC times
+            if isinstance(sizes.get(name), (int, float)):
+                sizes[name] = dt.datetime.fromtimestamp(sizes[name], dt.timezone.utc).isoformat(timespec="seconds")
         return {"location": self.location, "articles": self.store.count(), **sizes,
                 "dedup_version": self.meta.get("dedup_version"), "schema_version": self.meta.get("schema_version"),
                 "created": self.meta.get("created"), "params": json.loads(self.meta.get("params", "{}"))}

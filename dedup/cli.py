@@ -36,11 +36,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     "or - for JSONL on stdin) and report duplicate, copy, partial, derived and related pairs.")
     inputs = scan.add_argument_group("Input")
     inputs.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
-    output = scan.add_argument_group("Output")
-    output.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
-    output.add_argument("--format", choices=FORMATS, help="table (terminal), md, json or html; default: from -o, else table")
-    output.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: when stderr is a terminal)")
+    _report_options(scan.add_argument_group("Output"))
     ev = commands.add_parser(
         "eval", help="score a scan against labelled pairs (precision, recall, F1, confusion, direction)",
         description="Scan PATH... and score the result against GOLD, a CSV with the header "
@@ -49,8 +45,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ev.add_argument("gold", metavar="GOLD.csv", help="labelled pairs")
     ev.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
     ev.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
-    ev.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                    help="progress bar on stderr (default: when stderr is a terminal)")
+    _progress_option(ev)
     index = commands.add_parser(
         "index", help="a persistent index (SQLite file or redis:// URL): add articles, stats, report",
         description="A persistent index that articles are added to, for ingestion jobs and CI "
@@ -63,8 +58,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
     add.add_argument("--existing", choices=("skip", "replace", "error"), default="skip",
                      help="an id already in the index: skip it (default), replace it, or stop with an error")
-    add.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                     help="progress bar on stderr (default: when stderr is a terminal)")
+    _progress_option(add)
     stats = actions.add_parser("stats", help="what INDEX holds", description="Counts, sizes and parameters of INDEX.")
     stats.add_argument("index", metavar="INDEX")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
@@ -72,10 +66,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              description="Report INDEX's articles as `dedup scan` would over the same articles "
                                          "in the order they were added.")
     rep.add_argument("index", metavar="INDEX")
-    rep.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
-    rep.add_argument("--format", choices=FORMATS, help="table, md, json or html; default: from -o, else table")
-    rep.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                     help="progress bar on stderr (default: when stderr is a terminal)")
+    _report_options(rep)
     check = commands.add_parser(
         "check", help="CI gate: do new articles copy or rewrite ones already published? (exit 1 if so)",
         description="Compare each NEW article with the articles already published (an index, or a "
@@ -90,9 +81,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                             "(default: derived or stronger) or related (everything)")
     check.add_argument("--format", choices=CHECK_FORMATS, default="table",
                        help="table (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
-    check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                       help="progress bar on stderr (default: when stderr is a terminal)")
+    _progress_option(check)
     return parser.parse_args(argv)
+
+
+def _progress_option(parser) -> None:
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: when stderr is a terminal)")
+
+
+def _report_options(parser) -> None:
+    """The options of the commands that write a report (``scan``, ``index report``)."""
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
+    parser.add_argument("--format", choices=FORMATS,
+                        help="table (terminal), md, json or html; default: from -o, else table")
+    _progress_option(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,19 +151,26 @@ def _scan(args: argparse.Namespace, argv: list[str]) -> int:
     if not report.articles:
         print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
         return 2
-    text = render(report, fmt)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as e:
-            print(f"dedup: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
-            return 2
-        print(f"dedup: wrote {args.output} ({fmt}): {summary(report)}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    if write_report(report, fmt, args.output):
+        return 2
     if skipped:
         print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
+    return 0
+
+
+def write_report(report, fmt: str, output: str | None) -> int:
+    """The report in ``fmt`` to ``output`` (a summary on stderr), or to stdout; 2 when it cannot be written."""
+    text = render(report, fmt)
+    if not output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        print(f"dedup: error: cannot write {output}: {e.strerror}", file=sys.stderr)
+        return 2
+    print(f"dedup: wrote {output} ({fmt}): {summary(report)}", file=sys.stderr)
     return 0
 
 

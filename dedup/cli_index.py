@@ -106,25 +106,14 @@ def _stats(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def _report(args: argparse.Namespace, argv: list[str]) -> int:
-    from dedup.report import format_for_path, render
-    from dedup.report.sections import summary
+    from dedup.cli import write_report
+    from dedup.report import format_for_path
 
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
     with Index.open(args.index, create=False) as index:
         report = index.report(progress=_progress(args))
     report.command = "dedup " + shlex.join(argv)
-    text = render(report, fmt)
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    try:
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as e:
-        print(f"dedup: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
-        return 2
-    print(f"dedup: wrote {args.output} ({fmt}): {summary(report)}", file=sys.stderr)
-    return 0
+    return write_report(report, fmt, args.output)
 
 
 def _check(args: argparse.Namespace) -> int:

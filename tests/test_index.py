@@ -185,7 +185,8 @@ def test_empty_and_tiny_articles(index_location):
     batch = scan_articles([Article(id=a.id, text=a.text) for a in arts], workers=1)
     with Index.open(index_location) as index:
         assert index.add(arts[0]) == [] and index.add(arts[1]) == []
-        story_free = lambda ps: [{k: v for k, v in p.items() if k not in ("source", "reasons")} for p in ps]  # noqa: E731
+        story_free = lambda ps: [{k: v for k, v in p.items() if k not in ("source", "reasons")}  # noqa: E731
+                                 for p in ps]
         # (a scan then names the story's root as the source: the index's report does)
         assert story_free(index.check(arts[2])) == story_free([p for p in batch.pairs if "t2" in (p["a"], p["b"])])
         assert index.report().articles[0].id == "empty"

@@ -244,8 +244,9 @@ class Index:
         """The matches ``article`` would get if it were added, without storing it. A stored
         article of the same id (an earlier version of it) is left out of the comparison."""
         ((a, f),) = _prepare([article])
-        skip = tuple(self.store.docs_of([a.id]).values())
-        return _matches(a, f, self._lookup(f, skip=skip))
+        with self.store.reading():
+            found = self._lookup(f, skip=self.store.docs_of([a.id]).values())
+        return _matches(a, f, found)
 
     def _lookup(self, f: Features, skip: Iterable[int]) -> _Found:
         keys = postings(f)
@@ -300,7 +301,8 @@ class Index:
         date are kept by ``by="published"``. Returns how many were removed.
         """
         if by not in ("published", "ingested"):
-            raise ValueError(f"The 'by' parameter of Index.evict must be 'published' or 'ingested'. Got {by!r} instead.")
+            raise ValueError(f"The 'by' parameter of Index.evict must be 'published' or 'ingested'. "
+                             f"Got {by!r} instead.")
         cutoff = _cutoff(older_than)
         value: str | float = cutoff.date().isoformat() if by == "published" else cutoff.timestamp()
         with self.store.writing():

@@ -165,9 +165,23 @@ class SQLiteStore(Store):
         self._local.depth = 0
         self._commit(conn)
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        conn = self._conn()
+        if self._local.depth:  # inside a write transaction already
+            yield
+            return
+        self._begin(conn, "BEGIN")
+        self._local.depth = 1
+        try:
+            yield
+        finally:
+            self._local.depth = 0
+            conn.execute("ROLLBACK")  # nothing was written
+
     @_translated
-    def _begin(self, conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
+    def _begin(self, conn: sqlite3.Connection, statement: str = "BEGIN IMMEDIATE") -> None:
+        conn.execute(statement)
 
     @_translated
     def _commit(self, conn: sqlite3.Connection) -> None:
@@ -287,7 +301,8 @@ class SQLiteStore(Store):
         out: dict[str, int | float | str | None] = {
             f"postings_{c}": conn.execute(f"SELECT count(*) FROM post_{c}").fetchone()[0] for c in CHANNELS}
         out["terms"] = conn.execute("SELECT count(*) FROM terms").fetchone()[0]
-        row = conn.execute("SELECT min(published), max(published), min(ingested), max(ingested) FROM articles").fetchone()
+        row = conn.execute("SELECT min(published), max(published), min(ingested), max(ingested) "
+                           "FROM articles").fetchone()
         out.update(zip(("published_min", "published_max", "ingested_min", "ingested_max"), row))
         out["bytes"] = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
         return out

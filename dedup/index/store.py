@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -118,7 +118,8 @@ def term_row(ids: bytes, counts: bytes) -> sparse.csr_matrix:
     i, c = np.frombuffer(_raw(ids), ARRAYS["term_ids"]), np.frombuffer(_raw(counts), ARRAYS["term_counts"])
     if i.size != c.size:
         raise ValueError("term ids and counts of unequal lengths")
-    return sparse.csr_matrix((c.astype(np.float32), i.astype(np.int32), np.array([0, i.size])), shape=(1, 1 << TERM_BITS))
+    return sparse.csr_matrix((c.astype(np.float32), i.astype(np.int32), np.array([0, i.size])),
+                             shape=(1, 1 << TERM_BITS))
 
 
 def _raw(value) -> bytes:
@@ -177,6 +178,10 @@ class Store(ABC):
     @abstractmethod
     def writing(self) -> AbstractContextManager[None]:
         """Hold the index's write lock: adds and removals inside see each other and no one else's."""
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Read one consistent state (SQLite: a read transaction); by default, no more than each call's."""
+        return nullcontext()
 
     @abstractmethod
     def insert(self, record: Record) -> int:

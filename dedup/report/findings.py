@@ -4,12 +4,13 @@ A finding is a new article and one of its matches (a JSON report pair whose ``b`
 new article, ``a`` the article already published).
 
 >>> from dedup import Article
->>> new = Article(id="new.md", text="Intro.\\nThe copied passage.", path="posts/new.md")
->>> match = {"a": "old.md", "b": "new.md", "relation": "copy", "source": "old.md", "reasons": [],
+>>> new = Article(id="n.md", text="Intro.\\nThe copied passage.", path="posts/n.md")
+>>> match = {"a": "o.md", "b": "n.md", "relation": "copy", "source": "o.md", "reasons": [],
 ...          "scores": {"cosine": 0.97, "containment_ba": 0.9},
 ...          "evidence": [{"b_span": [7, 25], "a_span": [0, 18]}]}
->>> print(render_findings([Finding(new, match)], "github", against="published.db"))
-::error file=posts/new.md,line=2,endLine=2,title=dedup%3A copy::new.md is a copy of old.md (source: old.md; cosine 0.97, 90% of new.md in passages shared with it) in published.db
+>>> print(render_findings([Finding(new, match)], "github", against="pub.db"), end="")
+::error file=posts/n.md,line=2,endLine=2,title=dedup%3A copy::n.md is a copy of o.md (source: o.md; cosine 0.97; 90%25 of n.md \
+in passages shared with it) in pub.db
 """
 
 from __future__ import annotations
@@ -74,8 +75,9 @@ def render_findings(findings: list[Finding], fmt: str, against: str = "", checke
     if fmt == "sarif":
         return json.dumps(_sarif(findings, against), ensure_ascii=False, indent=2) + "\n"
     if fmt == "github":
+        where = f" in {against}" if against else ""
         return "".join(f"::error file={_prop(f.path)},line={f.lines[0]},endLine={f.lines[1]},"
-                       f"title={_prop('dedup: ' + f.match['relation'])}::{_data(f.message() + (' in ' + against if against else ''))}\n"
+                       f"title={_prop('dedup: ' + f.match['relation'])}::{_data(f.message() + where)}\n"
                        for f in findings)
     if fmt == "table":
         if not findings:

@@ -11,8 +11,8 @@ prefix ``P``:
 * ``P:p:CHANNEL:KEY`` (set of ``DOC:POS``): the postings; ``P:terms`` (hash) term ->
   document frequency; ``P:count`` and ``P:n:CHANNEL`` counters.
 
-Writers hold the lock ``P:lock`` (redis-py's ``Lock``, expiring after :data:`LOCK_SECONDS`
-if its holder dies); each article's writes go in one ``MULTI``/``EXEC`` transaction, so a
+Writers hold the lock ``P:lock`` (redis-py's ``Lock``, renewed at each insert and expiring
+:data:`LOCK_SECONDS` after the last one if its holder dies); each article's writes go in one ``MULTI``/``EXEC`` transaction, so a
 client killed at any moment leaves every article whole or absent. Bucket sizes and members
 are read in one round trip (a Lua script).
 """
@@ -32,7 +32,7 @@ from dedup.features import TERM_BITS
 from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Record, Store, decode,
                                encode, postings, rebuild_hint, term_row)
 
-LOCK_SECONDS = 300.0  # a writer that died frees the lock after this
+LOCK_SECONDS = 30.0  # a writer that died frees the lock after this (each insert renews it)
 BUSY_SECONDS = 120.0  # how long a writer waits for the lock
 _BUCKETS = """
 local limit = tonumber(ARGV[1])
@@ -143,11 +143,11 @@ class RedisStore(Store):
         lock = self.r.lock(self._k("lock"), timeout=LOCK_SECONDS, blocking_timeout=BUSY_SECONDS, thread_local=True)
         if not self._acquire(lock):
             raise IndexAccessError(f"{self.location}: another writer held {self._k('lock')} for {BUSY_SECONDS:.0f} s")
-        self._local.depth = 1
+        self._local.depth, self._local.lock = 1, lock
         try:
             yield
         finally:
-            self._local.depth = 0
+            self._local.depth, self._local.lock = 0, None
             self._release(lock)
 
     @_translated
@@ -160,6 +160,7 @@ class RedisStore(Store):
 
     @_translated
     def insert(self, record: Record) -> int:
+        self._local.lock.reacquire()  # LOCK_SECONDS more
         doc = int(self.r.incr(self._k("next")))
         row = encode(record)
         row["published"] = row["published"] or ""
@@ -183,6 +184,7 @@ class RedisStore(Store):
 
     @_translated
     def delete(self, doc: int) -> None:
+        self._local.lock.reacquire()
         records = self.records([doc])
         if not records:
             return

@@ -104,7 +104,8 @@ class SQLiteStore(Store):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             try:
-                conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+                # used by this thread only; check_same_thread=False lets close() close it from another
+                conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as e:
                 raise IndexAccessError(f"{self.path}: cannot open it ({e})") from None
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
@@ -311,10 +312,7 @@ class SQLiteStore(Store):
     def close(self) -> None:
         with self._lock:
             for conn in self._connections:
-                try:
-                    conn.close()
-                except sqlite3.ProgrammingError:  # made in another thread: closed with it
-                    pass
+                conn.close()
             self._connections.clear()
         self._local = threading.local()
 

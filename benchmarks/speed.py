@@ -859,9 +859,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render(results, ["benchmarks/speed.py", *argv], info, reference, td_python, args.skip_baselines)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(text + kept_sections(args.out), encoding="utf-8")
     log(f"wrote {args.out}")
     return 0
+
+
+def kept_sections(path: Path) -> str:
+    """The section benchmarks/index_latency.py wrote into the same file, kept as it was."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = "<!-- index-latency:start -->", "<!-- index-latency:end -->"
+    if start not in old or end not in old:
+        return ""
+    return "\n" + old[old.index(start): old.index(end) + len(end)] + "\n"
 
 
 if __name__ == "__main__":

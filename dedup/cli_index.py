@@ -34,6 +34,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("dedup: interrupted", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # stdout closed early (| head): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 2
     except Exception as e:  # exit 2 with one line; the traceback on request
         if os.environ.get("DEDUP_DEBUG"):
             traceback.print_exc()

@@ -1,8 +1,9 @@
-"""Command line: a thin layer over :func:`dedup.scan.scan`.
+"""Command line: a thin layer over :func:`dedup.scan.scan` and :class:`dedup.index.Index`.
 
-Exit codes: 0 the report was written; 2 usage error, nothing readable, a bad gold file, or
-an unwritable output. Unreadable inputs are listed on stderr (and in the report) and the
-rest is scanned.
+Exit codes: ``scan``, ``eval``, ``index``: 0 done; 2 usage error, nothing readable, a bad
+gold file, an unwritable output, or an index that cannot be read. ``check``: 0 nothing
+found, 1 found, 2 usage or internal error (see ``CHECK_EXIT``). Unreadable inputs are
+listed on stderr (and in the report) and the rest is processed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from collections.abc import Sequence
 
 from dedup import __version__
 from dedup.report import FORMATS, format_for_path, write
+from dedup.report.findings import CHECK_FORMATS
 from dedup.report.sections import summary
+
+FAIL_ON = ("copy", "partial", "derived", "related")
+CHECK_EXIT = """exit codes:
+  0  no new article matches one already published at the --fail-on level or above
+  1  at least one does (listed on stdout)
+  2  usage error, no article readable, an index that cannot be read, or an internal error"""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -28,11 +36,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     "or - for JSONL on stdin) and report duplicate, copy, partial, derived and related pairs.")
     inputs = scan.add_argument_group("Input")
     inputs.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
-    output = scan.add_argument_group("Output")
-    output.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
-    output.add_argument("--format", choices=FORMATS, help="table (terminal), md, json or html; default: from -o, else table")
-    output.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: when stderr is a terminal)")
+    _report_options(scan.add_argument_group("Output"))
     ev = commands.add_parser(
         "eval", help="score a scan against labelled pairs (precision, recall, F1, confusion, direction)",
         description="Scan PATH... and score the result against GOLD, a CSV with the header "
@@ -41,9 +45,57 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ev.add_argument("gold", metavar="GOLD.csv", help="labelled pairs")
     ev.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
     ev.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
-    ev.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                    help="progress bar on stderr (default: when stderr is a terminal)")
+    _progress_option(ev)
+    index = commands.add_parser(
+        "index", help="a persistent index (SQLite file or redis:// URL): add articles, stats, report",
+        description="A persistent index that articles are added to, for ingestion jobs and CI "
+                    "(see `dedup check`). INDEX is an SQLite file path (made when absent) or "
+                    "redis://HOST:PORT/DB?prefix=NAME.")
+    actions = index.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add articles to INDEX (made when absent)",
+                             description="Add articles to INDEX; each is compared with those already in it.")
+    add.add_argument("index", metavar="INDEX", help="SQLite file or redis:// URL")
+    add.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
+    add.add_argument("--existing", choices=("skip", "replace", "error"), default="skip",
+                     help="an id already in the index: skip it (default), replace it, or stop with an error")
+    _progress_option(add)
+    stats = actions.add_parser("stats", help="what INDEX holds", description="Counts, sizes and parameters of INDEX.")
+    stats.add_argument("index", metavar="INDEX")
+    stats.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
+    rep = actions.add_parser("report", help="the whole index as `dedup scan` would report it",
+                             description="Report INDEX's articles as `dedup scan` would over the same articles "
+                                         "in the order they were added.")
+    rep.add_argument("index", metavar="INDEX")
+    _report_options(rep)
+    check = commands.add_parser(
+        "check", help="CI gate: do new articles copy or rewrite ones already published? (exit 1 if so)",
+        description="Compare each NEW article with the articles already published (an index, or a "
+                    "directory read into a temporary index; files given as NEW are left out of it) and "
+                    "report the matches at the --fail-on level or above on stdout; a summary on stderr.",
+        epilog=CHECK_EXIT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("paths", nargs="+", metavar="NEW", help="new article: file, directory (recursive) or -")
+    check.add_argument("--against", required=True, metavar="INDEX|DIR",
+                       help="an index (SQLite file or redis:// URL) or a directory of published articles")
+    check.add_argument("--fail-on", choices=FAIL_ON, default="derived",
+                       help="the weakest relation that counts as found: copy (and duplicate), partial, derived "
+                            "(default: derived or stronger) or related (everything)")
+    check.add_argument("--format", choices=CHECK_FORMATS, default="table",
+                       help="table (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
+    _progress_option(check)
     return parser.parse_args(argv)
+
+
+def _progress_option(parser) -> None:
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: when stderr is a terminal)")
+
+
+def _report_options(parser) -> None:
+    """The options of the commands that write a report (``scan``, ``index report``)."""
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
+    parser.add_argument("--format", choices=FORMATS,
+                        help="table (terminal), md, json or html; default: from -o, else table")
+    _progress_option(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     if args.command == "eval":
         return _eval(args)
+    if args.command in ("index", "check"):
+        from dedup.cli_index import run
+
+        return run(args, list(sys.argv[1:] if argv is None else argv))
     return _scan(args, list(sys.argv[1:] if argv is None else argv))
 
 
@@ -95,18 +151,25 @@ def _scan(args: argparse.Namespace, argv: list[str]) -> int:
     if not report.articles:
         print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
         return 2
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                write(report, fmt, f)
-        except OSError as e:
-            print(f"dedup: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
-            return 2
-        print(f"dedup: wrote {args.output} ({fmt}): {summary(report)}", file=sys.stderr)
-    else:
-        write(report, fmt, sys.stdout)
+    if write_report(report, fmt, args.output):
+        return 2
     if skipped:
         print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
+    return 0
+
+
+def write_report(report, fmt: str, output: str | None) -> int:
+    """The report in ``fmt`` to ``output`` (a summary on stderr), or to stdout; 2 when it cannot be written."""
+    if not output:
+        write(report, fmt, sys.stdout)
+        return 0
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            write(report, fmt, f)
+    except OSError as e:
+        print(f"dedup: error: cannot write {output}: {e.strerror}", file=sys.stderr)
+        return 2
+    print(f"dedup: wrote {output} ({fmt}): {summary(report)}", file=sys.stderr)
     return 0
 
 

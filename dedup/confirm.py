@@ -94,11 +94,15 @@ class Confirmer:
         self.cache_size = cache_size
 
     def fit(self, bodies: Sequence[str], counts: sparse.csr_matrix | None = None,
-            shingles: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> "Confirmer":
+            shingles: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+            corpus: tuple[np.ndarray, np.ndarray, int] | None = None) -> "Confirmer":
         """``counts``: hashed term counts per body (``Features.terms``), computed when not given,
         and reused in place for the weights (a copy at a million articles is gigabytes);
         ``shingles``: every body's shingles in text order, where each body's start, and word
-        counts (``Features.shingles``, ``.shingle_start``, ``.words``), for :meth:`lexical`."""
+        counts (``Features.shingles``, ``.shingle_start``, ``.words``), for :meth:`lexical`;
+        ``corpus``: the IDF of a larger corpus these bodies belong to, as (hashed term ids,
+        sorted, holding every term of ``counts``; their document frequencies; its number of
+        documents), instead of the bodies' own (``dedup.index`` compares a few articles)."""
         self.shingles_ = shingles
         if counts is None:
             from dedup.features import featurize
@@ -119,8 +123,12 @@ class Confirmer:
                                     shape=(counts.shape[0], max(columns.size, 1)), copy=False)
         # scikit-learn's TfidfTransformer(sublinear_tf=True) (smooth idf, l2 rows), in float32
         # and in place: at a million articles its float64 copies would need gigabytes
-        df = np.bincount(compact.indices, minlength=compact.shape[1])
-        self.idf_ = (np.log((1 + compact.shape[0]) / (1 + df)) + 1).astype(np.float32)
+        if corpus is None:
+            df, n = np.bincount(compact.indices, minlength=compact.shape[1]), compact.shape[0]
+        else:
+            terms, freq, n = corpus
+            df = freq[np.searchsorted(terms, columns)] if columns.size else np.zeros(1, np.int64)
+        self.idf_ = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
         self.docs_ = self._weigh(compact, copy=False)
         self._cache: OrderedDict[int, tuple[Sketch, sparse.csr_matrix, Quotes]] = OrderedDict()
         self._light: OrderedDict[int, Sketch | ShingleRun] = OrderedDict()  # for lexical()

@@ -180,14 +180,32 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
     spill = tempfile.TemporaryDirectory(prefix="dedup-features-") if large else None
     features = Features.concat((part for _, part in _iter_batched(featurize, bodies, workers, progress, "sketch")),
                                spill.name if spill else None)
+    try:
+        return compare_features(articles, features, problems, progress, workers, stats, lap, t0,
+                                folder=spill.name if spill else None)
+    finally:
+        if spill:
+            spill.cleanup()
+
+
+def compare_features(articles: list[Article], features: Features, problems: Sequence[Problem] = (),
+                     progress: bool = False, workers: int | None = None, stats: dict | None = None,
+                     lap: "_Laps | None" = None, t0: float | None = None, folder: str | None = None) -> Report:
+    """The rest of :func:`scan_articles` once the articles are cleaned and ``features`` are
+    theirs, in order: TF-IDF, candidates, confirmation, stories (``dedup.index`` reports
+    from the features it stored). ``folder``: where the candidate stage may write its
+    partitions (:func:`find_candidates`)."""
+    t0 = time.perf_counter() if t0 is None else t0
+    stats = {"articles": len(articles)} if stats is None else stats
+    if lap is None:
+        lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
+    bodies = _Bodies(articles)
     release_memory()
     confirmer = Confirmer().fit(bodies, features.terms, (features.shingles, features.shingle_start, features.words))
     features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
-    pairs = find_candidates(features, stats, confirmer, spill.name if spill else None)
+    pairs = find_candidates(features, stats, confirmer, folder)
     _drop_candidate_features(features, confirmer)
-    if spill:
-        spill.cleanup()
     lap("candidates")
     cosines = confirmer.cosines(pairs)
 

@@ -63,3 +63,78 @@ class TextMaker:
 @pytest.fixture
 def maker() -> TextMaker:
     return TextMaker(12345)
+
+
+# --- indexes: SQLite files and a real Redis server --------------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server: ``DEDUP_REDIS_URL`` if set, else one started on a free port in a
+    temporary folder (and stopped at the end). Skipped when there is none, unless
+    ``DEDUP_REQUIRE_REDIS=1`` (CI), where that fails.
+    """
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    if os.environ.get("DEDUP_REDIS_URL"):
+        yield os.environ["DEDUP_REDIS_URL"]
+        return
+    server = shutil.which("redis-server")
+    missing = None
+    try:
+        import redis
+    except ImportError:
+        missing = "the redis package is not installed (pip install 'dedup[redis]')"
+    if server is None:
+        missing = "redis-server is not installed (Debian: apt-get install redis-server)"
+    if missing:
+        if os.environ.get("DEDUP_REQUIRE_REDIS") == "1":
+            pytest.fail(f"DEDUP_REQUIRE_REDIS=1 but {missing}")
+        pytest.skip(missing)
+    folder = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
+                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail(f"redis-server did not answer on port {port}")
+    client.close()
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+_prefixes = iter(range(1, 1 << 30))
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def index_location(request, tmp_path) -> str:
+    """A fresh index location: an SQLite file, or a new prefix on the Redis server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "index.db")
+    url = request.getfixturevalue("redis_url")
+    return f"{url}?prefix=test{next(_prefixes)}-{tmp_path.name}"
+
+
+def seed_articles() -> list:
+    """The five seed articles, as `dedup scan fixtures/` reads them."""
+    from dedup.ingest import read_articles
+
+    return read_articles([str(FIXTURES)])[0]

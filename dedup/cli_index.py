@@ -1,0 +1,164 @@
+"""``dedup index ...`` and ``dedup check``: thin commands over :class:`dedup.index.Index`.
+
+Results go to stdout; progress, warnings and the summary to stderr. An index that
+cannot be read (not an index, damaged, made by another version) or reached is a one-line
+error and exit 2, never a traceback; so is any unexpected error (``DEDUP_DEBUG=1`` shows
+its traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import tempfile
+import traceback
+from collections import Counter
+from collections.abc import Iterable
+
+from dedup.article import Article, Problem
+from dedup.index import Index, IndexAccessError, IndexFormatError
+from dedup.relation import RELATIONS, STRENGTH
+
+
+def run(args: argparse.Namespace, argv: list[str]) -> int:
+    try:
+        if args.command == "check":
+            return _check(args)
+        return {"add": _add, "stats": _stats, "report": _report}[args.action](args, argv)
+    except (IndexFormatError, IndexAccessError) as e:
+        print(f"dedup: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dedup: interrupted", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # stdout closed early (| head): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 2
+    except Exception as e:  # exit 2 with one line; the traceback on request
+        if os.environ.get("DEDUP_DEBUG"):
+            traceback.print_exc()
+        print(f"dedup: internal error: {type(e).__name__}: {e} (DEDUP_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    return sys.stderr.isatty() if args.progress is None else args.progress
+
+
+def _read(paths: list[str], what: str) -> tuple[list[Article], list[Problem]] | None:
+    from dedup.ingest import read_articles
+
+    articles, problems = read_articles(paths)
+    for p in problems:
+        print(f"dedup: warning: {p}", file=sys.stderr)
+    if not articles:
+        print(f"dedup: error: no {what} could be read from " + " ".join(paths), file=sys.stderr)
+        return None
+    return articles, problems
+
+
+def _bar(items: Iterable, total: int, desc: str, enabled: bool) -> Iterable:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, unit="article", file=sys.stderr, leave=False)
+
+
+def _counts(matches: Iterable[dict]) -> str:
+    c = Counter(m["relation"] for m in matches)
+    return ", ".join(f"{c[r]} {r}" for r in RELATIONS if c[r]) or "none"
+
+
+def _add(args: argparse.Namespace, argv: list[str]) -> int:
+    read = _read(args.paths, "article")
+    if read is None:
+        return 2
+    articles, problems = read
+    with Index.open(args.index) as index:
+        before = len(index)
+        found = index.add_many(_bar(articles, len(articles), "add", _progress(args)), existing=args.existing)
+        after = len(index)
+    matches = [m for ms in found.values() for m in ms]
+    skipped = len(articles) - (after - before) if args.existing == "skip" else 0
+    print(f"dedup: {args.index}: {after - before:+,} articles ({after:,} in all)"
+          + (f"; {skipped:,} already there, skipped" if skipped else "")
+          + f"; matches with articles already in it: {_counts(matches)}", file=sys.stderr)
+    if any(p.level == "error" for p in problems):
+        print(f"dedup: {sum(p.level == 'error' for p in problems)} input(s) could not be read (listed above)",
+              file=sys.stderr)
+    return 0
+
+
+def _stats(args: argparse.Namespace, argv: list[str]) -> int:
+    with Index.open(args.index, create=False) as index:
+        stats = index.stats()
+    if args.format == "json":
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+        return 0
+    from tabulate import tabulate
+
+    rows = [[k, v if not isinstance(v, (int, float)) or isinstance(v, bool) else f"{v:,}"]
+            for k, v in stats.items() if k != "params"]
+    rows += [[f"params.{k}", v] for k, v in stats["params"].items()]
+    print(tabulate(rows, ["", "value"], disable_numparse=True))
+    return 0
+
+
+def _report(args: argparse.Namespace, argv: list[str]) -> int:
+    from dedup.cli import write_report
+    from dedup.report import format_for_path
+
+    fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
+    with Index.open(args.index, create=False) as index:
+        report = index.report(progress=_progress(args))
+    report.command = "dedup " + shlex.join(argv)
+    return write_report(report, fmt, args.output)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from dedup.report.findings import Finding, render_findings
+
+    read = _read(args.paths, "new article")
+    if read is None:
+        return 2
+    new, _ = read
+    progress = _progress(args)
+    with tempfile.TemporaryDirectory(prefix="dedup-check-") as tmp:
+        if os.path.isdir(args.against):
+            index = _directory_index(args.against, new, os.path.join(tmp, "index.db"), progress)
+            if index is None:
+                return 2
+        else:
+            index = Index.open(args.against, create=False)
+        with index:
+            results = [(a, index.check(a)) for a in _bar(new, len(new), "check", progress)]
+    floor = STRENGTH[args.fail_on]
+    findings = [Finding(a, m) for a, ms in results for m in ms if STRENGTH[m["relation"]] >= floor]
+    below = [m for _, ms in results for m in ms if STRENGTH[m["relation"]] < floor]
+    sys.stdout.write(render_findings(findings, args.format, against=args.against, checked=len(new),
+                                     fail_on=args.fail_on))
+    hit = len({f.article.id for f in findings})
+    print(f"dedup: checked {len(new)} new article{'s' * (len(new) != 1)} against {args.against}: "
+          + (f"{hit} of them match{'es' if hit == 1 else ''} published articles at --fail-on {args.fail_on} or above "
+             f"({_counts(f.match for f in findings)})" if hit else f"nothing at --fail-on {args.fail_on} or above")
+          + (f"; {len(below)} weaker match{'es' * (len(below) != 1)} not listed ({_counts(below)})" if below else ""),
+          file=sys.stderr)
+    return 1 if findings else 0
+
+
+def _directory_index(folder: str, new: list[Article], path: str, progress: bool) -> Index | None:
+    """A temporary index of the articles under ``folder``, less the files given as new ones."""
+    from dedup.ingest import read_articles
+
+    mine = {os.path.realpath(a.path) for a in new if a.path}
+    published, problems = read_articles([folder])
+    for p in problems:
+        print(f"dedup: warning: {p}", file=sys.stderr)
+    published = [a for a in published if not a.path or os.path.realpath(a.path) not in mine]
+    index = Index.open(path)
+    index.add_many(_bar(published, len(published), "read " + folder, progress), existing="skip", matches=False)
+    return index

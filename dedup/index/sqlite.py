@@ -1,0 +1,326 @@
+"""The embedded store: one SQLite file in WAL mode (stdlib ``sqlite3``).
+
+One connection per thread; writers take the file's write lock (``BEGIN IMMEDIATE``) and
+wait up to :data:`BUSY_SECONDS` for another thread or process to finish. Each add or
+removal is part of one transaction, so a process killed at any moment leaves the file as
+it was after its last commit. ``synchronous=NORMAL``: a commit survives the process
+crashing; a power cut may lose the last commits (not the file).
+
+>>> import tempfile, os
+>>> store = SQLiteStore(os.path.join(tempfile.mkdtemp(), "x.db"))
+>>> store.read_meta() is None
+True
+>>> store.create({"format": "dedup-index"}); store.read_meta()["format"]
+'dedup-index'
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+from scipy import sparse
+
+from dedup.features import TERM_BITS
+from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Record, Store, decode,
+                               encode, postings, rebuild_hint, term_row)
+
+BUSY_SECONDS = 120.0
+_MAX_VARS = 30000  # SQLite >= 3.32 allows 32766 parameters
+_COLUMNS = ("doc", "id", "ingested", "published", "article", "doc_keys", "anchors", "anchor_pos", "sentence_keys",
+            "term_ids", "term_counts", "digest", "words")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    doc INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    ingested REAL NOT NULL,
+    published TEXT,
+    article TEXT NOT NULL,
+    doc_keys BLOB NOT NULL, anchors BLOB NOT NULL, anchor_pos BLOB NOT NULL, sentence_keys BLOB NOT NULL,
+    term_ids BLOB NOT NULL, term_counts BLOB NOT NULL, digest BLOB NOT NULL, words INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE INDEX IF NOT EXISTS articles_ingested ON articles (ingested);
+CREATE TABLE IF NOT EXISTS terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+""" + "".join(f"""CREATE TABLE IF NOT EXISTS post_{c} (key INTEGER NOT NULL, doc INTEGER NOT NULL, pos INTEGER NOT NULL,
+    PRIMARY KEY (key, doc, pos)) WITHOUT ROWID;
+""" for c in CHANNELS)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _translated(method):
+    """SQLite errors as :class:`IndexFormatError` (not an index, damaged) or :class:`IndexAccessError`."""
+
+    @functools.wraps(method)
+    def wrapper(self: "SQLiteStore", *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.OperationalError as e:
+            msg = str(e)
+            if "no such table" in msg or "no such column" in msg:
+                raise IndexFormatError(f"{self.location} is not a dedup index or is damaged ({msg}); "
+                                       + rebuild_hint(self.location)) from None
+            raise IndexAccessError(f"{self.location}: {msg}") from None
+        except sqlite3.DatabaseError as e:  # "file is not a database", "database disk image is malformed"
+            raise IndexFormatError(f"{self.location} is not a dedup index or is damaged ({e}); "
+                                   + rebuild_hint(self.location)) from None
+
+    return wrapper
+
+
+class SQLiteStore(Store):
+    """An index in one SQLite file at ``path`` (made on :meth:`create`)."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = os.fspath(path)
+        self.location = self.path
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._check_header()
+
+    def _check_header(self) -> None:
+        if os.path.isdir(self.path):
+            raise IndexFormatError(f"{self.path} is a directory, not an index file")
+        try:
+            with open(self.path, "rb") as f:
+                head = f.read(len(_SQLITE_MAGIC))
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            raise IndexAccessError(f"{self.path}: cannot read it ({e.strerror})") from None
+        if head and head != _SQLITE_MAGIC[: len(head)] or 0 < len(head) < len(_SQLITE_MAGIC):
+            raise IndexFormatError(f"{self.path} is not a dedup index (not an SQLite file); "
+                                   f"make an index with: dedup index add INDEX.db PATH...")
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                # used by this thread only; check_same_thread=False lets close() close it from another
+                conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error as e:
+                raise IndexAccessError(f"{self.path}: cannot open it ({e})") from None
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of pages per connection
+            conn.execute("PRAGMA mmap_size = 4294967296")  # reads through the OS page cache, no copies
+            self._local.conn = conn
+            self._local.depth = 0
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @_translated
+    def read_meta(self) -> dict[str, str] | None:
+        if not os.path.exists(self.path) or os.path.getsize(self.path) == 0:
+            return None
+        conn = self._conn()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return None
+        if "meta" not in tables:
+            raise IndexFormatError(f"{self.path} is an SQLite database but not a dedup index (no meta table); "
+                                   f"make an index with: dedup index add INDEX.db PATH...")
+        return dict(conn.execute("SELECT name, value FROM meta"))
+
+    @_translated
+    def create(self, meta: dict[str, str]) -> None:
+        conn = self._conn()
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA.split(";"):  # (executescript would commit first)
+                if statement.strip():
+                    conn.execute(statement)
+            conn.executemany("INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)", sorted(meta.items()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        conn = self._conn()
+        if self._local.depth:
+            self._local.depth += 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1
+            return
+        self._begin(conn)
+        self._local.depth = 1
+        try:
+            yield
+        except BaseException:
+            self._local.depth = 0
+            conn.execute("ROLLBACK")
+            raise
+        self._local.depth = 0
+        self._commit(conn)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        conn = self._conn()
+        if self._local.depth:  # inside a write transaction already
+            yield
+            return
+        self._begin(conn, "BEGIN")
+        self._local.depth = 1
+        try:
+            yield
+        finally:
+            self._local.depth = 0
+            conn.execute("ROLLBACK")  # nothing was written
+
+    @_translated
+    def _begin(self, conn: sqlite3.Connection, statement: str = "BEGIN IMMEDIATE") -> None:
+        conn.execute(statement)
+
+    @_translated
+    def _commit(self, conn: sqlite3.Connection) -> None:
+        conn.execute("COMMIT")
+
+    @_translated
+    def insert(self, record: Record) -> int:
+        conn = self._conn()
+        row = encode(record)
+        names = [c for c in _COLUMNS if c != "doc"]
+        cur = conn.execute(f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                           [row[n] for n in names])
+        doc = int(cur.lastrowid)
+        for channel, (keys, pos) in postings(record.features).items():
+            conn.executemany(f"INSERT OR IGNORE INTO post_{channel} (key, doc, pos) VALUES (?, ?, ?)",
+                             zip(keys.tolist(), [doc] * keys.size, pos.tolist()))
+        terms = record.features.terms.indices.tolist()
+        conn.executemany("INSERT INTO terms (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
+                         ((t,) for t in terms))
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'articles'")
+        return doc
+
+    @_translated
+    def delete(self, doc: int) -> None:
+        conn = self._conn()
+        (record,) = self.records([doc])
+        for channel, (keys, pos) in postings(record.features).items():
+            conn.executemany(f"DELETE FROM post_{channel} WHERE key = ? AND doc = ? AND pos = ?",
+                             zip(keys.tolist(), [doc] * keys.size, pos.tolist()))
+        terms = [(t,) for t in record.features.terms.indices.tolist()]
+        conn.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", terms)
+        conn.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", terms)
+        conn.execute("DELETE FROM articles WHERE doc = ?", (doc,))
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) - 1 WHERE name = 'articles'")
+
+    @_translated
+    def docs_of(self, ids: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(ids)):
+            out.update(self._conn().execute(
+                f"SELECT id, doc FROM articles WHERE id IN ({_marks(chunk)})", chunk).fetchall())
+        return out
+
+    @_translated
+    def records(self, docs: Iterable[int]) -> list[Record]:
+        out = []
+        for chunk in _chunks(sorted(set(int(d) for d in docs))):
+            cur = self._conn().execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE doc IN ({_marks(chunk)}) ORDER BY doc", chunk)
+            out += [decode(dict(zip(_COLUMNS, row)), self.location) for row in cur]
+        return out
+
+    @_translated
+    def terms(self, docs: Sequence[int]) -> list[sparse.csr_matrix]:
+        out = {}
+        for chunk in _chunks(list(docs)):
+            for doc, ids, counts in self._conn().execute(
+                    f"SELECT doc, term_ids, term_counts FROM articles WHERE doc IN ({_marks(chunk)})", chunk):
+                try:
+                    out[doc] = term_row(ids, counts)
+                except (TypeError, ValueError) as e:
+                    raise IndexFormatError(f"{self.location} is damaged: the terms of row {doc} cannot be read ({e}); "
+                                           + rebuild_hint(self.location)) from None
+        empty = sparse.csr_matrix((1, 1 << TERM_BITS), dtype=np.float32)  # (removed meanwhile)
+        return [out.get(d, empty) for d in docs]
+
+    @_translated
+    def iter_records(self, batch: int = 1000) -> Iterator[Record]:
+        last = -1
+        while True:
+            rows = self._conn().execute(f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE doc > ? ORDER BY doc "
+                                        f"LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield decode(dict(zip(_COLUMNS, row)), self.location)
+            last = rows[-1][0]
+
+    @_translated
+    def buckets(self, channel: str, keys: np.ndarray, limit: int) -> Buckets:
+        conn = self._conn()
+        distinct = np.unique(keys).tolist()
+        counted: list[tuple[int, int]] = []
+        for chunk in _chunks(distinct):
+            counted += conn.execute(f"SELECT key, count(*) FROM post_{channel} WHERE key IN ({_marks(chunk)}) "
+                                    f"GROUP BY key", chunk).fetchall()
+        small = [k for k, n in counted if n <= limit]
+        rows: list[tuple[int, int, int]] = []
+        for chunk in _chunks(small):
+            rows += conn.execute(f"SELECT key, doc, pos FROM post_{channel} WHERE key IN ({_marks(chunk)})",
+                                 chunk).fetchall()
+        table = np.array(rows, np.int64).reshape(-1, 3)
+        c = np.array(counted, np.int64).reshape(-1, 2)
+        return Buckets(c[:, 0], c[:, 1], table[:, 0], table[:, 1], table[:, 2])
+
+    @_translated
+    def doc_freq(self, terms: np.ndarray) -> np.ndarray:
+        found: dict[int, int] = {}
+        for chunk in _chunks(terms.tolist()):
+            found.update(self._conn().execute(f"SELECT term, df FROM terms WHERE term IN ({_marks(chunk)})", chunk))
+        return np.fromiter((found.get(t, 0) for t in terms.tolist()), np.int64, terms.size)
+
+    @_translated
+    def count(self) -> int:
+        row = self._conn().execute("SELECT value FROM meta WHERE name = 'articles'").fetchone()
+        return int(row[0]) if row else 0
+
+    @_translated
+    def older_than(self, by: str, cutoff: str | float) -> list[str]:
+        column = {"published": "published", "ingested": "ingested"}[by]
+        return [r[0] for r in self._conn().execute(
+            f"SELECT id FROM articles WHERE {column} IS NOT NULL AND {column} < ? ORDER BY doc", (cutoff,))]
+
+    @_translated
+    def sizes(self) -> dict[str, int | float | str | None]:
+        conn = self._conn()
+        out: dict[str, int | float | str | None] = {
+            f"postings_{c}": conn.execute(f"SELECT count(*) FROM post_{c}").fetchone()[0] for c in CHANNELS}
+        out["terms"] = conn.execute("SELECT count(*) FROM terms").fetchone()[0]
+        row = conn.execute("SELECT min(published), max(published), min(ingested), max(ingested) "
+                           "FROM articles").fetchone()
+        out.update(zip(("published_min", "published_max", "ingested_min", "ingested_max"), row))
+        out["bytes"] = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+
+def _marks(values: Sequence) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _chunks(values: list, size: int = _MAX_VARS) -> Iterator[list]:
+    for lo in range(0, len(values), size):
+        yield values[lo: lo + size]

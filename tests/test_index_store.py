@@ -1,0 +1,216 @@
+"""dedup.index stores: format checks, a crash in the middle of adding, two processes at once.
+
+The crash and concurrency tests run real child processes (``python -c``) on a real SQLite
+file or Redis server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dedup import Article
+from dedup.index import Index, IndexAccessError, IndexFormatError
+
+REPO = Path(__file__).resolve().parent.parent
+
+# a child process adding made-up articles N..M one by one, printing each id once its add returned;
+# every 10th article is a copy of the one before (so that queries have known answers)
+CHILD = r"""
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+from conftest import TextMaker
+from dedup import Article
+from dedup.index import Index
+
+location, first, last, tag = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+index = Index.open(location)
+for i in range(first, last):
+    index.add(make(i, tag))
+    print(f"{tag}{i}", flush=True)
+"""
+MAKE = r"""
+def make(i, tag):
+    base = i - 1 if i % 10 == 9 else i
+    text = TextMaker(base).article(paragraphs=2, sentences=3)
+    return Article(id=f"{tag}{i}", text=text + ("\n\nShared." if base != i else ""))
+"""
+
+
+def make(i: int, tag: str) -> Article:
+    namespace: dict = {}
+    exec("from conftest import TextMaker\nfrom dedup import Article\n" + MAKE, namespace)
+    return namespace["make"](i, tag)
+
+
+def child(location: str, first: int, last: int, tag: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    code = CHILD.replace("from dedup.index import Index\n", "from dedup.index import Index\n" + MAKE)
+    return subprocess.Popen([sys.executable, "-c", code, str(REPO), location, str(first), str(last), tag],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+# --- what is not an index ---------------------------------------------------------------
+
+def _made(path: Path, n: int = 3) -> Path:
+    with Index.open(path) as index:
+        for i in range(n):
+            index.add(make(i, "x"))
+    return path
+
+
+def test_not_sqlite(tmp_path):
+    p = tmp_path / "notes.db"
+    p.write_text("these are my notes, not an index\n")
+    with pytest.raises(IndexFormatError, match=r"notes\.db is not a dedup index \(not an SQLite file\)"):
+        Index.open(p)
+
+
+def test_sqlite_but_not_an_index(tmp_path):
+    p = tmp_path / "other.db"
+    with sqlite3.connect(p) as c:
+        c.execute("CREATE TABLE t (x)")
+    c.close()
+    with pytest.raises(IndexFormatError, match="an SQLite database but not a dedup index"):
+        Index.open(p)
+
+
+def test_missing_index_is_not_created_when_asked(tmp_path):
+    with pytest.raises(IndexFormatError, match="no dedup index at .*missing.db; make one with: dedup index add"):
+        Index.open(tmp_path / "missing.db", create=False)
+    assert not (tmp_path / "missing.db").exists()
+    with pytest.raises(IndexFormatError, match="is a directory"):
+        Index.open(tmp_path)
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("dedup_version", "0.0.1", r"was made by dedup 0\.0\.1 \(index schema 1\); this is dedup"),
+    ("schema_version", "99", r"index schema 99"),
+    ("params", json.dumps({"doc_num_perm": 256}), r"other sketch parameters: .*doc_num_perm 256"),
+    ("fingerprint", "0000", r"features computed differently"),
+])
+def test_other_version_or_parameters(tmp_path, name, value, message):
+    p = _made(tmp_path / "old.db")
+    with sqlite3.connect(p) as c:
+        c.execute("UPDATE meta SET value = ? WHERE name = ?", (value, name))
+    c.close()
+    with pytest.raises(IndexFormatError, match=message) as e:
+        Index.open(p)
+    assert "rebuild it with: dedup index add NEW_INDEX PATH..." in str(e.value)
+
+
+def test_damaged_files(tmp_path):
+    garbage = _made(tmp_path / "garbage.db")
+    data = bytearray(garbage.read_bytes())
+    data[100:] = bytes((i * 7 + 3) % 256 for i in range(len(data) - 100))
+    garbage.write_bytes(bytes(data))
+    with pytest.raises(IndexFormatError, match="garbage.db is not a dedup index or is damaged"):
+        Index.open(garbage).report()
+    cut = _made(tmp_path / "cut.db", n=30)
+    with sqlite3.connect(cut) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    c.close()
+    cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 2])
+    with pytest.raises(IndexFormatError, match="rebuild it with"):
+        with Index.open(cut) as index:
+            index.report()
+            index.stats()
+
+
+def test_damaged_row(tmp_path):
+    p = _made(tmp_path / "row.db")
+    with sqlite3.connect(p) as c:
+        c.execute("UPDATE articles SET doc_keys = x'00' WHERE id = 'x1'")
+    c.close()
+    with Index.open(p) as index, pytest.raises(IndexFormatError, match="article 'x1' cannot be read"):
+        index.report()
+
+
+def test_wal_and_meta(tmp_path):
+    p = _made(tmp_path / "w.db")
+    with sqlite3.connect(p) as c:
+        assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        meta = dict(c.execute("SELECT name, value FROM meta"))
+    c.close()
+    assert meta["format"] == "dedup-index" and meta["articles"] == "3"
+    assert json.loads(meta["params"])["sentence_bands_rows"] == [18, 2]
+    for module in (REPO / "dedup" / "index").glob("*.py"):  # no pickle anywhere
+        assert "import pickle" not in module.read_text() and "pickle." not in module.read_text()
+
+
+def test_redis_prefix_holding_something_else(redis_url):
+    import redis
+
+    r = redis.Redis.from_url(redis_url)
+    r.set("notindex:meta", "hello")
+    with pytest.raises(IndexFormatError, match="notindex:meta is a string, not a dedup index"):
+        Index.open(f"{redis_url}?prefix=notindex")
+    r.hset("oldindex:meta", mapping={"format": "dedup-index", "schema_version": "1", "dedup_version": "0.0.1"})
+    with pytest.raises(IndexFormatError, match="made by dedup 0.0.1"):
+        Index.open(f"{redis_url}?prefix=oldindex")
+    r.close()
+
+
+def test_redis_unreachable():
+    with pytest.raises(IndexAccessError, match="redis://127.0.0.1:1/0"):
+        Index.open("redis://127.0.0.1:1/0?prefix=x")
+
+
+# --- a crash, two processes -------------------------------------------------------------
+
+def test_killed_while_adding_loses_nothing_that_returned(tmp_path):
+    """A process adding 10,000 articles is killed (SIGKILL) after at least 1,000 adds have
+    returned: the file opens, every returned add is there, and queries answer."""
+    location = str(tmp_path / "crash.db")
+    proc = child(location, 0, 10_000, "c")
+    printed = []
+    deadline = time.monotonic() + 240
+    while len(printed) < 1000 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        printed.append(line.strip())
+    time.sleep(0.05 * (len(printed) % 7))  # not in step with the prints: somewhere inside an add
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    printed += [x.strip() for x in proc.stdout.read().splitlines()]
+    assert len(printed) >= 1000, proc.stderr.read()
+    with Index.open(location) as index:
+        stored = {a.id for a in index.articles()}
+        assert set(printed) <= stored and len(index) == len(stored) < 10_000
+        # queries answer: a copy of a stored article finds it; a new article finds nothing
+        assert {m["a"] for m in index.check(Article(id="probe", text=make(9, "c").text))} >= {"c8"}
+        assert {m["a"] for m in index.check(Article(id="probe", text=make(20, "c").text + "\nMore."))} >= {"c20"}
+        assert index.check(make(10_001, "new")) == []
+        assert index.add(make(10_002, "after"), existing="error") == []
+    with sqlite3.connect(location) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    c.close()
+    print(f"killed after {len(printed)} adds had returned; {len(stored)} articles stored")  # (seen with -s)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_two_processes_add_at_once(tmp_path, store, request):
+    if store == "sqlite":
+        location = str(tmp_path / "two.db")
+    else:
+        location = f"{request.getfixturevalue('redis_url')}?prefix=two-{tmp_path.name}"
+    Index.open(location).close()
+    procs = [child(location, 0, 150, "p"), child(location, 0, 150, "q")]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _, err in outs]
+    with Index.open(location) as index:
+        ids = [a.id for a in index.articles()]
+        assert sorted(ids) == sorted([f"p{i}" for i in range(150)] + [f"q{i}" for i in range(150)])
+        assert len(index) == 300
+        # the p and q copies of one text are duplicates of each other: every pair found
+        pairs = {(p["a"][1:], p["b"][1:]) for p in index.report(workers=1).pairs if p["a"][0] != p["b"][0]}
+        assert all((str(i), str(i)) in pairs for i in range(150))

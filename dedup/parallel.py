@@ -36,11 +36,16 @@ def map_batches(fn: Callable[[Sequence], Any], items: Sequence, batch: int,
 
 
 def iter_batches(fn: Callable[[Sequence], Any], items: Sequence, batch: int,
-                 workers: int | None = None, min_per_worker: int | None = None) -> Iterator:
+                 workers: int | None = None, min_per_worker: int | None = None,
+                 batches_per_worker: int | None = None) -> Iterator:
     """Like :func:`map_batches`, yielding each batch's result as soon as it is ready, in order.
 
     ``min_per_worker`` (default :data:`MIN_PER_WORKER`): fewer items per worker than this
-    and fewer workers are used.
+    and fewer workers are used. ``batches_per_worker``: replace a worker by a fresh fork
+    after this many batches. A worker copies every page of the parent's objects it touches
+    (reference counts are writes); one that touches scattered objects for long ends up
+    holding a private copy of most of them (confirming at a million articles: 1.9 GB a
+    worker), a fresh fork shares them again.
     """
     global _JOB
     ranges = [(lo, min(lo + batch, len(items))) for lo in range(0, len(items), batch)]
@@ -52,7 +57,7 @@ def iter_batches(fn: Callable[[Sequence], Any], items: Sequence, batch: int,
         return
     _JOB = (fn, items)
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, maxtasksperchild=batches_per_worker) as pool:
             yield from pool.imap(_run, ranges)
     finally:
         _JOB = None

@@ -139,6 +139,7 @@ def _evidence(comp, spans_a: TextSpans, spans_b: TextSpans) -> list[dict]:
 
 
 BATCH = 1000  # articles (or pairs) per batch handed to a worker
+CONFIRM_BATCHES_PER_WORKER = 16  # batches of pairs a confirm worker runs before a fresh fork replaces it
 # From this many articles, the texts and bodies (dedup.spill) and the candidate-stage features
 # (Features.concat) live in temporary files, in TMPDIR: about 12 KB an article at the peak.
 SPILL_MIN = 50_000
@@ -208,12 +209,16 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     _drop_candidate_features(features, confirmer)
     lap("candidates")
     cosines = confirmer.cosines(pairs)
+    confirmer.docs_ = None  # the articles' TF-IDF rows (GBs at a million): only cosines needed them
+    release_memory()
 
     def confirm(batch: range) -> list[dict]:
         return _confirm(articles, confirmer, features.digest, pairs[batch.start:batch.stop],
                         cosines[batch.start:batch.stop])
 
-    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=1000)
+    # confirming touches articles all over the heap: workers are renewed (see dedup.parallel)
+    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=1000,
+                   batches_per_worker=CONFIRM_BATCHES_PER_WORKER)
     lap("confirm")
     out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
     ids = [a.id for a in articles]
@@ -247,21 +252,22 @@ def _clean_batch(batch: Sequence[Article]) -> list[tuple[tuple, np.ndarray]]:
 
 
 def _batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,
-             unit: str = "article", min_per_worker: int | None = None) -> list:
+             unit: str = "article", min_per_worker: int | None = None, batches_per_worker: int | None = None) -> list:
     """``fn`` over batches of ``items`` (see :mod:`dedup.parallel`), results joined in order."""
     out: list = []
-    for _, result in _iter_batched(fn, items, workers, progress, desc, unit, min_per_worker):
+    for _, result in _iter_batched(fn, items, workers, progress, desc, unit, min_per_worker, batches_per_worker):
         out.extend(result)
     return out
 
 
 def _iter_batched(fn, items: Sequence, workers: int | None, progress: bool, desc: str,
-                  unit: str = "article", min_per_worker: int | None = None) -> Iterator[tuple[Sequence, object]]:
+                  unit: str = "article", min_per_worker: int | None = None,
+                  batches_per_worker: int | None = None) -> Iterator[tuple[Sequence, object]]:
     """``(batch, fn(batch))`` for the batches of ``items`` in order, with a progress bar."""
     bar = _progress(None, len(items), desc, progress, unit)
     size = BATCH if min_per_worker is None else max(1, min(BATCH, min_per_worker // 2))
     lo = 0
-    for result in iter_batches(fn, items, size, workers, min_per_worker):
+    for result in iter_batches(fn, items, size, workers, min_per_worker, batches_per_worker):
         hi = min(lo + size, len(items))
         yield items[lo:hi], result
         if bar is not None:

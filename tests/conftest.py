@@ -138,3 +138,31 @@ def seed_articles() -> list:
     from dedup.ingest import read_articles
 
     return read_articles([str(FIXTURES)])[0]
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local[2] SparkSession for every Spark test (UI off, few shuffle partitions).
+
+    Skipped when PySpark or Java is missing, unless DEDUP_REQUIRE_SPARK=1 (CI) makes that a failure.
+    """
+    import os
+    import sys
+
+    from dedup.spark.session import get_session, spark_available
+
+    missing = spark_available()
+    if missing:
+        if os.environ.get("DEDUP_REQUIRE_SPARK") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = get_session("local[2]", "dedup-tests", {
+        "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4", "spark.default.parallelism": "4",
+        "spark.driver.memory": "2g", "spark.sql.adaptive.enabled": "false",
+    })
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(str(tmp_path_factory.mktemp("spark-checkpoints")))
+    yield session
+    session.stop()

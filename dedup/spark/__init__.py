@@ -1,0 +1,1 @@
+"""dedup's batch scan as an Apache Spark job (the optional extra ``dedup[spark]``)."""

@@ -298,15 +298,19 @@ def drop_repeated_lines(articles: Sequence[Article], hashes: Sequence[np.ndarray
         return
     boiler = set(boiler_hashes.tolist())
     for d in unique(doc[np.isin(values, boiler_hashes)]).tolist():
-        a = articles[d]
-        lines = a.body.split("\n")
-        keep = [i for i, x in enumerate(lines) if _line_hash(x) not in boiler]
-        if len(keep) == len(lines):
-            continue
-        kept = set(keep)
-        a.removed.extend(f"repeated: {lines[i]}" for i in range(len(lines)) if i not in kept)
-        a.body = "\n".join(lines[i] for i in keep)
-        a.line_origins = [a.line_origins[i] for i in keep]
+        drop_lines(articles[d], boiler)
+
+
+def drop_lines(article: Article, boiler: set[int]) -> None:
+    """Drop the body lines whose :func:`line_hashes` value is in ``boiler``, in place (noted in ``removed``)."""
+    lines = article.body.split("\n")
+    keep = [i for i, x in enumerate(lines) if _line_hash(x) not in boiler]
+    if len(keep) == len(lines):
+        return
+    kept = set(keep)
+    article.removed.extend(f"repeated: {lines[i]}" for i in range(len(lines)) if i not in kept)
+    article.body = "\n".join(lines[i] for i in keep)
+    article.line_origins = [article.line_origins[i] for i in keep]
 
 
 def clean_corpus(articles: Iterable[Article]) -> list[Article]:

@@ -1,0 +1,453 @@
+"""The scan as a Spark job: the local pipeline's per-article and per-pair functions, with
+Spark doing what needs a cluster.
+
+    read ─> clean (map) ─> repeated lines (global counts) ─> features (map)
+        ─> document frequencies (global) ─> buckets: documents, anchors, sentences (shuffles)
+        ─> confirm candidate pairs (join both articles, map) ─> stories (connected components)
+        ─> attribution checks
+
+The maps run :func:`dedup.clean.clean`, :func:`dedup.features.featurize` and the scan's
+``_confirm`` on Arrow batches (``mapInArrow``); the shuffles are DataFrame group-bys and
+joins in the JVM. Every candidate rule is the local one (bucket caps, anchor cells, sentence
+hits, the cosine and verbatim-run filters), so the pairs, relations, sources and stories
+equal :func:`dedup.scan.scan_articles` (``tests/test_spark_job.py``).
+
+>>> from dedup.article import Article
+>>> from dedup.spark.session import get_session
+>>> text = "The council approved the new budget on Monday after a long debate. " * 3
+>>> arts = [Article(id="a", text=text), Article(id="b", text=text + "\\nShare")]
+>>> result = scan_articles_spark(get_session("local[2]"), arts)
+>>> [(p["a"], p["b"], p["relation"]) for p in result.report().pairs]
+[('a', 'b', 'duplicate')]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql.pandas.types import from_arrow_schema
+
+from dedup import candidates as cand
+from dedup.article import Article, Problem
+from dedup.clean import REPEAT_MAX_SHARED, REPEAT_MIN_DOCS, clean, drop_lines, line_hashes
+from dedup.confirm import Confirmer
+from dedup.features import featurize
+from dedup.relation import (DERIVED_OR_STRONGER, PARTIAL_RUN, RELATED_COSINE, STRENGTH, clusters,
+                            orient_by_story)
+from dedup.scan import Report, _Bodies, _confirm
+from dedup.sketch import SHINGLE
+from dedup.spark.components import _truncate as cut
+from dedup.spark.arrow import (ARTICLE_FIELDS, ARTICLE_SCHEMA, article, articles_batch, articles_columns, as_signed,
+                               batch_articles, ragged)
+
+log = logging.getLogger("dedup.spark")
+
+_LONG, _INT, _STR = pa.int64(), pa.int32(), pa.string()
+CLEAN_SCHEMA = pa.schema([*ARTICLE_SCHEMA, ("line_hashes", pa.list_(_LONG))])
+CORPUS_SCHEMA = pa.schema([
+    *ARTICLE_SCHEMA, ("words", _LONG),  # words of the body, as the report counts them
+    ("doc_keys", pa.list_(_LONG)), ("anchors", pa.list_(_LONG)), ("anchor_pos", pa.list_(_INT)),
+    ("sentence_keys", pa.list_(_LONG)),  # each sentence's band keys, sentence after sentence
+    ("terms", pa.list_(_INT)), ("term_counts", pa.list_(pa.float32())),
+    ("shingles", pa.binary()), ("n_words", _INT), ("digest", _LONG),
+])
+PAIR_SCHEMA = pa.schema([("i", _LONG), ("j", _LONG), ("a", _STR), ("b", _STR), ("relation", _STR),
+                         ("source", _STR), ("pair", _STR)])
+STORY_SCHEMA = pa.schema([("kind", _STR), ("i", _LONG), ("j", _LONG), ("relation", _STR), ("json", _STR)])
+# what confirming a pair reads of each article
+_CONFIRM_COLUMNS = [name for name, _ in ARTICLE_FIELDS] + ["terms", "term_counts", "shingles", "n_words", "digest"]
+PAIRS_PER_BATCH = 500  # candidate pairs (each with both articles) per Arrow batch in the confirm stage
+
+
+def _struct(schema: pa.Schema):
+    return from_arrow_schema(schema)
+
+
+@dataclass
+class SparkScan:
+    """What the Spark job found, as DataFrames (lazy; cached where reused).
+
+    ``pairs``: ``i``, ``j`` (corpus positions), ``a``, ``b`` (ids), ``relation``, ``source`` and
+    ``pair`` (the pair's JSON-contract entry); ``stories``: ``story`` (a cluster's JSON);
+    ``articles``: the cleaned corpus with ``words``; ``attribution``: ``idx``, ``id``, ``checks`` (JSON).
+    """
+
+    articles: DataFrame
+    pairs: DataFrame
+    stories: DataFrame
+    attribution: DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    def report(self, command: str | None = None, texts: bool = False) -> Report:
+        """Everything collected into a local :class:`dedup.scan.Report` (the JSON contract);
+        ``texts``: with the articles' texts and bodies too (the HTML report shows them)."""
+        pairs = [json.loads(r.pair) for r in self.pairs.select("pair").toLocalIterator()]
+        pairs.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
+        stories = sorted((json.loads(r.story) for r in self.stories.toLocalIterator()),
+                         key=lambda c: (-len(c["members"]), c["root"]))
+        attribution = {r.id: json.loads(r.checks) for r in self.attribution.toLocalIterator()}
+        columns = ["idx", "id", "title", "published", "publisher", "byline", "url", "attribution", "removed", "words"]
+        rows = self.articles.select(*columns, *(("text", "body", "line_origins") if texts else ())).orderBy("idx")
+        articles, words = [], {}
+        for r in rows.toLocalIterator():
+            articles.append(Article(id=r.id, text=r.text if texts else "", title=r.title, published=r.published,
+                                    publisher=r.publisher, byline=r.byline, url=r.url,
+                                    attribution=list(r.attribution or []), removed=list(r.removed or []),
+                                    body=r.body if texts else None,
+                                    line_origins=list(r.line_origins or []) if texts else []))
+            words[r.id] = r.words
+        stats = dict(self.stats)
+        stats["pairs"] = {rel: sum(p["relation"] == rel for p in pairs) for rel in STRENGTH}
+        return SparkReport(articles, pairs, stories, attribution, list(self.problems), stats, command, words=words)
+
+    def write_parquet(self, folder: str, mode: str = "error") -> None:
+        """Parquet tables ``pairs``, ``stories`` and ``articles`` under ``folder`` (any path Spark can write)."""
+        self.pairs.select("a", "b", "relation", "source", "pair").write.mode(mode).parquet(f"{folder}/pairs")
+        self.stories.write.mode(mode).parquet(f"{folder}/stories")
+        checks = self.attribution.select("idx", F.col("checks").alias("attribution_check"))
+        (self.articles.join(checks, "idx", "left")
+         .select("idx", "id", "title", "published", "publisher", "byline", "url", "attribution",
+                 "attribution_check", "removed", "words")
+         .write.mode(mode).parquet(f"{folder}/articles"))
+
+
+@dataclass
+class SparkReport(Report):
+    """A :class:`Report` whose articles carry no text: their word counts come from the job."""
+
+    words: dict = field(default_factory=dict)
+
+    def article_dict(self, a: Article) -> dict:
+        d = super().article_dict(a)
+        d["words"] = self.words.get(a.id, 0)
+        return d
+
+
+def articles_frame(spark: SparkSession, articles: Sequence[Article], slices: int | None = None) -> DataFrame:
+    """A DataFrame of in-memory articles (``idx`` = their position), for :func:`scan_frame`."""
+    batch = articles_batch(list(articles), range(len(articles)))
+    table = pa.Table.from_batches([batch], ARTICLE_SCHEMA)
+    df = spark.createDataFrame(table.to_pandas(), schema=_struct(ARTICLE_SCHEMA))
+    return df.repartition(slices or spark.sparkContext.defaultParallelism, "idx")
+
+
+def scan_articles_spark(spark: SparkSession, articles: Sequence[Article], problems: Sequence[Problem] = ()
+                        ) -> SparkScan:
+    """:func:`scan_frame` of articles held in memory."""
+    return scan_frame(articles_frame(spark, articles), problems)
+
+
+def scan_frame(articles: DataFrame, problems: Sequence[Problem] = ()) -> SparkScan:
+    """The Spark scan of ``articles``: a DataFrame with ``idx`` (the corpus order, as the
+    local reader gives it: it decides each pair's ``a`` and ``b``) and the Article fields
+    (``id`` and ``text`` at least; see :func:`dedup.spark.read.read_articles_spark`)."""
+    spark = articles.sparkSession
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")
+    t0 = time.perf_counter()
+    stats: dict = {"engine": "spark", "timings": {}}
+    lap = _Laps(stats["timings"])
+    # each stage's output is materialised with its lineage cut (checkpoint): later stages
+    # read it several times, and a plan holding every stage before it grows too large
+    cleaned = cut(articles.mapInArrow(_clean_batches, _struct(CLEAN_SCHEMA)))
+    stats["articles"] = n = cleaned.count()
+    corpus = cut(cleaned.join(repeated_lines(cleaned), "idx", "left")
+                 .mapInArrow(_feature_batches, _struct(CORPUS_SCHEMA)))
+    lap("clean_and_sketch")
+    terms, freq = document_frequencies(corpus)
+    candidates = cut(find_candidates(corpus, stats))
+    stats["candidates"] = candidates.count()
+    lap("candidates")
+    pairs = cut(confirm(corpus, candidates, spark.sparkContext.broadcast((terms, freq, n))))
+    lap("confirm")
+    pairs, stories = stories_of(pairs, corpus)
+    pairs, stories = cut(pairs), cut(stories)
+    stats["stories"], stats["pairs_found"] = stories.count(), pairs.count()
+    from dedup.spark.attribution import attribution_checks
+
+    attribution = cut(attribution_checks(corpus.select("idx", "id", "publisher", "attribution"),
+                                         pairs.select("i", "j", "relation")))
+    lap("stories")
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    return SparkScan(corpus.drop("doc_keys", "anchors", "anchor_pos", "sentence_keys", "terms", "term_counts",
+                                 "shingles"),
+                     pairs, stories, attribution, list(problems), stats)
+
+
+class _Laps:
+    """Seconds per stage into ``timings`` as each stage ends."""
+
+    def __init__(self, timings: dict) -> None:
+        self.timings, self.t = timings, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self.t, 3)
+        self.t = now
+
+
+# -- maps: the local pipeline's per-article functions on Arrow batches -------------------------
+
+def _clean_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """:func:`dedup.clean.clean` each article, and its line hashes (for :func:`repeated_lines`)."""
+    for batch in batches:
+        articles = batch_articles(batch)
+        hashes = [line_hashes(clean(a).body or "") for a in articles]
+        yield pa.RecordBatch.from_pydict({
+            "idx": batch.column("idx"), **articles_columns(articles),
+            "line_hashes": ragged(as_signed(np.concatenate(hashes) if hashes else np.empty(0, np.uint64)),
+                                  np.array([h.size for h in hashes], np.int64), _LONG),
+        }, schema=CLEAN_SCHEMA)
+
+
+def _feature_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """Drop each article's repeated lines (``boiler``), then :func:`dedup.features.featurize`
+    the batch: one row of feature lists per article."""
+    for batch in batches:
+        articles = batch_articles(batch)
+        for a, boiler in zip(articles, batch.column("boiler").to_pylist()):
+            if boiler:
+                drop_lines(a, set(np.array(boiler, np.int64).view(np.uint64).tolist()))
+        bodies = [a.body or "" for a in articles]
+        f = featurize(bodies)
+        n = len(articles)
+        bands = f.sentence_keys.shape[1]
+        order = np.argsort(f.sentence_doc, kind="stable")  # (mixed-script batches number sentences out of order)
+        terms = f.terms.tocsr()
+        shingle_bytes = f.shingles.astype("<u4").tobytes()
+        offsets = pa.array((f.shingle_start * 4).astype(np.int32), _INT)
+        yield pa.RecordBatch.from_pydict({
+            "idx": batch.column("idx"), **articles_columns(articles),
+            "words": [len(b.split()) for b in bodies],
+            "doc_keys": ragged(as_signed(f.doc_keys.ravel()), np.full(n, f.doc_keys.shape[1]), _LONG),
+            "anchors": ragged(f.anchors.astype(np.int64), np.bincount(f.anchor_doc, minlength=n), _LONG),
+            "anchor_pos": ragged(f.anchor_pos.astype(np.int32), np.bincount(f.anchor_doc, minlength=n), _INT),
+            "sentence_keys": ragged(f.sentence_keys[order].astype(np.int64).ravel(),
+                                    np.bincount(f.sentence_doc, minlength=n) * bands, _LONG),
+            "terms": ragged(terms.indices.astype(np.int32), np.diff(terms.indptr), _INT),
+            "term_counts": ragged(terms.data.astype(np.float32), np.diff(terms.indptr), pa.float32()),
+            "shingles": pa.BinaryArray.from_buffers(pa.binary(), n, [None, offsets.buffers()[1],
+                                                                     pa.py_buffer(shingle_bytes)]),
+            "n_words": f.words.astype(np.int32), "digest": as_signed(f.digest),
+        }, schema=CORPUS_SCHEMA)
+
+
+# -- global passes ------------------------------------------------------------------------------
+
+def repeated_lines(cleaned: DataFrame) -> DataFrame:
+    """``idx``, ``boiler``: each article's lines to drop, by the rule of
+    :func:`dedup.clean.drop_repeated_lines` (lines in ``REPEAT_MIN_DOCS`` articles or more,
+    where the median article carrying them has at most ``REPEAT_MAX_SHARED`` of its lines
+    repeated ones), counted over the whole corpus."""
+    lines = cleaned.select("idx", F.size("line_hashes").alias("size"), F.explode("line_hashes").alias("h"))
+    frequent = lines.groupBy("h").count().where(F.col("count") >= REPEAT_MIN_DOCS).select("h")
+    carried = lines.join(frequent, "h")
+    shared = carried.groupBy("idx").agg((F.count("*") / F.greatest(F.first("size"), F.lit(1))).alias("shared"))
+    spread = carried.join(shared, "idx").groupBy("h").agg(F.sort_array(F.collect_list("shared")).alias("s"))
+    n = F.size("s")
+    median = (F.element_at("s", F.floor((n - 1) / 2).cast("int") + 1)
+              + F.element_at("s", F.floor(n / 2).cast("int") + 1)) / 2
+    boiler = spread.where(median <= REPEAT_MAX_SHARED).select("h")
+    return lines.join(boiler, "h").groupBy("idx").agg(F.collect_list("h").alias("boiler"))
+
+
+def document_frequencies(corpus: DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed term ids (sorted) and the number of articles holding each: the IDF of the corpus."""
+    table = (corpus.select(F.explode("terms").alias("t")).groupBy("t").count().orderBy("t")).toArrow()
+    return (table.column("t").to_numpy().astype(np.int64),
+            table.column("count").to_numpy().astype(np.int64))
+
+
+def _buckets(keyed: DataFrame, by: list[str], max_bucket: int, channel: str, stats: dict) -> DataFrame:
+    """The rows of ``keyed`` in buckets (equal ``by``) of 2 to ``max_bucket`` rows; larger
+    buckets are skipped, counted in ``stats`` and logged (as the local scan does)."""
+    sizes = keyed.groupBy(*by).agg(F.count("*").alias("size")).persist()
+    big = sizes.where(F.col("size") > max_bucket).agg(F.count("*").alias("buckets"),
+                                                      F.sum("size").alias("members"),
+                                                      F.max("size").alias("largest")).first()
+    if big.buckets:
+        log.info("%s: %d buckets over %d rows skipped (%d rows; the largest %d)", channel, big.buckets,
+                 max_bucket, big.members, big.largest)
+    stats.setdefault("skipped_buckets", 0)
+    stats["skipped_buckets"] += int(big.buckets)
+    stats.setdefault("skipped_by_channel", {})[channel] = int(big.buckets)
+    kept = sizes.where((F.col("size") >= 2) & (F.col("size") <= max_bucket)).select(*by)
+    out = keyed.join(kept, by)
+    sizes.unpersist()
+    return out
+
+
+def _pairs_in_buckets(rows: DataFrame, by: list[str], extra: Sequence[str] = ()) -> DataFrame:
+    """Every pair of rows of different articles sharing ``by``: ``i < j`` and the ``extra``
+    columns of each side as ``<name>_i``, ``<name>_j``."""
+    x = rows.select(*by, F.col("idx").alias("i"), *[F.col(c).alias(f"{c}_i") for c in extra])
+    y = rows.select(*by, F.col("idx").alias("j"), *[F.col(c).alias(f"{c}_j") for c in extra])
+    return x.join(y, by).where(F.col("i") < F.col("j"))
+
+
+def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:
+    """Candidate pairs ``i < j`` from the three channels of :mod:`dedup.candidates`, with
+    ``by_doc``, ``by_sentence`` and the anchor ``hits`` (positions in each) that the confirm
+    stage filters on, as :func:`dedup.scan.find_candidates` does."""
+    docs = corpus.select("idx", F.posexplode("doc_keys").alias("band", "key"))
+    by_doc = (_pairs_in_buckets(_buckets(docs, ["band", "key"], cand.MAX_BUCKET, "documents", stats), ["band", "key"])
+              .select("i", "j").distinct().withColumn("by_doc", F.lit(True)))
+
+    anchors = corpus.select("idx", F.explode(F.arrays_zip("anchors", "anchor_pos")).alias("z")).select(
+        "idx", F.col("z.anchors").alias("anchor"), F.col("z.anchor_pos").alias("pos"))
+    hits = _pairs_in_buckets(_buckets(anchors, ["anchor"], cand.ANCHOR_MAX_DOCS, "anchors", stats), ["anchor"],
+                             ["pos"]).repartition("i", "j")
+    diag = F.col("pos_i").cast("long") - F.col("pos_j")
+    for k, shift in enumerate((0, cand.ANCHOR_SLACK // 2)):  # the two staggered grids of candidates._full_cells
+        cell = F.least(F.greatest(F.floor((diag + shift) / cand.ANCHOR_SLACK) + cand._CELLS // 2, F.lit(0)),
+                       F.lit(cand._CELLS - 1))
+        hits = hits.withColumn(f"full{k}", F.count("*").over(Window.partitionBy("i", "j", cell)))
+    full = (F.col("full0") >= cand.ANCHOR_MIN_HITS) | (F.col("full1") >= cand.ANCHOR_MIN_HITS)
+    by_anchor = (hits.where(full).groupBy("i", "j")
+                 .agg(F.collect_list(F.struct(F.col("pos_i").alias("a"), F.col("pos_j").alias("b"))).alias("hits")))
+
+    bands = cand.sentence_bands()
+    sentences = corpus.select("idx", F.posexplode("sentence_keys").alias("p", "key")).select(
+        "idx", (F.col("p") % bands).alias("band"), F.floor(F.col("p") / bands).alias("s"), "key")
+    by_sentence = (_pairs_in_buckets(_buckets(sentences, ["band", "key"], cand.SENTENCE_MAX_BUCKET, "sentences", stats),
+                                     ["band", "key"], ["s"])
+                   .select("i", "j", "s_i", "s_j").distinct().groupBy("i", "j").count()
+                   .where(F.col("count") >= cand.SENTENCE_MIN_HITS).select("i", "j", F.lit(True).alias("by_sentence")))
+    return (by_doc.join(by_anchor, ["i", "j"], "full").join(by_sentence, ["i", "j"], "full")
+            .fillna(False, ["by_doc", "by_sentence"]))
+
+
+# -- confirmation -----------------------------------------------------------------------------
+
+def confirm(corpus: DataFrame, candidates: DataFrame, idf) -> DataFrame:
+    """Each candidate pair joined with both its articles, confirmed by the local scan's
+    ``_confirm`` (with the corpus IDF ``idf``, a broadcast of (terms, frequencies, articles)):
+    the reported pairs, as :data:`PAIR_SCHEMA`."""
+    data = corpus.select("idx", F.struct(*_CONFIRM_COLUMNS).alias("d"))
+    joined = (candidates.join(data.select(F.col("idx").alias("i"), F.col("d").alias("A")), "i")
+              .join(data.select(F.col("idx").alias("j"), F.col("d").alias("B")), "j"))
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        terms, freq, n = idf.value
+        for batch in batches:
+            for lo in range(0, batch.num_rows, PAIRS_PER_BATCH):
+                yield _confirm_rows(batch.slice(lo, PAIRS_PER_BATCH).to_pylist(), (terms, freq, n))
+
+    return joined.mapInArrow(run, _struct(PAIR_SCHEMA))
+
+
+def _confirm_rows(rows: list[dict], corpus_idf: tuple[np.ndarray, np.ndarray, int]) -> pa.RecordBatch:
+    """Confirm candidate rows (each with both articles): the local rules on a local corpus of
+    the articles involved, weighted with the whole corpus's IDF."""
+    data = {}
+    for r in rows:
+        data[r["i"]], data[r["j"]] = r["A"], r["B"]
+    order = sorted(data)  # local positions keep the corpus order: i < j stays a < b
+    local = {g: k for k, g in enumerate(order)}
+    articles = [article(data[g]) for g in order]
+    term_rows = [data[g]["terms"] or [] for g in order]
+    counts = _term_matrix(term_rows, [data[g]["term_counts"] or [] for g in order])
+    shingles = [np.frombuffer(data[g]["shingles"] or b"", "<u4") for g in order]
+    start = np.r_[0, np.cumsum([s.size for s in shingles])].astype(np.int64)
+    n_words = np.array([data[g]["n_words"] for g in order], np.int32)
+    values = np.concatenate(shingles) if shingles else np.empty(0, np.uint32)
+    confirmer = Confirmer().fit(_Bodies(articles), counts, (values, start, n_words), corpus=corpus_idf)
+    pairs = np.array([[local[r["i"]], local[r["j"]]] for r in rows], np.int64).reshape(-1, 2)
+    cosines = confirmer.cosines(pairs)
+    keep = np.array([bool(r["by_doc"]) for r in rows], bool)
+    sentence = np.array([bool(r["by_sentence"]) for r in rows], bool)
+    anchor = np.array([r["hits"] is not None for r in rows], bool)
+    keep |= (sentence | anchor) & (cosines >= RELATED_COSINE)
+    verbatim = np.flatnonzero(anchor & ~keep)  # below the related cosine only a long verbatim run counts
+    if verbatim.size:
+        hit_rows = [(k, h["a"], h["b"]) for k in verbatim.tolist() for h in rows[k]["hits"]]
+        which = np.array([k for k, _, _ in hit_rows], np.int64)
+        hits = cand.AnchorHits(pairs[which, 0], pairs[which, 1], np.array([a for _, a, _ in hit_rows], np.int64),
+                               np.array([b for _, _, b in hit_rows], np.int64))
+        found, runs = cand.longest_runs(hits, values, start)
+        long_enough = {(a, b) for (a, b), run in zip(found.tolist(), runs.tolist())
+                       if run >= PARTIAL_RUN[0] - SHINGLE + 1}
+        for k in verbatim.tolist():
+            keep[k] = (int(pairs[k, 0]), int(pairs[k, 1])) in long_enough
+    digest = np.array([data[g]["digest"] for g in order], np.int64).view(np.uint64)
+    out = _confirm(articles, confirmer, digest, pairs[keep], cosines[keep])
+    index_of = {a.id: g for a, g in zip(articles, order)}
+    return pa.RecordBatch.from_pydict({
+        "i": [index_of[p["a"]] for p in out], "j": [index_of[p["b"]] for p in out],
+        "a": [p["a"] for p in out], "b": [p["b"] for p in out], "relation": [p["relation"] for p in out],
+        "source": [p["source"] for p in out], "pair": [json.dumps(p) for p in out],
+    }, schema=PAIR_SCHEMA)
+
+
+def _term_matrix(indices: list[list[int]], counts: list[list[float]]):
+    from scipy import sparse
+
+    from dedup.features import TERM_BITS
+
+    sizes = np.array([len(x) for x in indices], np.int64)
+    flat_i = np.fromiter((t for row in indices for t in row), np.int32, int(sizes.sum()))
+    flat_c = np.fromiter((c for row in counts for c in row), np.float32, int(sizes.sum()))
+    return sparse.csr_matrix((flat_c, flat_i, np.r_[0, np.cumsum(sizes)]), shape=(len(indices), 1 << TERM_BITS))
+
+
+# -- stories ---------------------------------------------------------------------------------
+
+def stories_of(pairs: DataFrame, corpus: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """Stories (:func:`dedup.relation.clusters`) from the connected components of the
+    derived-or-stronger pairs, and the pairs with :func:`dedup.relation.orient_by_story`
+    applied: both run per component on its members, its pairs and the related pairs
+    touching it, which is all they read (returns ``(pairs, stories)``)."""
+    from dedup.spark.components import connected_components
+
+    strong_relations = sorted(DERIVED_OR_STRONGER)
+    strong = pairs.where(F.col("relation").isin(strong_relations))
+    comp = connected_components(strong.select(F.col("i").alias("src"), F.col("j").alias("dst")))
+    comp_i = comp.select(F.col("node").alias("i"), F.col("component").alias("ci"))
+    comp_j = comp.select(F.col("node").alias("j"), F.col("component").alias("cj"))
+    fields = ["kind", "i", "j", "relation", "json"]
+    strong_rows = strong.join(comp_i, "i").select(F.col("ci").alias("component"), F.lit("pair").alias("kind"),
+                                                  "i", "j", "relation", F.col("pair").alias("json"))
+    related = (pairs.where(F.col("relation") == "related").join(comp_i, "i", "left").join(comp_j, "j", "left"))
+    related_rows = (related.where(F.col("ci").isNotNull()).select(F.col("ci").alias("component"), "i", "j", "pair")
+                    .unionByName(related.where(F.col("cj").isNotNull() & (F.col("ci").isNull() | (F.col("cj") != F.col("ci"))))
+                                 .select(F.col("cj").alias("component"), "i", "j", "pair"))
+                    .select("component", F.lit("pair").alias("kind"), "i", "j", F.lit("related").alias("relation"),
+                            F.col("pair").alias("json")))
+    members = (comp.join(corpus.select(F.col("idx").alias("node"), "id"), "node")
+               .select("component", F.lit("member").alias("kind"), F.col("node").alias("i"),
+                       F.lit(None).cast("long").alias("j"), F.lit(None).cast("string").alias("relation"),
+                       F.col("id").alias("json")))
+    grouped = strong_rows.unionByName(related_rows).unionByName(members).select("component", *fields)
+    out = cut(grouped.groupBy("component").applyInPandas(_story, _struct(STORY_SCHEMA)))
+    story_json = out.where(F.col("kind") == "story").select(F.col("json").alias("story"))
+    oriented = out.where(F.col("kind") == "pair").select("i", "j", F.col("json").alias("pair"))
+    oriented = oriented.join(pairs.select("i", "j", "a", "b", "relation"), ["i", "j"])
+    oriented = oriented.withColumn("source", F.get_json_object("pair", "$.source"))
+    final = pairs.where(~F.col("relation").isin(strong_relations)).unionByName(
+        oriented.select(*[n for n in PAIR_SCHEMA.names]))
+    return final, story_json
+
+
+def _story(group):
+    """One component: its story and its oriented pairs (pandas in, pandas out)."""
+    import pandas as pd
+
+    members = group[group["kind"] == "member"].sort_values("i")
+    pair_rows = group[group["kind"] == "pair"]
+    pairs = [json.loads(s) for s in pair_rows["json"]]
+    strong = [p for p, rel in zip(pairs, pair_rows["relation"]) if rel != "related"]
+    stories = clusters(list(members["json"]), pairs)
+    orient_by_story(strong, stories)
+    index = {(p["a"], p["b"]): (i, j) for p, i, j in zip(pairs, pair_rows["i"], pair_rows["j"])}
+    rows = [("story", None, None, None, json.dumps(s)) for s in stories]
+    rows += [("pair", *index[(p["a"], p["b"])], p["relation"], json.dumps(p)) for p in strong]
+    return pd.DataFrame(rows, columns=["kind", "i", "j", "relation", "json"]).astype(
+        {"i": "Int64", "j": "Int64"})

@@ -3,6 +3,10 @@
 Bad input never stops a run: every file or row that cannot be read becomes a
 :class:`~dedup.article.Problem` and reading goes on with the next one.
 
+The Spark reader (:mod:`dedup.spark.read`) walks and parses with the same functions:
+:func:`input_files`, :func:`parse_bytes` (a whole file), :class:`DecodedLines` and
+``_read_jsonl`` (JSONL lines), :func:`row_articles` (numbered rows).
+
 >>> decode(b'\\xef\\xbb\\xbfcaf\\xc3\\xa9') == 'café'
 True
 >>> decode(b'caf\\xe9\\r\\nnext\\rlast')
@@ -34,9 +38,15 @@ except ImportError:
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv")
 
-_SNIFF = 8192
+_SNIFF = 8192  # bytes looked at to tell a binary file
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NO_TEXT = "no 'text' (or 'body'/'content') field"
+EMPTY = "empty file"
+BINARY = "binary file, not text (skipped)"
+MISSING = "no such file or directory"
+NOT_REGULAR = "not a regular file (skipped)"
+NOT_UTF8 = "not valid UTF-8; read as cp1252 (check the accents)"
 
 
 def decode(data: bytes) -> str:
@@ -68,7 +78,7 @@ def decode_checked(data: bytes) -> tuple[str, int | None]:
 
 
 def _not_utf8(path: str, line: int) -> Problem:
-    return Problem(path, "not valid UTF-8; read as cp1252 (check the accents)", line, "warning")
+    return Problem(path, NOT_UTF8, line, "warning")
 
 
 def read_articles(paths: Iterable[str], stdin: TextIO | None = None) -> tuple[list[Article], list[Problem]]:
@@ -87,13 +97,9 @@ def iter_articles(paths: Iterable[str], problems: list[Problem],
     for path in paths:
         if path == "-":
             articles = _read_stdin(stdin if stdin is not None else sys.stdin, problems)
-        elif os.path.isdir(path):
-            articles = _read_dir(path, problems)
-        elif not os.path.exists(path):
-            problems.append(Problem(path, "no such file or directory"))
-            continue
         else:
-            articles = _read_file(path, os.path.basename(path), problems)
+            articles = (a for file, file_id in input_files(path, problems)
+                        for a in _read_file(file, file_id, problems))
         for article in articles:
             article.id = _unique(article.id, seen)
             yield article
@@ -112,11 +118,23 @@ def _unique(id_: str, seen: dict[str, int]) -> str:
     return f"{id_}#{n}"
 
 
-def _read_dir(root: str, problems: list[Problem]) -> Iterator[Article]:
-    """Files under ``root`` in sorted order, ids relative to ``root``."""
+def input_files(path: str, problems: list[Problem]) -> Iterator[tuple[str, str]]:
+    """The files ``path`` names, in reading order, each with its id: ``path`` itself (id: its
+    name) or the files under it (:func:`walk`). A missing path is a problem."""
+    if os.path.isdir(path):
+        yield from walk(path, problems)
+    elif not os.path.exists(path):
+        problems.append(Problem(path, MISSING))
+    else:
+        yield path, os.path.basename(path)
+
+
+def walk(root: str, problems: list[Problem]) -> Iterator[tuple[str, str]]:
+    """Files under ``root`` in sorted order (by name in each directory, recursively, hidden
+    names skipped), each with its id: its path relative to ``root``, with ``/``."""
     visited: set[str] = set()
 
-    def walk(directory: str) -> Iterator[Article]:
+    def visit(directory: str) -> Iterator[tuple[str, str]]:
         real = os.path.realpath(directory)
         if real in visited:  # symlink loop
             return
@@ -134,31 +152,49 @@ def _read_dir(root: str, problems: list[Problem]) -> Iterator[Article]:
                 problems.append(Problem(entry.path, f"cannot read: {e.strerror}"))
                 continue
             if is_dir:
-                yield from walk(entry.path)
+                yield from visit(entry.path)
             elif is_file:
-                file_id = os.path.relpath(entry.path, root).replace(os.sep, "/")
-                yield from _read_file(entry.path, file_id, problems)
+                yield entry.path, os.path.relpath(entry.path, root).replace(os.sep, "/")
             elif not os.path.exists(entry.path):
-                problems.append(Problem(entry.path, "no such file or directory"))
+                problems.append(Problem(entry.path, MISSING))
             else:
-                problems.append(Problem(entry.path, "not a regular file (skipped)"))
+                problems.append(Problem(entry.path, NOT_REGULAR))
 
-    return walk(root)
+    return visit(root)
+
+
+def file_type(path: str) -> str:
+    """The lower-cased extension of ``path``, ``.txt`` when it has none."""
+    return os.path.splitext(path)[1].lower() or ".txt"
+
+
+def unsupported(path: str, ext: str) -> Problem:
+    return Problem(path, f"unsupported file type '{ext}' (supported: {' '.join(SUPPORTED)})")
+
+
+def is_utf16(head: bytes) -> bool:
+    """Whether bytes start with a UTF-16 byte order mark (such JSONL is read whole, not line by line)."""
+    return head.startswith(_UTF16_BOMS)
+
+
+def is_binary(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is binary: a NUL byte in its first bytes, not UTF-16."""
+    return b"\x00" in head[:_SNIFF] and not is_utf16(head)
 
 
 def _read_file(path: str, file_id: str, problems: list[Problem]) -> Iterator[Article]:
     """Articles from one file; problems are appended, never raised."""
-    ext = os.path.splitext(path)[1].lower() or ".txt"
+    ext = file_type(path)
     if ext not in SUPPORTED:
-        problems.append(Problem(path, f"unsupported file type '{ext}' (supported: {' '.join(SUPPORTED)})"))
+        problems.append(unsupported(path, ext))
         return
     if ext == ".jsonl":
         try:
             with open(path, "rb") as f:
                 head = f.read(_SNIFF)
-                if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 is read whole, below
-                    if b"\x00" in head:
-                        problems.append(Problem(path, "binary file, not text (skipped)"))
+                if not is_utf16(head):  # UTF-16 is read whole, below
+                    if is_binary(head):
+                        problems.append(Problem(path, BINARY))
                         return
                     f.seek(0)
                     yield from _read_jsonl_stream(f, path, file_id, problems)
@@ -172,14 +208,21 @@ def _read_file(path: str, file_id: str, problems: list[Problem]) -> Iterator[Art
     except OSError as e:
         problems.append(Problem(path, f"cannot read: {e.strerror}"))
         return
-    if b"\x00" in data[:_SNIFF] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.append(Problem(path, "binary file, not text (skipped)"))
+    yield from parse_bytes(data, path, file_id, problems)
+
+
+def parse_bytes(data: bytes, path: str, file_id: str, problems: list[Problem]) -> Iterator[Article]:
+    """Articles from the whole content of a file of a supported type (told by ``path``'s
+    extension); problems are appended, never raised."""
+    ext = file_type(path)
+    if is_binary(data):
+        problems.append(Problem(path, BINARY))
         return
     text, bad = decode_checked(data)
     if bad is not None:
         problems.append(_not_utf8(path, bad))
     if not text.strip():
-        problems.append(Problem(path, "empty file"))
+        problems.append(Problem(path, EMPTY))
         return
     if ext in (".txt", ".md"):
         yield Article(id=file_id, text=text, path=path)
@@ -202,30 +245,43 @@ def _read_file(path: str, file_id: str, problems: list[Problem]) -> Iterator[Art
 
 
 def _read_jsonl_stream(f: BinaryIO, path: str, file_id: str, problems: list[Problem]) -> Iterator[Article]:
-    """JSONL rows read line by line (memory stays that of the articles, not of the file);
-    a line that is not UTF-8 is read as cp1252, with one warning for the file's first."""
-    seen_text = False
+    """JSONL rows read line by line (memory stays that of the articles, not of the file)."""
+    lines = DecodedLines(enumerate(f, 1), path, problems)
+    yield from _read_jsonl(lines, path, file_id, problems)
+    if not lines.seen_text:
+        problems.append(Problem(path, EMPTY))
 
-    def lines() -> Iterator[tuple[int, str]]:
-        nonlocal seen_text
+
+class DecodedLines:
+    """Numbered raw JSONL lines (bytes) as numbered text lines: UTF-8, else cp1252 with a
+    warning for the first such line; CR removed; the UTF-8 BOM dropped from line 1 when
+    ``bom``. ``seen_text`` tells, once iterated, whether a line was not blank.
+
+    >>> problems = []
+    >>> lines = DecodedLines([(1, b'\\xef\\xbb\\xbf{}\\r\\n'), (2, b'caf\\xe9\\n'), (3, b'na\\xefve')], "f", problems)
+    >>> list(lines), lines.seen_text, [(p.line, p.level) for p in problems]
+    ([(1, '{}\\n'), (2, 'café\\n'), (3, 'naïve')], True, [(2, 'warning')])
+    """
+
+    def __init__(self, raw: Iterable[tuple[int, bytes]], path: str, problems: list[Problem], bom: bool = True) -> None:
+        self.raw, self.path, self.problems, self.bom = raw, path, problems, bom
+        self.seen_text = False
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
         warned = False
-        for n, raw in enumerate(f, 1):
-            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        for n, raw in self.raw:
+            if n == 1 and self.bom and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
                 line = raw.decode("cp1252", errors="replace")
                 if not warned:
-                    problems.append(_not_utf8(path, n))
+                    self.problems.append(_not_utf8(self.path, n))
                     warned = True
-            if not seen_text and line.strip():
-                seen_text = True
+            if not self.seen_text and line.strip():
+                self.seen_text = True
             yield n, line.replace("\r", "")
-
-    yield from _read_jsonl(lines(), path, file_id, problems)
-    if not seen_text:
-        problems.append(Problem(path, "empty file"))
 
 
 def _read_stdin(stream: TextIO, problems: list[Problem]) -> Iterator[Article]:
@@ -249,14 +305,23 @@ def _read_stdin(stream: TextIO, problems: list[Problem]) -> Iterator[Article]:
 
 def _read_jsonl(lines: Iterable[tuple[int, str]], path: str, file_id: str,
                 problems: list[Problem]) -> Iterator[Article]:
-    for n, line in lines:
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except (ValueError, RecursionError) as e:
-            problems.append(Problem(path, _json_error(e), n))
-            continue
+    def rows() -> Iterator[tuple[int, Any]]:
+        for n, line in lines:
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except (ValueError, RecursionError) as e:
+                problems.append(Problem(path, _json_error(e), n))
+
+    return row_articles(rows(), path, file_id, problems)
+
+
+def row_articles(rows: Iterable[tuple[int, Any]], path: str, file_id: str,
+                 problems: list[Problem]) -> Iterator[Article]:
+    """Articles from numbered rows (JSONL lines, Parquet rows): ``line`` is the number and the
+    default id ``<file_id>:<number>``; a row without text is a problem at its number."""
+    for n, row in rows:
         article = _row_article(row, f"{file_id}:{n}", path, n)
         if article is None:
             problems.append(Problem(path, _NO_TEXT, n))
@@ -323,19 +388,23 @@ def _field(row: dict[str, Any], *names: str) -> str | None:
     return None
 
 
+_TEXT_KEYS, _DATE_KEYS, _PUBLISHER_KEYS = ("text", "body", "content"), ("published", "date"), ("publisher", "source")
+ROW_KEYS = (*_TEXT_KEYS, "id", "title", *_DATE_KEYS, *_PUBLISHER_KEYS, "url")  # what a row's article is made of
+
+
 def _row_article(row: Any, default_id: str, path: str, line: int | None) -> Article | None:
     """An Article from a JSON/CSV row, or None when it is not an object or has no text."""
     if not isinstance(row, dict):
         return None
-    text = _field(row, "text", "body", "content")
+    text = _field(row, *_TEXT_KEYS)
     if text is None:
         return None
-    published = _field(row, "published", "date")
+    published = _field(row, *_DATE_KEYS)
     if published is not None:
         published = _iso_date(published) or published.strip()
     optional = {k: (v.strip() if v else None) for k, v in
                 (("title", _field(row, "title")), ("url", _field(row, "url")),
-                 ("publisher", _field(row, "publisher", "source")))}
+                 ("publisher", _field(row, *_PUBLISHER_KEYS)))}
     return Article(id=(_field(row, "id") or default_id).strip(),
                    text=text.replace("\r\n", "\n").replace("\r", "\n"),
                    published=published, path=path, line=line, **optional)

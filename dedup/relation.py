@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dedup.article import Article
@@ -212,12 +213,58 @@ def orient_by_story(pairs: list[dict], stories: list[dict]) -> None:
             p["reasons"] = [f"siblings: both derive from {root_of[p['a']]}"]
 
 
+def claims_own_publisher(claim: str, publisher: str | None) -> bool:
+    """Whether ``claim`` names the article's own publisher (status ``self``)."""
+    return bool(publisher) and same_outlet(claim, publisher)
+
+
+def of_outlet(claim: str, publisher: str | None, attribution: Iterable[str]) -> bool:
+    """Whether an article (its publisher and claims) belongs to the outlet ``claim`` names."""
+    return any(same_outlet(claim, o) for o in (publisher, *attribution) if o)
+
+
+def claim_check(article_id: str, publisher: str | None, claim: str, outlet_size: int = 0,
+                first_members: Sequence[str] = (), in_outlet: bool = False, hits: Sequence[str] = (),
+                mine: Mapping[str, str] | None = None) -> dict:
+    """The check of one attribution claim of an article (see :func:`check_attribution`).
+
+    The outlet the claim names holds ``outlet_size`` articles of the corpus (see
+    :func:`of_outlet`), the first ``CLAIM_NAMES + 1`` of which (all when fewer), in corpus
+    order, are ``first_members``; ``in_outlet``: the article is one of them. ``hits``: the
+    outlet's articles (the article itself excluded) paired with it by a relation in
+    ``DERIVED_OR_STRONGER``, in corpus order; ``mine``: the relations of its pairs, by the
+    other article's id (at least those with ``first_members``). None of these is read when
+    the claim names the article's own publisher (:func:`claims_own_publisher`).
+
+    >>> check = claim_check("a", None, "Reuters", 9, ["r0", "a", "r1", "r2", "r3", "r4"], True, [],
+    ...                     {"r1": "related"})
+    >>> check["status"], check["articles"]
+    ('unmatched', ['r0', 'r1', 'r2', 'r3', 'r4'])
+    >>> check["note"][-41:]
+    'r3 (unrelated), r4 (unrelated) and 3 more'
+    """
+    if claims_own_publisher(claim, publisher):
+        status, names, note = "self", [], f"names {article_id}'s own publisher: a republished original"
+    elif hits:
+        status, names, note = "matched", list(hits), "shares its text with " + ", ".join(hits)
+    elif others := outlet_size - in_outlet:
+        names = [n for n in first_members if n != article_id][:CLAIM_NAMES]
+        mine = mine or {}
+        rel = ", ".join(f"{n} ({mine.get(n, 'unrelated')})" for n in names)
+        more = f" and {others - len(names)} more" if others > len(names) else ""
+        status, note = "unmatched", f"the corpus's articles from {claim} do not match it: {rel}{more}"
+    else:
+        status, names, note = "not_in_corpus", [], f"no article from {claim} in the corpus"
+    return {"claim": claim, "status": status, "articles": names, "note": note}
+
+
 def check_attribution(articles: list[Article], pairs: list[dict]) -> dict[str, list[dict]]:
     """For each article's attribution claims: does the corpus hold the credited piece?
 
     Status ``matched`` (an article of that outlet shares history with this one),
     ``unmatched`` (the outlet's articles here do not), ``not_in_corpus`` (none here), or
-    ``self`` (the claim names the article's own publisher: a republished original).
+    ``self`` (the claim names the article's own publisher: a republished original); each
+    decided by :func:`claim_check` (as :mod:`dedup.spark.attribution` does on Spark).
     """
     linked: dict[str, dict[str, str]] = {}
     for p in pairs:
@@ -227,37 +274,30 @@ def check_attribution(articles: list[Article], pairs: list[dict]) -> dict[str, l
     for k, b in enumerate(articles):
         for key in {x for o in (b.publisher, *b.attribution) if o for x in outlet_lookup_keys(o)}:
             by_outlet.setdefault(key, []).append(k)
-    of_outlet: dict[str, dict[str, int]] = {}  # claim -> ids of the articles from that outlet, in order
+    # claim -> (ids of the articles from that outlet -> position, in order; the first CLAIM_NAMES + 1)
+    outlets: dict[str, tuple[dict[str, int], list[str]]] = {}
 
-    def outlet_articles(claim: str) -> dict[str, int]:
-        if claim not in of_outlet:
+    def outlet_articles(claim: str) -> tuple[dict[str, int], list[str]]:
+        if claim not in outlets:
             near = sorted({k for key in outlet_lookup_keys(claim) for k in by_outlet.get(key, [])})
-            of_outlet[claim] = {articles[k].id: k for k in near if any(
-                same_outlet(claim, o) for o in (articles[k].publisher, *articles[k].attribution) if o)}
-        return of_outlet[claim]
+            members = {articles[k].id: k for k in near
+                       if of_outlet(claim, articles[k].publisher, articles[k].attribution)}
+            outlets[claim] = members, list(itertools.islice(members, CLAIM_NAMES + 1))
+        return outlets[claim]
 
     out: dict[str, list[dict]] = {}
     for a in articles:
         for claim in a.attribution:
-            if a.publisher and same_outlet(claim, a.publisher):
-                status, names, note = "self", [], f"names {a.id}'s own publisher: a republished original"
+            if claims_own_publisher(claim, a.publisher):  # no need for the outlet
+                check = claim_check(a.id, a.publisher, claim)
             else:
-                outlet = outlet_articles(claim)
+                outlet, first = outlet_articles(claim)
                 mine = linked.get(a.id, {})
                 if len(mine) < len(outlet):  # walk the shorter: the pairs, or the outlet's articles
                     hits = sorted((n for n, r in mine.items() if n in outlet and r in DERIVED_OR_STRONGER),
                                   key=outlet.__getitem__)
                 else:
                     hits = [n for n in outlet if n != a.id and mine.get(n) in DERIVED_OR_STRONGER]
-                others = len(outlet) - (a.id in outlet)
-                if hits:
-                    status, names, note = "matched", hits, "shares its text with " + ", ".join(hits)
-                elif others:
-                    names = list(itertools.islice((n for n in outlet if n != a.id), CLAIM_NAMES))
-                    rel = ", ".join(f"{n} ({mine.get(n, 'unrelated')})" for n in names)
-                    more = f" and {others - len(names)} more" if others > len(names) else ""
-                    status, note = "unmatched", f"the corpus's articles from {claim} do not match it: {rel}{more}"
-                else:
-                    status, names, note = "not_in_corpus", [], f"no article from {claim} in the corpus"
-            out.setdefault(a.id, []).append({"claim": claim, "status": status, "articles": names, "note": note})
+                check = claim_check(a.id, a.publisher, claim, len(outlet), first, a.id in outlet, hits, mine)
+            out.setdefault(a.id, []).append(check)
     return out

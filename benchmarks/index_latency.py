@@ -196,11 +196,12 @@ def _commit() -> str:
     return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
 
-def write_section(out: Path, lines: list[str]) -> None:
+def write_section(out: Path, lines: list[str], start: str = START, end: str = END) -> None:
+    """``lines`` in place of the block between ``start`` and ``end`` in ``out`` (appended when absent)."""
     text = out.read_text(encoding="utf-8") if out.exists() else ""
     block = "\n".join(lines)
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
     else:
         text = text.rstrip("\n") + ("\n\n" if text else "") + block + "\n"
     out.write_text(text, encoding="utf-8")

@@ -36,7 +36,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     "or - for JSONL on stdin) and report duplicate, copy, partial, derived and related pairs.")
     inputs = scan.add_argument_group("Input")
     inputs.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
-    _report_options(scan.add_argument_group("Output"))
+    _report_options(scan.add_argument_group("Output"), parquet=True)
+    engine = scan.add_argument_group("Engine")
+    engine.add_argument("--engine", choices=("local", "spark"), default="local",
+                        help="local (this machine's cores, the default) or spark: an Apache Spark job, "
+                             "for archives past one machine (pip install 'dedup[spark]'); paths may then be "
+                             "any URI Spark reads (hdfs:, s3a:...), and -o a .parquet folder")
+    engine.add_argument("--master", metavar="URL",
+                        help="with --engine spark: local[N], spark://HOST:PORT, yarn, k8s://... "
+                             "(default: what spark-submit set, else local[*])")
+    engine.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="with --engine spark: a Spark setting for a session started here, as "
+                             "spark-submit's --conf (repeatable), e.g. spark.driver.memory=8g")
     ev = commands.add_parser(
         "eval", help="score a scan against labelled pairs (precision, recall, F1, confusion, direction)",
         description="Scan PATH... and score the result against GOLD, a CSV with the header "
@@ -90,11 +101,13 @@ def _progress_option(parser) -> None:
                         help="progress bar on stderr (default: when stderr is a terminal)")
 
 
-def _report_options(parser) -> None:
+def _report_options(parser, parquet: bool = False) -> None:
     """The options of the commands that write a report (``scan``, ``index report``)."""
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report here (format from the extension)")
-    parser.add_argument("--format", choices=FORMATS,
-                        help="table (terminal), md, json or html; default: from -o, else table")
+    parser.add_argument("--format", choices=FORMATS + (("parquet",) if parquet else ()),
+                        help="table (terminal), md, json or html" + (
+                            "; parquet (--engine spark: tables pairs/, stories/, articles/ in the folder -o)"
+                            if parquet else "") + "; default: from -o, else table")
     _progress_option(parser)
 
 
@@ -141,6 +154,12 @@ def _scan(args: argparse.Namespace, argv: list[str]) -> int:
     from dedup.scan import scan
 
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
+    if args.engine == "spark":
+        return _scan_spark(args, argv, fmt)
+    if args.master or args.spark_conf or fmt == "parquet":
+        what = "--master" if args.master else "--spark-conf" if args.spark_conf else "parquet output"
+        print(f"dedup: error: {what} needs --engine spark", file=sys.stderr)
+        return 2
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     report = scan(args.paths, progress=progress)
     if args.output:
@@ -153,6 +172,51 @@ def _scan(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
     if write_report(report, fmt, args.output):
         return 2
+    if skipped:
+        print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
+    return 0
+
+
+def _scan_spark(args: argparse.Namespace, argv: list[str], fmt: str) -> int:
+    """``scan --engine spark``: the job of :mod:`dedup.spark`, its report collected here, or
+    its tables written by Spark as Parquet (``-o`` a folder on any path Spark can write)."""
+    from dedup.spark.session import SparkUnavailable
+
+    if fmt == "parquet" and not args.output:
+        print("dedup: error: parquet output needs -o FOLDER", file=sys.stderr)
+        return 2
+    if "-" in args.paths:
+        print("dedup: error: --engine spark reads files and folders, not stdin (-)", file=sys.stderr)
+        return 2
+    bad = [c for c in args.spark_conf if "=" not in c]
+    if bad:
+        print(f"dedup: error: --spark-conf {bad[0]}: expected KEY=VALUE", file=sys.stderr)
+        return 2
+    try:
+        from dedup.spark import scan_spark
+
+        result = scan_spark(args.paths, master=args.master, conf=dict(c.split("=", 1) for c in args.spark_conf))
+    except SparkUnavailable as e:
+        print(f"dedup: error: --engine spark: {e}", file=sys.stderr)
+        return 2
+    for problem in result.problems:
+        print(f"dedup: warning: {problem}", file=sys.stderr)
+    skipped = sum(p.level == "error" for p in result.problems)
+    if not result.stats.get("articles"):
+        print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
+        return 2
+    if fmt == "parquet":
+        try:
+            result.write_parquet(args.output)
+        except Exception as e:  # Spark reports an existing or unwritable folder as an AnalysisException
+            print(f"dedup: error: cannot write {args.output}: {str(e).splitlines()[0]}", file=sys.stderr)
+            return 2
+        print(f"dedup: wrote {args.output} (parquet): {result.stats['articles']} articles, "
+              f"{result.stats['pairs_found']} pairs, {result.stats['stories']} stories", file=sys.stderr)
+    else:
+        report = result.report(command="dedup " + shlex.join(argv) if args.output else None, texts=fmt == "html")
+        if write_report(report, fmt, args.output):
+            return 2
     if skipped:
         print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
     return 0

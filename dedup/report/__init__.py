@@ -43,14 +43,15 @@ def write(report: Report, fmt: str, out: TextIO) -> None:
 
 
 def format_for_path(path: str) -> str | None:
-    """The format a file name asks for: ``.json``, ``.md``/``.markdown``, ``.txt``, ``.html``/``.htm``.
+    """The format a file name asks for: ``.json``, ``.md``/``.markdown``, ``.txt``, ``.html``/``.htm``,
+    ``.parquet`` (a folder of tables, from ``scan --engine spark``).
 
     >>> format_for_path("report.HTM")
     'html'
     """
     lower = path.lower()
     for ext, fmt in ((".json", "json"), (".md", "md"), (".markdown", "md"), (".txt", "table"),
-                     (".html", "html"), (".htm", "html")):
+                     (".html", "html"), (".htm", "html"), (".parquet", "parquet")):
         if lower.endswith(ext):
             return fmt
     return None

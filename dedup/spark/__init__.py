@@ -17,10 +17,11 @@ def scan_spark(paths: Iterable[str], master: str | None = None, spark=None, conf
 
     Raises :class:`dedup.spark.session.SparkUnavailable` when PySpark or Java is missing.
     """
-    from dedup.spark.job import scan_frame
-    from dedup.spark.read import read_articles_spark
     from dedup.spark.session import get_session
 
-    spark = spark if spark is not None else get_session(master, conf=conf)
+    spark = spark if spark is not None else get_session(master, conf=conf)  # first: it tells what is missing
+    from dedup.spark.job import scan_frame
+    from dedup.spark.read import read_articles_spark
+
     articles, problems = read_articles_spark(spark, list(paths))
     return scan_frame(articles, problems)

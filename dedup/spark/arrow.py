@@ -28,11 +28,11 @@ _NAMES = [name for name, _ in ARTICLE_FIELDS]
 _LISTS = {"attribution", "attribution_urls", "line_origins", "removed"}
 
 
-def spark_schema(schema: pa.Schema) -> str:
-    """The Spark DDL of an Arrow schema (what ``mapInArrow`` is told it returns)."""
+def spark_schema(schema: pa.Schema):
+    """The Spark StructType of an Arrow schema (what ``mapInArrow`` is told it returns)."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    return from_arrow_schema(schema).simpleString()[len("struct<"):-1]
+    return from_arrow_schema(schema)
 
 
 def article(row: dict) -> Article:

@@ -33,7 +33,6 @@ import numpy as np
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql.pandas.types import from_arrow_schema
 
 from dedup import candidates as cand
 from dedup.article import Article, Problem
@@ -46,7 +45,7 @@ from dedup.scan import Report, _Bodies, _confirm
 from dedup.sketch import SHINGLE
 from dedup.spark.components import _truncate as cut
 from dedup.spark.arrow import (ARTICLE_FIELDS, ARTICLE_SCHEMA, article, articles_batch, articles_columns, as_signed,
-                               batch_articles, ragged)
+                               batch_articles, ragged, spark_schema)
 
 log = logging.getLogger("dedup.spark")
 
@@ -64,11 +63,8 @@ PAIR_SCHEMA = pa.schema([("i", _LONG), ("j", _LONG), ("a", _STR), ("b", _STR), (
 STORY_SCHEMA = pa.schema([("kind", _STR), ("i", _LONG), ("j", _LONG), ("relation", _STR), ("json", _STR)])
 # what confirming a pair reads of each article
 _CONFIRM_COLUMNS = [name for name, _ in ARTICLE_FIELDS] + ["terms", "term_counts", "shingles", "n_words", "digest"]
+ARTICLES_PER_PARTITION = 10_000  # at most, for the maps (more partitions when the cluster has more cores)
 PAIRS_PER_BATCH = 500  # candidate pairs (each with both articles) per Arrow batch in the confirm stage
-
-
-def _struct(schema: pa.Schema):
-    return from_arrow_schema(schema)
 
 
 @dataclass
@@ -136,7 +132,7 @@ def articles_frame(spark: SparkSession, articles: Sequence[Article], slices: int
     """A DataFrame of in-memory articles (``idx`` = their position), for :func:`scan_frame`."""
     batch = articles_batch(list(articles), range(len(articles)))
     table = pa.Table.from_batches([batch], ARTICLE_SCHEMA)
-    df = spark.createDataFrame(table.to_pandas(), schema=_struct(ARTICLE_SCHEMA))
+    df = spark.createDataFrame(table.to_pandas(), schema=spark_schema(ARTICLE_SCHEMA))
     return df.repartition(slices or spark.sparkContext.defaultParallelism, "idx")
 
 
@@ -157,10 +153,13 @@ def scan_frame(articles: DataFrame, problems: Sequence[Problem] = ()) -> SparkSc
     lap = _Laps(stats["timings"])
     # each stage's output is materialised with its lineage cut (checkpoint): later stages
     # read it several times, and a plan holding every stage before it grows too large
-    cleaned = cut(articles.mapInArrow(_clean_batches, _struct(CLEAN_SCHEMA)))
-    stats["articles"] = n = cleaned.count()
+    stats["articles"] = n = articles.count()
+    # spread the articles evenly (a reader gives one partition per input block, a few for a
+    # file of GBs): every later map and shuffle inherits this parallelism
+    parts = max(4 * spark.sparkContext.defaultParallelism, -(-n // ARTICLES_PER_PARTITION))
+    cleaned = cut(articles.repartition(parts, "idx").mapInArrow(_clean_batches, spark_schema(CLEAN_SCHEMA)))
     corpus = cut(cleaned.join(repeated_lines(cleaned), "idx", "left")
-                 .mapInArrow(_feature_batches, _struct(CORPUS_SCHEMA)))
+                 .mapInArrow(_feature_batches, spark_schema(CORPUS_SCHEMA)))
     lap("clean_and_sketch")
     terms, freq = document_frequencies(corpus)
     candidates = cut(find_candidates(corpus, stats))
@@ -328,58 +327,106 @@ def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:
 # -- confirmation -----------------------------------------------------------------------------
 
 def confirm(corpus: DataFrame, candidates: DataFrame, idf) -> DataFrame:
-    """Each candidate pair joined with both its articles, confirmed by the local scan's
-    ``_confirm`` (with the corpus IDF ``idf``, a broadcast of (terms, frequencies, articles)):
-    the reported pairs, as :data:`PAIR_SCHEMA`."""
-    data = corpus.select("idx", F.struct(*_CONFIRM_COLUMNS).alias("d"))
-    joined = (candidates.join(data.select(F.col("idx").alias("i"), F.col("d").alias("A")), "i")
-              .join(data.select(F.col("idx").alias("j"), F.col("d").alias("B")), "j"))
+    """The reported pairs among ``candidates``, as :data:`PAIR_SCHEMA`, in two joins: each
+    candidate with both articles' term counts and shingles, kept as the local candidate
+    stage keeps it (:func:`_filter_rows`); then each kept pair with both whole articles,
+    confirmed by the local scan's ``_confirm``. ``idf``: a broadcast of the corpus's
+    (terms, document frequencies, articles)."""
+    light = _with_articles(candidates, corpus, _FILTER_COLUMNS)
+    kept = light.mapInArrow(_batched(_filter_rows, idf), spark_schema(KEPT_SCHEMA))
+    whole = _with_articles(kept, corpus, _CONFIRM_COLUMNS)
+    return whole.mapInArrow(_batched(_confirm_rows, idf), spark_schema(PAIR_SCHEMA))
 
+
+_FILTER_COLUMNS = ["terms", "term_counts", "shingles", "n_words"]
+KEPT_SCHEMA = pa.schema([("i", _LONG), ("j", _LONG), ("cosine", pa.float32())])
+
+
+def _with_articles(pairs: DataFrame, corpus: DataFrame, columns: list[str]) -> DataFrame:
+    """``pairs`` with the ``columns`` of article ``i`` as struct ``A`` and of ``j`` as ``B``."""
+    data = corpus.select("idx", F.struct(*columns).alias("d"))
+    return (pairs.join(data.select(F.col("idx").alias("i"), F.col("d").alias("A")), "i")
+            .join(data.select(F.col("idx").alias("j"), F.col("d").alias("B")), "j"))
+
+
+def _batched(fn, idf):
+    """A ``mapInArrow`` function applying ``fn(rows, idf)`` to :data:`PAIRS_PER_BATCH` rows at a time."""
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        terms, freq, n = idf.value
+        corpus_idf = idf.value
         for batch in batches:
             for lo in range(0, batch.num_rows, PAIRS_PER_BATCH):
-                yield _confirm_rows(batch.slice(lo, PAIRS_PER_BATCH).to_pylist(), (terms, freq, n))
+                yield fn(batch.slice(lo, PAIRS_PER_BATCH).to_pylist(), corpus_idf)
 
-    return joined.mapInArrow(run, _struct(PAIR_SCHEMA))
+    return run
 
 
-def _confirm_rows(rows: list[dict], corpus_idf: tuple[np.ndarray, np.ndarray, int]) -> pa.RecordBatch:
-    """Confirm candidate rows (each with both articles): the local rules on a local corpus of
-    the articles involved, weighted with the whole corpus's IDF."""
-    data = {}
-    for r in rows:
-        data[r["i"]], data[r["j"]] = r["A"], r["B"]
-    order = sorted(data)  # local positions keep the corpus order: i < j stays a < b
-    local = {g: k for k, g in enumerate(order)}
-    articles = [article(data[g]) for g in order]
-    term_rows = [data[g]["terms"] or [] for g in order]
-    counts = _term_matrix(term_rows, [data[g]["term_counts"] or [] for g in order])
-    shingles = [np.frombuffer(data[g]["shingles"] or b"", "<u4") for g in order]
-    start = np.r_[0, np.cumsum([s.size for s in shingles])].astype(np.int64)
-    n_words = np.array([data[g]["n_words"] for g in order], np.int32)
-    values = np.concatenate(shingles) if shingles else np.empty(0, np.uint32)
-    confirmer = Confirmer().fit(_Bodies(articles), counts, (values, start, n_words), corpus=corpus_idf)
-    pairs = np.array([[local[r["i"]], local[r["j"]]] for r in rows], np.int64).reshape(-1, 2)
-    cosines = confirmer.cosines(pairs)
+@dataclass
+class _LocalCorpus:
+    """The articles of some pair rows, in corpus order (so ``i < j`` stays ``a < b``), with a
+    :class:`Confirmer` weighted by the whole corpus's IDF."""
+
+    order: list[int]
+    pairs: np.ndarray  # local positions of each row's (i, j)
+    confirmer: Confirmer
+    values: np.ndarray  # every article's shingles, laid end to end
+    start: np.ndarray
+
+    @classmethod
+    def of(cls, rows: list[dict], corpus_idf, bodies: Sequence[str] | None = None) -> "_LocalCorpus":
+        data = {}
+        for r in rows:
+            data[r["i"]], data[r["j"]] = r["A"], r["B"]
+        order = sorted(data)
+        local = {g: k for k, g in enumerate(order)}
+        counts = _term_matrix([data[g]["terms"] or [] for g in order], [data[g]["term_counts"] or [] for g in order])
+        shingles = [np.frombuffer(data[g]["shingles"] or b"", "<u4") for g in order]
+        start = np.r_[0, np.cumsum([s.size for s in shingles])].astype(np.int64)
+        values = np.concatenate(shingles) if shingles else np.empty(0, np.uint32)
+        n_words = np.array([data[g]["n_words"] for g in order], np.int32)
+        confirmer = Confirmer().fit(bodies if bodies is not None else [""] * len(order), counts,
+                                    (values, start, n_words), corpus=corpus_idf)
+        pairs = np.array([[local[r["i"]], local[r["j"]]] for r in rows], np.int64).reshape(-1, 2)
+        return cls(order, pairs, confirmer, values, start)
+
+
+def _filter_rows(rows: list[dict], corpus_idf) -> pa.RecordBatch:
+    """The candidates the local candidate stage keeps (:func:`dedup.scan.find_candidates`):
+    every document-channel pair; sentence- and anchor-channel pairs at the related cosine;
+    below it, anchor pairs whose shared anchors lie in a verbatim run long enough for a partial."""
+    c = _LocalCorpus.of(rows, corpus_idf)
+    cosines = c.confirmer.cosines(c.pairs)
     keep = np.array([bool(r["by_doc"]) for r in rows], bool)
     sentence = np.array([bool(r["by_sentence"]) for r in rows], bool)
     anchor = np.array([r["hits"] is not None for r in rows], bool)
     keep |= (sentence | anchor) & (cosines >= RELATED_COSINE)
-    verbatim = np.flatnonzero(anchor & ~keep)  # below the related cosine only a long verbatim run counts
+    verbatim = np.flatnonzero(anchor & ~keep)
     if verbatim.size:
         hit_rows = [(k, h["a"], h["b"]) for k in verbatim.tolist() for h in rows[k]["hits"]]
         which = np.array([k for k, _, _ in hit_rows], np.int64)
-        hits = cand.AnchorHits(pairs[which, 0], pairs[which, 1], np.array([a for _, a, _ in hit_rows], np.int64),
+        hits = cand.AnchorHits(c.pairs[which, 0], c.pairs[which, 1], np.array([a for _, a, _ in hit_rows], np.int64),
                                np.array([b for _, _, b in hit_rows], np.int64))
-        found, runs = cand.longest_runs(hits, values, start)
+        found, runs = cand.longest_runs(hits, c.values, c.start)
         long_enough = {(a, b) for (a, b), run in zip(found.tolist(), runs.tolist())
                        if run >= PARTIAL_RUN[0] - SHINGLE + 1}
         for k in verbatim.tolist():
-            keep[k] = (int(pairs[k, 0]), int(pairs[k, 1])) in long_enough
-    digest = np.array([data[g]["digest"] for g in order], np.int64).view(np.uint64)
-    out = _confirm(articles, confirmer, digest, pairs[keep], cosines[keep])
-    index_of = {a.id: g for a, g in zip(articles, order)}
+            keep[k] = (int(c.pairs[k, 0]), int(c.pairs[k, 1])) in long_enough
+    kept = np.flatnonzero(keep)
+    return pa.RecordBatch.from_pydict({"i": [rows[k]["i"] for k in kept], "j": [rows[k]["j"] for k in kept],
+                                       "cosine": cosines[kept]}, schema=KEPT_SCHEMA)
+
+
+def _confirm_rows(rows: list[dict], corpus_idf) -> pa.RecordBatch:
+    """Confirm kept candidate rows (each with both whole articles and its cosine): the local
+    scan's ``_confirm`` on a local corpus of the articles involved."""
+    data = {}
+    for r in rows:
+        data[r["i"]], data[r["j"]] = r["A"], r["B"]
+    articles = [article(data[g]) for g in sorted(data)]
+    c = _LocalCorpus.of(rows, corpus_idf, _Bodies(articles))
+    digest = np.array([data[g]["digest"] for g in c.order], np.int64).view(np.uint64)
+    cosines = np.array([r["cosine"] for r in rows], np.float32)
+    out = _confirm(articles, c.confirmer, digest, c.pairs, cosines)
+    index_of = {a.id: g for a, g in zip(articles, c.order)}
     return pa.RecordBatch.from_pydict({
         "i": [index_of[p["a"]] for p in out], "j": [index_of[p["b"]] for p in out],
         "a": [p["a"] for p in out], "b": [p["b"] for p in out], "relation": [p["relation"] for p in out],
@@ -426,7 +473,7 @@ def stories_of(pairs: DataFrame, corpus: DataFrame) -> tuple[DataFrame, DataFram
                        F.lit(None).cast("long").alias("j"), F.lit(None).cast("string").alias("relation"),
                        F.col("id").alias("json")))
     grouped = strong_rows.unionByName(related_rows).unionByName(members).select("component", *fields)
-    out = cut(grouped.groupBy("component").applyInPandas(_story, _struct(STORY_SCHEMA)))
+    out = cut(grouped.groupBy("component").applyInPandas(_story, spark_schema(STORY_SCHEMA)))
     story_json = out.where(F.col("kind") == "story").select(F.col("json").alias("story"))
     oriented = out.where(F.col("kind") == "pair").select("i", "j", F.col("json").alias("pair"))
     oriented = oriented.join(pairs.select("i", "j", "a", "b", "relation"), ["i", "j"])

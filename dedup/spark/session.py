@@ -69,7 +69,7 @@ def get_session(master: str | None = None, app_name: str = "dedup", conf: dict[s
     builder = SparkSession.builder.appName(app_name)
     if master is not None:
         builder = builder.master(master)
-    elif not os.environ.get("SPARK_MASTER") and "spark.master" not in (conf or {}):
+    elif "PYSPARK_GATEWAY_PORT" not in os.environ and "spark.master" not in (conf or {}):  # not under spark-submit
         builder = builder.master(os.environ.get("DEDUP_SPARK_MASTER", "local[*]"))
     settings = {"spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false"}
     settings.update(conf or {})

@@ -265,31 +265,29 @@ def document_frequencies(corpus: DataFrame) -> tuple[np.ndarray, np.ndarray]:
             table.column("count").to_numpy().astype(np.int64))
 
 
-def _buckets(keyed: DataFrame, by: list[str], max_bucket: int, channel: str, stats: dict) -> DataFrame:
-    """The rows of ``keyed`` in buckets (equal ``by``) of 2 to ``max_bucket`` rows; larger
-    buckets are skipped, counted in ``stats`` and logged (as the local scan does)."""
-    sizes = keyed.groupBy(*by).agg(F.count("*").alias("size")).persist()
-    big = sizes.where(F.col("size") > max_bucket).agg(F.count("*").alias("buckets"),
-                                                      F.sum("size").alias("members"),
-                                                      F.max("size").alias("largest")).first()
+def _bucket_pairs(keyed: DataFrame, by: list[str], max_bucket: int, channel: str, stats: dict,
+                  extra: Sequence[str] = ()) -> DataFrame:
+    """Every pair of rows of different articles sharing ``by`` (a bucket): ``i < j`` and the
+    ``extra`` columns of each side as ``<name>_i``, ``<name>_j``. Buckets of more than
+    ``max_bucket`` rows are skipped, counted in ``stats`` and logged, as the local scan does.
+
+    One shuffle: each bucket is gathered whole (a list of at most ``max_bucket`` members once
+    filtered) and its pairs are generated from the list.
+    """
+    member = F.struct(F.col("idx"), *[F.col(c) for c in extra])
+    buckets = cut(keyed.groupBy(*by).agg(F.collect_list(member).alias("m")).select(F.col("m"), F.size("m").alias("size")))
+    big = buckets.where(F.col("size") > max_bucket).agg(F.count("*").alias("buckets"), F.sum("size").alias("members"),
+                                                        F.max("size").alias("largest")).first()
     if big.buckets:
         log.info("%s: %d buckets over %d rows skipped (%d rows; the largest %d)", channel, big.buckets,
                  max_bucket, big.members, big.largest)
-    stats.setdefault("skipped_buckets", 0)
-    stats["skipped_buckets"] += int(big.buckets)
+    stats["skipped_buckets"] = stats.get("skipped_buckets", 0) + int(big.buckets)
     stats.setdefault("skipped_by_channel", {})[channel] = int(big.buckets)
-    kept = sizes.where((F.col("size") >= 2) & (F.col("size") <= max_bucket)).select(*by)
-    out = keyed.join(kept, by)
-    sizes.unpersist()
-    return out
-
-
-def _pairs_in_buckets(rows: DataFrame, by: list[str], extra: Sequence[str] = ()) -> DataFrame:
-    """Every pair of rows of different articles sharing ``by``: ``i < j`` and the ``extra``
-    columns of each side as ``<name>_i``, ``<name>_j``."""
-    x = rows.select(*by, F.col("idx").alias("i"), *[F.col(c).alias(f"{c}_i") for c in extra])
-    y = rows.select(*by, F.col("idx").alias("j"), *[F.col(c).alias(f"{c}_j") for c in extra])
-    return x.join(y, by).where(F.col("i") < F.col("j"))
+    kept = buckets.where((F.col("size") >= 2) & (F.col("size") <= max_bucket))
+    pairs = kept.select(F.explode("m").alias("x"), "m").select("x", F.explode("m").alias("y"))
+    return pairs.where(F.col("x.idx") < F.col("y.idx")).select(
+        F.col("x.idx").alias("i"), F.col("y.idx").alias("j"),
+        *[F.col(f"x.{c}").alias(f"{c}_i") for c in extra], *[F.col(f"y.{c}").alias(f"{c}_j") for c in extra])
 
 
 def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:
@@ -297,13 +295,12 @@ def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:
     ``by_doc``, ``by_sentence`` and the anchor ``hits`` (positions in each) that the confirm
     stage filters on, as :func:`dedup.scan.find_candidates` does."""
     docs = corpus.select("idx", F.posexplode("doc_keys").alias("band", "key"))
-    by_doc = (_pairs_in_buckets(_buckets(docs, ["band", "key"], cand.MAX_BUCKET, "documents", stats), ["band", "key"])
+    by_doc = (_bucket_pairs(docs, ["band", "key"], cand.MAX_BUCKET, "documents", stats)
               .select("i", "j").distinct().withColumn("by_doc", F.lit(True)))
 
     anchors = corpus.select("idx", F.explode(F.arrays_zip("anchors", "anchor_pos")).alias("z")).select(
         "idx", F.col("z.anchors").alias("anchor"), F.col("z.anchor_pos").alias("pos"))
-    hits = _pairs_in_buckets(_buckets(anchors, ["anchor"], cand.ANCHOR_MAX_DOCS, "anchors", stats), ["anchor"],
-                             ["pos"]).repartition("i", "j")
+    hits = _bucket_pairs(anchors, ["anchor"], cand.ANCHOR_MAX_DOCS, "anchors", stats, ["pos"]).repartition("i", "j")
     diag = F.col("pos_i").cast("long") - F.col("pos_j")
     for k, shift in enumerate((0, cand.ANCHOR_SLACK // 2)):  # the two staggered grids of candidates._full_cells
         cell = F.least(F.greatest(F.floor((diag + shift) / cand.ANCHOR_SLACK) + cand._CELLS // 2, F.lit(0)),
@@ -316,8 +313,7 @@ def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:
     bands = cand.sentence_bands()
     sentences = corpus.select("idx", F.posexplode("sentence_keys").alias("p", "key")).select(
         "idx", (F.col("p") % bands).alias("band"), F.floor(F.col("p") / bands).alias("s"), "key")
-    by_sentence = (_pairs_in_buckets(_buckets(sentences, ["band", "key"], cand.SENTENCE_MAX_BUCKET, "sentences", stats),
-                                     ["band", "key"], ["s"])
+    by_sentence = (_bucket_pairs(sentences, ["band", "key"], cand.SENTENCE_MAX_BUCKET, "sentences", stats, ["s"])
                    .select("i", "j", "s_i", "s_j").distinct().groupBy("i", "j").count()
                    .where(F.col("count") >= cand.SENTENCE_MIN_HITS).select("i", "j", F.lit(True).alias("by_sentence")))
     return (by_doc.join(by_anchor, ["i", "j"], "full").join(by_sentence, ["i", "j"], "full")

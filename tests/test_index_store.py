@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 # every 10th article is a copy of the one before (so that queries have known answers)
 CHILD = r"""
 import sys
-sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+sys.path[:0] = [sys.argv[1] + "/tests", sys.argv[1]]  # tests/conftest.py, not the root one
 from conftest import TextMaker
 from dedup import Article
 from dedup.index import Index

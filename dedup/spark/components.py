@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 
-import pyspark  # noqa: F401  (the root conftest skips this module when PySpark is absent)
+import pyspark  # noqa: F401  (the root conftest.py skips this module without PySpark)
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 

@@ -45,6 +45,8 @@ def _parity(spark, paths: list[str]):
     result = scan_spark(paths, spark=spark)
     report = result.report()
     _same(report, local)
+    counts = ["articles", "candidates", "candidates_documents", "candidates_anchors", "candidates_sentences"]
+    assert {k: result.stats[k] for k in counts} == {k: local.stats[k] for k in counts}
     return report, result
 
 

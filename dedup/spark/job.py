@@ -162,10 +162,15 @@ def scan_frame(articles: DataFrame, problems: Sequence[Problem] = ()) -> SparkSc
                  .mapInArrow(_feature_batches, spark_schema(CORPUS_SCHEMA)))
     lap("clean_and_sketch")
     terms, freq = document_frequencies(corpus)
-    candidates = cut(find_candidates(corpus, stats))
-    stats["candidates"] = candidates.count()
+    idf = spark.sparkContext.broadcast((terms, freq, n))
+    found = cut(find_candidates(corpus, stats))
+    channels = found.agg(F.count(F.when(F.col("by_doc"), 1)).alias("documents"), F.count("hits").alias("anchors"),
+                         F.count(F.when(F.col("by_sentence"), 1)).alias("sentences")).first()
+    candidates = cut(filter_candidates(corpus, found, idf))
+    stats.update({f"candidates_{name}": int(count) for name, count in channels.asDict().items()})
+    stats["candidates"] = candidates.count()  # as the local scan counts them: the pairs it confirms
     lap("candidates")
-    pairs = cut(confirm(corpus, candidates, spark.sparkContext.broadcast((terms, freq, n))))
+    pairs = cut(confirm(corpus, candidates, idf))
     lap("confirm")
     pairs, stories = stories_of(pairs, corpus)
     pairs, stories = cut(pairs), cut(stories)
@@ -322,15 +327,20 @@ def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:
 
 # -- confirmation -----------------------------------------------------------------------------
 
+def filter_candidates(corpus: DataFrame, found: DataFrame, idf) -> DataFrame:
+    """The pairs of ``found`` (:func:`find_candidates`) that the local candidate stage keeps,
+    with their cosine (:data:`KEPT_SCHEMA`): each joined with both articles' term counts and
+    shingles only, then :func:`_filter_rows`. ``idf``: a broadcast of the corpus's (terms,
+    document frequencies, articles)."""
+    light = _with_articles(found, corpus, _FILTER_COLUMNS)
+    return light.mapInArrow(_batched(_filter_rows, idf), spark_schema(KEPT_SCHEMA))
+
+
 def confirm(corpus: DataFrame, candidates: DataFrame, idf) -> DataFrame:
-    """The reported pairs among ``candidates``, as :data:`PAIR_SCHEMA`, in two joins: each
-    candidate with both articles' term counts and shingles, kept as the local candidate
-    stage keeps it (:func:`_filter_rows`); then each kept pair with both whole articles,
-    confirmed by the local scan's ``_confirm``. ``idf``: a broadcast of the corpus's
-    (terms, document frequencies, articles)."""
-    light = _with_articles(candidates, corpus, _FILTER_COLUMNS)
-    kept = light.mapInArrow(_batched(_filter_rows, idf), spark_schema(KEPT_SCHEMA))
-    whole = _with_articles(kept, corpus, _CONFIRM_COLUMNS)
+    """The reported pairs among ``candidates`` (:func:`filter_candidates`), as
+    :data:`PAIR_SCHEMA`: each joined with both whole articles and confirmed by the local
+    scan's ``_confirm``. ``idf``: as for :func:`filter_candidates`."""
+    whole = _with_articles(candidates, corpus, _CONFIRM_COLUMNS)
     return whole.mapInArrow(_batched(_confirm_rows, idf), spark_schema(PAIR_SCHEMA))
 
 

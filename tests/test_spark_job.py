@@ -45,7 +45,8 @@ def _parity(spark, paths: list[str]):
     result = scan_spark(paths, spark=spark)
     report = result.report()
     _same(report, local)
-    counts = ["articles", "candidates", "candidates_documents", "candidates_anchors", "candidates_sentences"]
+    counts = ["articles", "candidates", "candidates_documents", "candidates_anchors", "candidates_sentences",
+              "skipped_buckets"]
     assert {k: result.stats[k] for k in counts} == {k: local.stats[k] for k in counts}
     return report, result
 
@@ -99,6 +100,25 @@ def test_repeated_lines_dropped_as_locally(spark):
     assert any(r.startswith("repeated: ") for a in local.articles for r in a.removed)
     assert report.to_dict()["articles"] == local.to_dict()["articles"]
     assert report.pairs == local.pairs
+
+
+def test_large_buckets_skipped_as_locally(spark):
+    """A text copied by 70 outlets fills buckets past every channel's cap (64 documents, 50
+    anchors, 16 sentences): the same buckets are skipped, counted and the same pairs kept."""
+    from conftest import TextMaker
+    from dedup.spark.job import scan_articles_spark
+
+    maker = TextMaker(5)
+    wire = "\n".join(maker.sentence() for _ in range(12))
+    other = "\n".join(maker.sentence() for _ in range(8))
+    texts = [wire + f"\nFiled by desk {k}." for k in range(70)] + [other, other + "\nShare this story"]
+    make = lambda: [Article(id=f"a{k:02d}", text=t) for k, t in enumerate(texts)]  # noqa: E731
+    local = scan_articles(make(), workers=1)
+    result = scan_articles_spark(spark, make())
+    assert local.stats["skipped_buckets"] > 0
+    assert result.stats["skipped_buckets"] == local.stats["skipped_buckets"]
+    assert all(result.stats["skipped_by_channel"][c] > 0 for c in ("documents", "anchors", "sentences"))
+    assert local.pairs and result.report().pairs == local.pairs
 
 
 def test_parquet_output(spark, tmp_path):

@@ -33,6 +33,8 @@ import numpy as np
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
+from pyspark.sql.pandas.types import to_arrow_schema
+from pyspark.sql.types import LongType, StructField, StructType
 
 from dedup import candidates as cand
 from dedup.article import Article, Problem
@@ -276,23 +278,54 @@ def _bucket_pairs(keyed: DataFrame, by: list[str], max_bucket: int, channel: str
     ``extra`` columns of each side as ``<name>_i``, ``<name>_j``. Buckets of more than
     ``max_bucket`` rows are skipped, counted in ``stats`` and logged, as the local scan does.
 
-    One shuffle: each bucket is gathered whole (a list of at most ``max_bucket`` members once
-    filtered) and its pairs are generated from the list.
+    One shuffle by ``by`` brings each bucket's rows into one partition, where the local
+    scan's own pairing (:func:`dedup.candidates._bucket_pairs`, sorted in NumPy) pairs them.
     """
-    member = F.struct(F.col("idx"), *[F.col(c) for c in extra])
-    buckets = cut(keyed.groupBy(*by).agg(F.collect_list(member).alias("m")).select(F.col("m"), F.size("m").alias("size")))
-    big = buckets.where(F.col("size") > max_bucket).agg(F.count("*").alias("buckets"), F.sum("size").alias("members"),
-                                                        F.max("size").alias("largest")).first()
-    if big.buckets:
-        log.info("%s: %d buckets over %d rows skipped (%d rows; the largest %d)", channel, big.buckets,
-                 max_bucket, big.members, big.largest)
-    stats["skipped_buckets"] = stats.get("skipped_buckets", 0) + int(big.buckets)
-    stats.setdefault("skipped_by_channel", {})[channel] = int(big.buckets)
-    kept = buckets.where((F.col("size") >= 2) & (F.col("size") <= max_bucket))
-    pairs = kept.select(F.explode("m").alias("x"), "m").select("x", F.explode("m").alias("y"))
-    return pairs.where(F.col("x.idx") < F.col("y.idx")).select(
-        F.col("x.idx").alias("i"), F.col("y.idx").alias("j"),
-        *[F.col(f"x.{c}").alias(f"{c}_i") for c in extra], *[F.col(f"y.{c}").alias(f"{c}_j") for c in extra])
+    fields = {f.name: f.dataType for f in keyed.schema.fields}
+    schema = StructType([StructField("i", LongType()), StructField("j", LongType()),
+                         *[StructField(f"{c}_{side}", fields[c]) for side in "ij" for c in extra]])
+    rows = cut(keyed.repartition(*by).mapInArrow(_partition_pairs(by, max_bucket, extra, schema), schema))
+    big = rows.where(F.col("i") < 0).groupBy("i").agg(F.sum("j").alias("n")).collect()
+    skipped = {-r.i: int(r.n) for r in big}
+    buckets, members = skipped.get(1, 0), skipped.get(2, 0)
+    if buckets:
+        log.info("%s: %d buckets over %d rows skipped (%d rows)", channel, buckets, max_bucket, members)
+    stats["skipped_buckets"] = stats.get("skipped_buckets", 0) + buckets
+    stats.setdefault("skipped_by_channel", {})[channel] = buckets
+    return rows.where(F.col("i") >= 0)
+
+
+def _partition_pairs(by: list[str], max_bucket: int, extra: Sequence[str], schema: StructType):
+    """A ``mapInArrow`` function pairing the buckets of a partition (all rows of each of its
+    buckets: see :func:`_bucket_pairs`). Two last rows carry the skipped buckets and their
+    rows in ``j`` (``i`` = -1 and -2)."""
+    arrow = to_arrow_schema(schema)
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        batches = list(batches)
+        if not batches:
+            return
+        table = pa.Table.from_batches(batches)
+        del batches
+        idx, key = table.column("idx").to_numpy(), table.column(by[-1]).to_numpy()
+        values = [table.column(c).to_numpy() for c in extra]
+        group = table.column(by[0]).to_numpy() if len(by) > 1 else np.zeros(len(key), np.int8)
+        del table
+        lsh = cand.LshStats()
+        for g in np.unique(group).tolist():  # a band at a time, as the local scan pairs them
+            rows = np.flatnonzero(group == g)
+            for a, b in cand._bucket_pairs(key[rows], max_bucket, lsh):
+                a, b = rows[a], rows[b]
+                other = idx[a] != idx[b]
+                a, b = a[other], b[other]
+                first = idx[a] < idx[b]
+                a, b = np.where(first, a, b), np.where(first, b, a)
+                yield pa.RecordBatch.from_arrays([pa.array(idx[a]), pa.array(idx[b]), *[pa.array(v[a]) for v in values],
+                                                  *[pa.array(v[b]) for v in values]], schema=arrow)
+        tail = {"i": [-1, -2], "j": [lsh.skipped_buckets, lsh.skipped_members]}
+        yield pa.RecordBatch.from_pydict({f.name: tail.get(f.name, [None, None]) for f in arrow}, schema=arrow)
+
+    return run
 
 
 def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:

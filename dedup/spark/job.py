@@ -7,8 +7,10 @@ Spark doing what needs a cluster.
         ─> attribution checks
 
 The maps run :func:`dedup.clean.clean`, :func:`dedup.features.featurize` and the scan's
-``_confirm`` on Arrow batches (``mapInArrow``); the shuffles are DataFrame group-bys and
-joins in the JVM. Every candidate rule is the local one (bucket caps, anchor cells, sentence
+``_confirm`` on Arrow batches (``mapInArrow``). The shuffles are Spark's: a repartition by
+bucket key (or by article pair) brings all rows of a bucket (or pair) into one partition,
+where the local candidate functions pair and count them in NumPy; joins bring each
+candidate pair's articles together. Every candidate rule is the local one (bucket caps, anchor cells, sentence
 hits, the cosine and verbatim-run filters), so the pairs, relations, sources and stories
 equal :func:`dedup.scan.scan_articles` (``tests/test_spark_job.py``).
 
@@ -31,7 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-from pyspark.sql import DataFrame, SparkSession, Window
+import pyarrow.compute as pc
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import to_arrow_schema
 from pyspark.sql.types import LongType, StructField, StructType
@@ -302,11 +305,9 @@ def _partition_pairs(by: list[str], max_bucket: int, extra: Sequence[str], schem
     arrow = to_arrow_schema(schema)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        batches = list(batches)
-        if not batches:
+        table = _partition_table(batches)
+        if table is None:
             return
-        table = pa.Table.from_batches(batches)
-        del batches
         idx, key = table.column("idx").to_numpy(), table.column(by[-1]).to_numpy()
         values = [table.column(c).to_numpy() for c in extra]
         group = table.column(by[0]).to_numpy() if len(by) > 1 else np.zeros(len(key), np.int8)
@@ -338,24 +339,72 @@ def find_candidates(corpus: DataFrame, stats: dict) -> DataFrame:
 
     anchors = corpus.select("idx", F.explode(F.arrays_zip("anchors", "anchor_pos")).alias("z")).select(
         "idx", F.col("z.anchors").alias("anchor"), F.col("z.anchor_pos").alias("pos"))
-    hits = _bucket_pairs(anchors, ["anchor"], cand.ANCHOR_MAX_DOCS, "anchors", stats, ["pos"]).repartition("i", "j")
-    diag = F.col("pos_i").cast("long") - F.col("pos_j")
-    for k, shift in enumerate((0, cand.ANCHOR_SLACK // 2)):  # the two staggered grids of candidates._full_cells
-        cell = F.least(F.greatest(F.floor((diag + shift) / cand.ANCHOR_SLACK) + cand._CELLS // 2, F.lit(0)),
-                       F.lit(cand._CELLS - 1))
-        hits = hits.withColumn(f"full{k}", F.count("*").over(Window.partitionBy("i", "j", cell)))
-    full = (F.col("full0") >= cand.ANCHOR_MIN_HITS) | (F.col("full1") >= cand.ANCHOR_MIN_HITS)
-    by_anchor = (hits.where(full).groupBy("i", "j")
-                 .agg(F.collect_list(F.struct(F.col("pos_i").alias("a"), F.col("pos_j").alias("b"))).alias("hits")))
+    hits = _bucket_pairs(anchors, ["anchor"], cand.ANCHOR_MAX_DOCS, "anchors", stats, ["pos"])
+    by_anchor = hits.repartition("i", "j").mapInArrow(_anchor_cells, spark_schema(ANCHOR_SCHEMA))
 
     bands = cand.sentence_bands()
     sentences = corpus.select("idx", F.posexplode("sentence_keys").alias("p", "key")).select(
         "idx", (F.col("p") % bands).alias("band"), F.floor(F.col("p") / bands).alias("s"), "key")
     by_sentence = (_bucket_pairs(sentences, ["band", "key"], cand.SENTENCE_MAX_BUCKET, "sentences", stats, ["s"])
-                   .select("i", "j", "s_i", "s_j").distinct().groupBy("i", "j").count()
-                   .where(F.col("count") >= cand.SENTENCE_MIN_HITS).select("i", "j", F.lit(True).alias("by_sentence")))
+                   .repartition("i", "j").mapInArrow(_sentence_hits, "i long, j long")
+                   .withColumn("by_sentence", F.lit(True)))
     return (by_doc.join(by_anchor, ["i", "j"], "full").join(by_sentence, ["i", "j"], "full")
             .fillna(False, ["by_doc", "by_sentence"]))
+
+
+ANCHOR_SCHEMA = pa.schema([("i", _LONG), ("j", _LONG), ("hits", pa.list_(pa.struct([("a", _INT), ("b", _INT)])))])
+
+
+def _partition_table(batches: Iterator[pa.RecordBatch]) -> pa.Table | None:
+    """All rows of a partition (``None`` when it has none)."""
+    batches = list(batches)
+    return pa.Table.from_batches(batches) if batches else None
+
+
+def _pair_runs(i: np.ndarray, j: np.ndarray, *within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in order of article pair (then of ``within``), and where each pair's run starts."""
+    code = (i << 32) | j  # corpus positions stay below 2**31
+    order = np.lexsort((*within[::-1], code))
+    code = code[order]
+    return order, np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if code.size else np.empty(0, np.int64)
+
+
+def _anchor_cells(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The article pairs of a partition's shared anchors (all of each pair's: see
+    :func:`find_candidates`) with a diagonal cell of :data:`dedup.candidates.ANCHOR_MIN_HITS`,
+    and the anchors in those cells as ``hits`` (:func:`dedup.candidates._full_cells`)."""
+    table = _partition_table(batches)
+    if table is None:
+        return
+    i, j = (np.array(table.column(c), np.int64) for c in ("i", "j"))
+    pos_i, pos_j = (np.array(table.column(c), np.int32) for c in ("pos_i", "pos_j"))
+    order, starts = _pair_runs(i, j)
+    pair = np.zeros(order.size, np.int64)
+    pair[starts] = 1
+    pair = np.cumsum(pair) - 1  # each row's pair, in order
+    kept, _ = cand._full_cells(pair, pos_i[order].astype(np.int64) - pos_j[order], np.arange(order.size),
+                               np.arange(order.size), cand.ANCHOR_MIN_HITS)
+    rows = order[kept]  # kept is ascending: the rows stay in pair order
+    first = np.flatnonzero(np.r_[True, pair[kept][1:] != pair[kept][:-1]]) if kept.size else np.empty(0, np.int64)
+    hits = pa.ListArray.from_arrays(pa.array(np.r_[first, kept.size], pa.int32()), pa.StructArray.from_arrays(
+        [pa.array(pos_i[rows]), pa.array(pos_j[rows])], names=["a", "b"]))
+    yield pa.RecordBatch.from_arrays([pa.array(i[rows][first]), pa.array(j[rows][first]), hits], schema=ANCHOR_SCHEMA)
+
+
+def _sentence_hits(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The article pairs of a partition's colliding sentence pairs (all of each article
+    pair's) with :data:`dedup.candidates.SENTENCE_MIN_HITS` distinct sentence pairs."""
+    table = _partition_table(batches)
+    if table is None:
+        return
+    i, j, s_i, s_j = (np.array(table.column(c), np.int64) for c in ("i", "j", "s_i", "s_j"))
+    order, starts = _pair_runs(i, j, s_i, s_j)
+    i, j, s_i, s_j = i[order], j[order], s_i[order], s_j[order]
+    distinct = np.flatnonzero(np.r_[True, (i[1:] != i[:-1]) | (j[1:] != j[:-1]) | (s_i[1:] != s_i[:-1])
+                                    | (s_j[1:] != s_j[:-1])]) if i.size else np.empty(0, np.int64)
+    per_pair = np.diff(np.r_[np.searchsorted(distinct, starts), distinct.size])
+    found = starts[per_pair >= cand.SENTENCE_MIN_HITS]
+    yield pa.RecordBatch.from_arrays([pa.array(i[found]), pa.array(j[found])], names=["i", "j"])
 
 
 # -- confirmation -----------------------------------------------------------------------------
@@ -389,99 +438,96 @@ def _with_articles(pairs: DataFrame, corpus: DataFrame, columns: list[str]) -> D
 
 
 def _batched(fn, idf):
-    """A ``mapInArrow`` function applying ``fn(rows, idf)`` to :data:`PAIRS_PER_BATCH` rows at a time."""
+    """A ``mapInArrow`` function applying ``fn(batch, idf)`` to :data:`PAIRS_PER_BATCH` rows at a time."""
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         corpus_idf = idf.value
         for batch in batches:
             for lo in range(0, batch.num_rows, PAIRS_PER_BATCH):
-                yield fn(batch.slice(lo, PAIRS_PER_BATCH).to_pylist(), corpus_idf)
+                yield fn(batch.slice(lo, PAIRS_PER_BATCH), corpus_idf)
 
     return run
 
 
 @dataclass
 class _LocalCorpus:
-    """The articles of some pair rows, in corpus order (so ``i < j`` stays ``a < b``), with a
-    :class:`Confirmer` weighted by the whole corpus's IDF."""
+    """The articles of a batch of pair rows (``i``, ``j``, their articles as structs ``A``,
+    ``B``), each once and in corpus order (so ``i < j`` stays ``a < b``)."""
 
-    order: list[int]
+    order: np.ndarray  # corpus positions
     pairs: np.ndarray  # local positions of each row's (i, j)
-    confirmer: Confirmer
-    values: np.ndarray  # every article's shingles, laid end to end
-    start: np.ndarray
+    docs: pa.StructArray
 
     @classmethod
-    def of(cls, rows: list[dict], corpus_idf, bodies: Sequence[str] | None = None) -> "_LocalCorpus":
-        data = {}
-        for r in rows:
-            data[r["i"]], data[r["j"]] = r["A"], r["B"]
-        order = sorted(data)
-        local = {g: k for k, g in enumerate(order)}
-        counts = _term_matrix([data[g]["terms"] or [] for g in order], [data[g]["term_counts"] or [] for g in order])
-        shingles = [np.frombuffer(data[g]["shingles"] or b"", "<u4") for g in order]
-        start = np.r_[0, np.cumsum([s.size for s in shingles])].astype(np.int64)
-        values = np.concatenate(shingles) if shingles else np.empty(0, np.uint32)
-        n_words = np.array([data[g]["n_words"] for g in order], np.int32)
-        confirmer = Confirmer().fit(bodies if bodies is not None else [""] * len(order), counts,
-                                    (values, start, n_words), corpus=corpus_idf)
-        pairs = np.array([[local[r["i"]], local[r["j"]]] for r in rows], np.int64).reshape(-1, 2)
-        return cls(order, pairs, confirmer, values, start)
+    def of(cls, batch: pa.RecordBatch) -> "_LocalCorpus":
+        ends = np.concatenate([np.array(batch.column("i"), np.int64), np.array(batch.column("j"), np.int64)])
+        order, first = np.unique(ends, return_index=True)
+        docs = pa.concat_arrays([batch.column("A"), batch.column("B")]).take(first)
+        return cls(order, np.searchsorted(order, ends).reshape(2, -1).T, docs)
 
 
-def _filter_rows(rows: list[dict], corpus_idf) -> pa.RecordBatch:
+def _confirmer(docs: pa.StructArray, corpus_idf, bodies: Sequence[str] | None = None) -> Confirmer:
+    """A :class:`Confirmer` of articles given as a struct array of :data:`_FILTER_COLUMNS`."""
+    from scipy import sparse
+
+    from dedup.features import TERM_BITS
+
+    field = lambda name: pc.struct_field(docs, name)  # noqa: E731
+    sizes = pc.list_value_length(field("terms")).fill_null(0).to_numpy()
+    counts = sparse.csr_matrix((np.array(field("term_counts").flatten(), np.float32),
+                                np.array(field("terms").flatten(), np.int32), np.r_[0, np.cumsum(sizes)]),
+                               shape=(len(docs), 1 << TERM_BITS))
+    shingles = field("shingles")
+    start = np.r_[0, np.cumsum(pc.binary_length(shingles).fill_null(0).to_numpy() // 4)].astype(np.int64)
+    values = np.frombuffer(b"".join(x or b"" for x in shingles.to_pylist()), "<u4")
+    n_words = np.array(field("n_words").fill_null(0), np.int32)
+    return Confirmer().fit(bodies if bodies is not None else [""] * len(docs), counts, (values, start, n_words),
+                           corpus=corpus_idf)
+
+
+def _filter_rows(batch: pa.RecordBatch, corpus_idf) -> pa.RecordBatch:
     """The candidates the local candidate stage keeps (:func:`dedup.scan.find_candidates`):
     every document-channel pair; sentence- and anchor-channel pairs at the related cosine;
-    below it, anchor pairs whose shared anchors lie in a verbatim run long enough for a partial."""
-    c = _LocalCorpus.of(rows, corpus_idf)
-    cosines = c.confirmer.cosines(c.pairs)
-    keep = np.array([bool(r["by_doc"]) for r in rows], bool)
-    sentence = np.array([bool(r["by_sentence"]) for r in rows], bool)
-    anchor = np.array([r["hits"] is not None for r in rows], bool)
-    keep |= (sentence | anchor) & (cosines >= RELATED_COSINE)
-    verbatim = np.flatnonzero(anchor & ~keep)
-    if verbatim.size:
-        hit_rows = [(k, h["a"], h["b"]) for k in verbatim.tolist() for h in rows[k]["hits"]]
-        which = np.array([k for k, _, _ in hit_rows], np.int64)
-        hits = cand.AnchorHits(c.pairs[which, 0], c.pairs[which, 1], np.array([a for _, a, _ in hit_rows], np.int64),
-                               np.array([b for _, _, b in hit_rows], np.int64))
-        found, runs = cand.longest_runs(hits, c.values, c.start)
-        long_enough = {(a, b) for (a, b), run in zip(found.tolist(), runs.tolist())
-                       if run >= PARTIAL_RUN[0] - SHINGLE + 1}
-        for k in verbatim.tolist():
-            keep[k] = (int(c.pairs[k, 0]), int(c.pairs[k, 1])) in long_enough
+    below it, anchor pairs whose shared anchors lie in a verbatim run long enough for a partial.
+    Row ``r``'s articles are local articles ``r`` and ``k + r`` (``k`` rows)."""
+    k = batch.num_rows
+    c = _confirmer(pa.concat_arrays([batch.column("A"), batch.column("B")]), corpus_idf)
+    pairs = np.stack([np.arange(k), np.arange(k) + k], axis=1)
+    cosines = c.cosines(pairs)
+    hits = batch.column("hits")
+    anchor = np.array(hits.is_valid(), bool)
+    keep = np.array(batch.column("by_doc"), bool)
+    keep |= (np.array(batch.column("by_sentence"), bool) | anchor) & (cosines >= RELATED_COSINE)
+    verbatim = anchor & ~keep
+    if verbatim.any():
+        row = np.repeat(np.arange(k), pc.list_value_length(hits).fill_null(0).to_numpy())
+        flat = hits.flatten()
+        take = verbatim[row]
+        row = row[take]
+        found, runs = cand.longest_runs(
+            cand.AnchorHits(row, row + k, np.array(pc.struct_field(flat, "a"), np.int64)[take],
+                            np.array(pc.struct_field(flat, "b"), np.int64)[take]),
+            c.shingles_[0], c.shingles_[1])
+        keep[found[runs >= PARTIAL_RUN[0] - SHINGLE + 1, 0]] = True
     kept = np.flatnonzero(keep)
-    return pa.RecordBatch.from_pydict({"i": [rows[k]["i"] for k in kept], "j": [rows[k]["j"] for k in kept],
-                                       "cosine": cosines[kept]}, schema=KEPT_SCHEMA)
+    return pa.RecordBatch.from_arrays([batch.column("i").take(kept), batch.column("j").take(kept),
+                                       pa.array(cosines[kept], pa.float32())], schema=KEPT_SCHEMA)
 
 
-def _confirm_rows(rows: list[dict], corpus_idf) -> pa.RecordBatch:
+def _confirm_rows(batch: pa.RecordBatch, corpus_idf) -> pa.RecordBatch:
     """Confirm kept candidate rows (each with both whole articles and its cosine): the local
     scan's ``_confirm`` on a local corpus of the articles involved."""
-    data = {}
-    for r in rows:
-        data[r["i"]], data[r["j"]] = r["A"], r["B"]
-    articles = [article(data[g]) for g in sorted(data)]
-    c = _LocalCorpus.of(rows, corpus_idf, _Bodies(articles))
-    digest = np.array([data[g]["digest"] for g in c.order], np.int64).view(np.uint64)
-    cosines = np.array([r["cosine"] for r in rows], np.float32)
-    out = _confirm(articles, c.confirmer, digest, c.pairs, cosines)
-    index_of = {a.id: g for a, g in zip(articles, c.order)}
+    c = _LocalCorpus.of(batch)
+    data = c.docs.to_pylist()
+    articles = [article(d) for d in data]
+    confirmer = _confirmer(c.docs, corpus_idf, _Bodies(articles))
+    digest = np.array([d["digest"] for d in data], np.int64).view(np.uint64)
+    out = _confirm(articles, confirmer, digest, c.pairs, np.array(batch.column("cosine"), np.float32))
+    index_of = {a.id: int(g) for a, g in zip(articles, c.order)}
     return pa.RecordBatch.from_pydict({
         "i": [index_of[p["a"]] for p in out], "j": [index_of[p["b"]] for p in out],
         "a": [p["a"] for p in out], "b": [p["b"] for p in out], "relation": [p["relation"] for p in out],
         "source": [p["source"] for p in out], "pair": [json.dumps(p) for p in out],
     }, schema=PAIR_SCHEMA)
-
-
-def _term_matrix(indices: list[list[int]], counts: list[list[float]]):
-    from scipy import sparse
-
-    from dedup.features import TERM_BITS
-
-    sizes = np.array([len(x) for x in indices], np.int64)
-    flat_i = np.fromiter((t for row in indices for t in row), np.int32, int(sizes.sum()))
-    flat_c = np.fromiter((c for row in counts for c in row), np.float32, int(sizes.sum()))
-    return sparse.csr_matrix((flat_c, flat_i, np.r_[0, np.cumsum(sizes)]), shape=(len(indices), 1 << TERM_BITS))
 
 
 # -- stories ---------------------------------------------------------------------------------

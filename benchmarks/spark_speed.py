@@ -146,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
               f"- Shuffle: {shuffle_per_article / 1024:,.1f} KiB written per article here, about "
               f"{shuffle_total / 2**40:,.1f} TiB in all; `spark.sql.shuffle.partitions` of "
               f"{max(200, round(shuffle_total / (200 * 2**20))):,} keeps a shuffle partition near 200 MiB.",
-              "- Executor memory: the Python workers hold a batch of 1,000 articles (clean, features) or 500 "
-              "candidate pairs with both articles (confirm); give each executor 2 GB of JVM heap per core "
+              "- Executor memory: the Python workers hold a batch of 1,000 articles (clean, features), 500 "
+              "candidate pairs with both articles (filter, confirm) or the rows of one shuffle partition "
+              "(bucket pairing, anchor cells and sentence hits in NumPy: under 200 MiB of shuffle data at "
+              "the partition count above, a few times that as arrays); give each executor 2 GB of JVM heap "
+              "per core "
               "plus `spark.executor.memoryOverhead` of 1 GB per core for the Python workers "
               "(`spark.executor.memory=8g`, `spark.executor.memoryOverhead=4g` for 4 cores). Buckets are "
               "capped (64 documents, 50 anchors, 16 sentences), so no task grows with the corpus except the "

@@ -2,8 +2,8 @@
 
 Both read the same files as dedup but see the raw ``Article.text`` (a peer has no
 dedup cleaning), and both return a :class:`BaselineReport` shaped like
-:class:`dedup.scan.Report`: ``articles`` with ids, ``pairs`` of dicts with a, b,
-relation and source (always None: neither tells who copied whom).
+:class:`dedup.model.Report`: ``articles`` with ids, ``pairs`` of :class:`dedup.model.Pair`
+(source always None: neither tells who copied whom).
 
 * :func:`minhash_lsh`: datasketch MinHashLSH, threshold 0.5, 128 permutations, word
   5-gram shingles of lower-cased ``\\w+`` tokens; every LSH hit is a positive ("copy").
@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dedup.article import Article, Problem
+from dedup.model import Article, Pair, Problem, Relation, Scores
 from dedup.ingest import read_articles
 
 MINHASH_THRESHOLD = 0.5
@@ -38,7 +38,7 @@ class BaselineReport:
 
     method: str
     articles: list[Article]
-    pairs: list[dict]
+    pairs: list[Pair]
     problems: list[Problem] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
 
@@ -55,10 +55,9 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
     return {" ".join(tokens[i:i + k]).encode() for i in range(len(tokens) - k + 1)}
 
 
-def _pair(a: Article, b: Article, relation: str, score: float | None = None) -> dict:
+def _pair(a: Article, b: Article, relation: str, cosine: float | None = None) -> Pair:
     x, y = sorted((a.id, b.id))
-    return {"a": x, "b": y, "relation": relation, "source": None,
-            "scores": {} if score is None else {"score": round(float(score), 4)}}
+    return Pair(x, y, Relation(relation), scores=Scores() if cosine is None else Scores(cosine=round(float(cosine), 4)))
 
 
 def minhash_lsh(articles: Sequence[Article]) -> BaselineReport:

@@ -136,10 +136,9 @@ def main(argv: list[str] | None = None) -> int:
                 matches = index.check(q)
                 timings[kind].append((time.perf_counter() - t) * 1000)
                 if kind == "copy":
-                    found[kind] += any(originals[k].id in (m["a"], m["b"]) and m["relation"] != "related"
-                                       for m in matches)
+                    found[kind] += any(originals[k].id in (m.a, m.b) and m.relation.derives for m in matches)
                 else:
-                    found[kind] += any(m["relation"] != "related" for m in matches)
+                    found[kind] += any(m.relation.derives for m in matches)
         adds = []
         for q in unrelated[: 50]:
             t = time.perf_counter()

@@ -42,7 +42,7 @@ from tabulate import tabulate
 
 from dedup.evaluate import GOLD_RELATIONS, POSITIVE, GoldPair, confusion_rows, evaluate, read_gold
 from dedup.ingest import read_articles
-from dedup.relation import RELATIONS
+from dedup.model import Relation
 from dedup.scan import scan, scan_articles
 
 REPO = Path(__file__).resolve().parent.parent
@@ -193,7 +193,7 @@ def labelled_section(bench: Labelled, gold: list[GoldPair], results: list[Result
 
 def category_table(categories: dict[str, str], gold: list[GoldPair], report) -> str:
     """Rows: the set's labels; columns: dedup's relation for the label's pairs."""
-    predicted = {frozenset((p["a"], p["b"])): p["relation"] for p in report.pairs}
+    predicted = {frozenset((p.a, p.b)): p.relation.value for p in report.pairs}
     counts: dict[str, Counter] = {}
     for g in gold:
         if g.relation != "unrelated" and g.a in categories:
@@ -223,8 +223,8 @@ def exact_duplicate_groups(root: Path) -> list[list[str]]:
     return [ids for ids in by_text.values() if len(ids) > 1]
 
 
-def _found(groups: list[list[str]], pairs: list[dict], relations: frozenset[str]) -> int:
-    hit = {frozenset((p["a"], p["b"])) for p in pairs if p["relation"] in relations}
+def _found(groups: list[list[str]], pairs: list, relations: frozenset[str]) -> int:
+    hit = {frozenset((p.a, p.b)) for p in pairs if p.relation in relations}
     return sum(all(frozenset((x, y)) in hit for k, x in enumerate(g) for y in g[k + 1:]) for g in groups)
 
 
@@ -242,21 +242,22 @@ def bbc_section(root: Path, baselines) -> list[str]:
     report = scan_articles(arts, problems)
     secs = time.perf_counter() - t0
     n = len(arts)
-    counts = {r: sum(p["relation"] == r for p in report.pairs) for r in RELATIONS}
+    counts = {r.value: sum(p.relation == r for p in report.pairs) for r in Relation}
     rows.append(["dedup", f"{_found(groups, report.pairs, frozenset({'duplicate'}))}/{len(groups)}",
                  *counts.values(), f"{secs:.1f}"])
     for name, fn in baselines.BASELINES.items():
         t0 = time.perf_counter()
         rep = fn(articles()[0])
         secs = time.perf_counter() - t0
-        counts = {r: sum(p["relation"] == r for p in rep.pairs) for r in RELATIONS}
+        counts = {r.value: sum(p.relation == r for p in rep.pairs) for r in Relation}
         rows.append([name, f"{_found(groups, rep.pairs, POSITIVE)}/{len(groups)}", *counts.values(), f"{secs:.1f}"])
     return [
         "## BBC News (no derivation labels)", "",
         f"{n} articles. Exact-duplicate groups: same text after collapsing whitespace (utf-8, else latin-1), "
         f"{len(groups)} groups. A group counts as found when all its pairs are predicted duplicate (dedup) "
         "or positive (baselines, which have no duplicate label). Pair counts per predicted relation:", "",
-        tabulate(rows, ["method", "exact-dup groups found", *RELATIONS, "seconds"], tablefmt="github", disable_numparse=True), "",
+        tabulate(rows, ["method", "exact-dup groups found", *(r.value for r in Relation), "seconds"], tablefmt="github",
+                 disable_numparse=True), "",
     ]
 
 

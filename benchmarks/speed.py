@@ -13,7 +13,7 @@ kept. Then, on that corpus:
 * sketching alone, each method in its own child process (texts already parsed; parsing
   the JSONL is timed apart): the *floor* (every word 5-gram hashed once, no MinHash:
   done with numpy over the batch's bytes as dedup does, and per text in Python with
-  xxh3_64 for reference), dedup's batch sketching (``dedup.features.shingle_batch``,
+  xxh3_64 for reference), dedup's batch sketching (``dedup.sketch.shingle_batch``,
   ``minhash_flat`` per batch, then banding at Jaccard 0.5 with
   ``dedup.candidates.lsh_pairs``), datasketch (``MinHash(num_perm=128).update_batch``
   over word 5-gram bytes, ``MinHashLSH(threshold=0.5)`` insert + query), rensa if
@@ -302,7 +302,8 @@ def sketch_floor_numpy(path: Path, limit: int | None) -> tuple[Laps, None]:
     ``dedup.sketch.span_hashes``, each 5-gram hash made once from its words' (no MinHash)."""
     import numpy as np
 
-    from dedup.sketch import ASCII_WORD, shingles, span_hashes
+    from dedup.sketch.hashing import shingles, span_hashes
+    from dedup.sketch.tokens import ASCII_WORD
 
     laps = Laps(minhash=None)
     for ids, texts, read in batches(path, limit):
@@ -320,8 +321,8 @@ def sketch_dedup(path: Path, limit: int | None) -> tuple[Laps, set]:
     import numpy as np
 
     from dedup import candidates as cand
-    from dedup.features import shingle_batch
-    from dedup.sketch import minhash_flat
+    from dedup.sketch import minhash_flat, shingle_batch
+    from dedup.sketch.minhash import lsh_bands_rows
 
     laps, sigs = Laps(), []
     for ids, texts, read in batches(path, limit):
@@ -334,7 +335,7 @@ def sketch_dedup(path: Path, limit: int | None) -> tuple[Laps, set]:
         laps.minhash += time.perf_counter() - t1
         laps.ids += ids
     t0 = time.perf_counter()
-    pairs = cand.lsh_pairs(np.vstack(sigs), *cand.lsh_params(THRESHOLD, NUM_PERM))
+    pairs = cand.lsh_pairs(np.vstack(sigs), *lsh_bands_rows(THRESHOLD, NUM_PERM))
     laps.lsh = time.perf_counter() - t0
     laps.docs = len(laps.ids)
     return laps, {key(laps.ids[i], laps.ids[j]) for i, j in pairs.tolist()}
@@ -417,7 +418,7 @@ METHODS = (
     Method("floor (Python)", sketch_floor, False,
            setting="\\w+ tokens per text, every word 5-gram hashed once (xxh3_64); no MinHash"),
     Method("dedup (batch)", sketch_dedup, False,
-           setting="dedup.features.shingle_batch (tokens and 5-grams of the whole batch with numpy), "
+           setting="dedup.sketch.shingle_batch (tokens and 5-grams of the whole batch with numpy), "
                    "minhash_flat (all 128 permutations) per batch; dedup.candidates.lsh_pairs banding b=25 r=5"),
     Method("datasketch", sketch_datasketch, True, "datasketch",
            "MinHash(num_perm=128).update_batch, MinHashLSH(threshold=0.5) insert + query"),

@@ -28,10 +28,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dedup.relation import DERIVED_OR_STRONGER, RELATIONS
+from dedup.model import Pair, Relation
 
-GOLD_RELATIONS = (*RELATIONS, "unrelated")
-POSITIVE = DERIVED_OR_STRONGER  # duplicate, copy, partial, derived
+GOLD_RELATIONS = (*(r.value for r in Relation), "unrelated")
+POSITIVE = frozenset(r.value for r in Relation if r.derives)  # duplicate, copy, partial, derived
 COLUMNS = ("a", "b", "relation", "source")
 REQUIRED = COLUMNS[:3]
 FORMATS = ("table", "json")
@@ -187,9 +187,16 @@ def _get(obj: Any, name: str) -> Any:
     return obj[name] if isinstance(obj, Mapping) else getattr(obj, name)
 
 
+def _pair(p: Pair | Mapping[str, Any]) -> Pair:
+    """A report's pair, from the JSON form too (its ``a``, ``b``, ``relation``, ``source``)."""
+    if isinstance(p, Pair):
+        return p
+    return Pair(p["a"], p["b"], Relation(p["relation"]), p.get("source"))
+
+
 def evaluate(report: Any, gold: Sequence[GoldPair] | str | os.PathLike,
              path: str | None = None) -> Evaluation:
-    """Score ``report`` (a :class:`dedup.scan.Report`, or its ``to_dict()``/JSON form) on ``gold``.
+    """Score ``report`` (a :class:`dedup.model.Report`, or its ``to_dict()``/JSON form) on ``gold``.
 
     ``gold`` is a list of :class:`GoldPair` or the path of a gold file; ``path`` names
     the gold file in errors. A gold id that is not among the report's articles raises
@@ -207,14 +214,14 @@ def evaluate(report: Any, gold: Sequence[GoldPair] | str | os.PathLike,
                 close = difflib.get_close_matches(x, ids, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 raise GoldError(where, g.line, f"unknown id '{x}' (not among the report's {len(ids)} articles{hint})")
-    predicted = {frozenset((p["a"], p["b"])): p for p in _get(report, "pairs")}
+    predicted = {frozenset((p.a, p.b)): p for p in map(_pair, _get(report, "pairs"))}
     confusion = {g: {p: 0 for p in GOLD_RELATIONS} for g in GOLD_RELATIONS}
     tp = fp = fn = tn = 0
     d_total = d_correct = d_undetermined = 0
     errors: list[dict] = []
     for g in gold:
         p = predicted.get(frozenset((g.a, g.b)))
-        rel = p["relation"] if p else "unrelated"
+        rel = p.relation.value if p else "unrelated"
         confusion[g.relation][rel] += 1
         pred_pos = rel in POSITIVE
         if g.positive and pred_pos:
@@ -230,7 +237,7 @@ def evaluate(report: Any, gold: Sequence[GoldPair] | str | os.PathLike,
                            "kind": "false positive" if pred_pos else "false negative"})
         if g.source and pred_pos:
             d_total += 1
-            source = p.get("source") if p else None
+            source = p.source if p else None
             if source is None:
                 d_undetermined += 1
             elif source == g.source:

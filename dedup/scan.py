@@ -1,9 +1,14 @@
-"""The pipeline: ingest -> clean -> sketch -> candidates -> confirm -> relation -> Report.
+"""The local driver: a whole corpus scanned at once on this machine, its stages in
+worker processes, wired by :mod:`dedup.pipeline`.
 
->>> from dedup.article import Article
+What it owns: batching articles and pairs over processes, spilling texts and features to
+temporary files past :data:`SPILL_MIN` articles, running the three candidate channels
+over the corpus's features in memory (bounded by partitions), and the timings.
+
+>>> from dedup.model import Article
 >>> text = "The council approved the new budget on Monday after a long debate. " * 3
 >>> r = scan_articles([Article(id="a", text=text), Article(id="b", text=text + "\\nShare")])
->>> [(p["a"], p["b"], p["relation"]) for p in r.pairs]
+>>> [(p.a, p.b, str(p.relation)) for p in r.pairs]
 [('a', 'b', 'duplicate')]
 """
 
@@ -13,57 +18,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
 from dedup import candidates as cand
-from dedup.article import Article, Problem
-from dedup.clean import TextSpans, clean, drop_repeated_lines, line_hashes
+from dedup.clean import clean, drop_repeated_lines, line_hashes
 from dedup.confirm import Confirmer
-from dedup.features import Features, featurize
-from dedup.sketch import SHINGLE
-from dedup.spill import TextSpill
+from dedup.model import Article, Pair, Problem, Relation, Report
+from dedup.params import DEFAULT, Params
 from dedup.parallel import frozen_gc, iter_batches, peak_memory_mib, release_memory
-from dedup.relation import (PARTIAL_RUN, RELATED_COSINE, STRENGTH, check_attribution, clusters, direction,
-                            orient_by_story, relation)
-
-MAX_EVIDENCE = 40  # passages listed per pair
-
-
-@dataclass
-class Report:
-    """What a scan found; ``to_dict()`` follows the JSON contract."""
-
-    articles: list[Article]
-    pairs: list[dict]
-    clusters: list[dict]
-    attribution: dict[str, list[dict]]
-    problems: list[Problem] = field(default_factory=list)
-    stats: dict = field(default_factory=dict)
-    command: str | None = None  # the command line that produced the report, when known
-
-    def to_dict(self) -> dict:
-        return {
-            "generated_by": self.command,
-            "articles": [self.article_dict(a) for a in self.articles],
-            "pairs": self.pairs,
-            "clusters": self.clusters,
-            "problems": self.problem_dicts(),
-            "stats": self.stats,
-        }
-
-    def article_dict(self, a: Article) -> dict:
-        """One entry of ``to_dict()["articles"]``."""
-        return {
-            "id": a.id, "title": a.title, "published": a.published, "publisher": a.publisher,
-            "byline": a.byline, "url": a.url, "attribution": a.attribution,
-            "attribution_check": self.attribution.get(a.id, []), "removed": a.removed,
-            "words": len((a.body or "").split()),
-        }
-
-    def problem_dicts(self) -> list[dict]:
-        return [{"path": p.path, "line": p.line, "level": p.level, "message": p.message} for p in self.problems]
+from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, runs_needed, tell_stories
+from dedup.relation import check_attribution
+from dedup.sketch import Features, featurize
+from dedup.spill import TextSpill
 
 
 class _Laps:
@@ -90,52 +58,39 @@ def _progress(items: Iterable | None, total: int, desc: str, enabled: bool, unit
     return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
-def find_candidates(features: Features, stats: dict, confirmer: Confirmer, folder: str | None = None) -> np.ndarray:
-    """Candidate pairs from the three channels of :mod:`dedup.candidates`.
-
-    Sentence-channel pairs are kept only when their TF-IDF cosine (one batched sparse
-    product) reaches :data:`dedup.relation.RELATED_COSINE`: below it no relation but a
-    verbatim one is possible, and verbatim reuse is the other channels' job. ``folder``: where
-    the channels may put their partitions (see :func:`dedup.candidates.doc_pairs_from_keys`).
-    The anchor arrays of ``features`` are dropped once read.
+def find_candidates(features: Features, confirmer: Confirmer, stats: dict, folder: str | None = None,
+                    params: Params = DEFAULT) -> cand.Candidates:
+    """The candidate pairs of the three channels (:mod:`dedup.candidates`) over the whole
+    corpus's ``features``, with what :func:`dedup.pipeline.keep_candidates` reads: each
+    pair's cosine (one batched sparse product per channel) and, for the anchor pairs that
+    need it, the longest verbatim run through a shared anchor. ``folder``: where the
+    channels may put their partitions (see :func:`dedup.candidates.doc_pairs_from_keys`).
+    The anchor arrays of ``features`` are dropped once read; the shared anchors are
+    measured and dropped before the sentence channel runs (memory).
     """
     lsh_stats = cand.LshStats()
-    by_doc = cand.key_pairs(features.doc_keys, stats=lsh_stats)
-    hits = cand.anchor_hits(features.anchors, features.anchor_doc, features.anchor_pos, stats=lsh_stats,
+    by_doc = cand.key_pairs(features.doc_keys, params.doc_max_bucket, stats=lsh_stats)
+    hits = cand.anchor_hits(features.anchors, features.anchor_doc, features.anchor_pos, params, stats=lsh_stats,
                             folder=folder)
     features.anchors = features.anchor_doc = features.anchor_pos = None  # unmapped: their pages leave the process
     by_anchor = hits.pairs()
-    # below the related cosine only a verbatim passage long enough for a partial counts
-    passage = confirmer.cosines(by_anchor) >= RELATED_COSINE
-    _, runs = cand.longest_runs(hits.among(by_anchor[~passage]), features.shingles, features.shingle_start)
+    anchor_cosine = confirmer.cosines(by_anchor)
+    runs = np.full(len(by_anchor), cand.NOT_MEASURED, np.int64)
+    low = np.flatnonzero(runs_needed(anchor_cosine, params))
+    _, runs[low] = cand.longest_runs(hits.among(by_anchor[low]), features.shingles, features.shingle_start,
+                                     params.run_reach)
     del hits
-    passage[~passage] = runs >= PARTIAL_RUN[0] - SHINGLE + 1
-    by_sentence = cand.doc_pairs_from_keys(features.sentence_keys, features.sentence_doc, cand.SENTENCE_MAX_BUCKET,
-                                           cand.SENTENCE_MIN_HITS, stats=lsh_stats, folder=folder)
-    sentence_only = by_sentence[confirmer.cosines(by_sentence) >= RELATED_COSINE]
-    pairs = cand.merge_pairs(by_doc, by_anchor[passage], sentence_only)
+    by_sentence = cand.doc_pairs_from_keys(features.sentence_keys, features.sentence_doc, params.sentence_max_bucket,
+                                           params.sentence_min_hits, stats=lsh_stats, folder=folder)
+    found = cand.Candidates.union(documents=(by_doc, confirmer.cosines(by_doc)),
+                                  anchors=(by_anchor, anchor_cosine, runs),
+                                  sentences=(by_sentence, confirmer.cosines(by_sentence)))
     stats.update({
         "candidates_documents": int(len(by_doc)), "candidates_anchors": int(len(by_anchor)),
-        "candidates_anchors_passage": int(passage.sum()),
-        "candidates_sentences": int(len(by_sentence)), "candidates_sentences_similar": int(len(sentence_only)),
-        "candidates": int(len(pairs)), "sentences_sketched": int(len(features.sentence_doc)),
+        "candidates_sentences": int(len(by_sentence)), "sentences_sketched": int(len(features.sentence_doc)),
         "skipped_buckets": lsh_stats.skipped_buckets,
     })
-    return pairs
-
-
-def _evidence(comp, spans_a: TextSpans, spans_b: TextSpans) -> list[dict]:
-    body_a, body_b = spans_a.body, spans_b.body
-    passages = sorted(comp.passages, key=lambda p: (p.kind != "verbatim", -p.words, p.a_span))
-    out = []
-    for p in passages[:MAX_EVIDENCE]:
-        out.append({
-            "kind": p.kind, "similarity": p.similarity,
-            "a": body_a[p.a_span[0]:p.a_span[1]], "b": body_b[p.b_span[0]:p.b_span[1]],
-            "a_span": list(spans_a(p.a_span)), "b_span": list(spans_b(p.b_span)),
-        })
-    out.sort(key=lambda e: (e["kind"] != "verbatim", e["a_span"]))
-    return out
+    return found
 
 
 BATCH = 1000  # articles (or pairs) per batch handed to a worker
@@ -146,18 +101,18 @@ SPILL_MIN = 50_000
 
 
 def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
-                  progress: bool = False, workers: int | None = None) -> Report:
+                  progress: bool = False, workers: int | None = None, params: Params = DEFAULT) -> Report:
     """Compare a corpus of articles; see the module docstring.
 
     ``workers``: processes for cleaning, sketching and confirming (default: the CPUs
     available; small corpora stay in this process).
     """
     with frozen_gc():
-        return _scan_articles(list(articles), problems, progress, workers)
+        return _scan_articles(list(articles), problems, progress, workers, params)
 
 
 def _scan_articles(articles: list[Article], problems: Sequence[Problem], progress: bool,
-                   workers: int | None) -> Report:
+                   workers: int | None, params: Params) -> Report:
     t0 = time.perf_counter()
     stats: dict = {"articles": len(articles)}
     lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
@@ -174,16 +129,17 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
             line_hashes.append(hashes)
         if store is not None:
             _spill(batch, "body", store)
-    drop_repeated_lines(articles, line_hashes)
+    drop_repeated_lines(articles, line_hashes, params)
     del line_hashes
     lap("clean")
-    bodies = _Bodies(articles)
+    bodies = Bodies(articles)
     spill = tempfile.TemporaryDirectory(prefix="dedup-features-") if large else None
-    features = Features.concat((part for _, part in _iter_batched(featurize, bodies, workers, progress, "sketch")),
-                               spill.name if spill else None)
+    sketch = partial(featurize, params=params)
+    features = Features.concat((part for _, part in _iter_batched(sketch, bodies, workers, progress, "sketch")),
+                               spill.name if spill else None, params)
     try:
         return compare_features(articles, features, problems, progress, workers, stats, lap, t0,
-                                folder=spill.name if spill else None)
+                                folder=spill.name if spill else None, params=params)
     finally:
         if spill:
             spill.cleanup()
@@ -191,7 +147,8 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
 
 def compare_features(articles: list[Article], features: Features, problems: Sequence[Problem] = (),
                      progress: bool = False, workers: int | None = None, stats: dict | None = None,
-                     lap: "_Laps | None" = None, t0: float | None = None, folder: str | None = None) -> Report:
+                     lap: "_Laps | None" = None, t0: float | None = None, folder: str | None = None,
+                     params: Params = DEFAULT) -> Report:
     """The rest of :func:`scan_articles` once the articles are cleaned and ``features`` are
     theirs, in order: TF-IDF, candidates, confirmation, stories (``dedup.index`` reports
     from the features it stored). ``folder``: where the candidate stage may write its
@@ -200,32 +157,35 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     stats = {"articles": len(articles)} if stats is None else stats
     if lap is None:
         lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
-    bodies = _Bodies(articles)
     release_memory()
-    confirmer = Confirmer().fit(bodies, features.terms, (features.shingles, features.shingle_start, features.words))
+    confirmer = Confirmer(params).fit(Bodies(articles), features.terms,
+                                      (features.shingles, features.shingle_start, features.words))
     features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
-    pairs = find_candidates(features, stats, confirmer, folder)
+    found = find_candidates(features, confirmer, stats, folder, params)
+    keep, passage = keep_candidates(found, params)
+    stats.update({"candidates_anchors_passage": int(passage.sum()),
+                  "candidates_sentences_similar": int((found.by_sentence & (found.cosine >= params.related_cosine))
+                                                      .sum()),
+                  "candidates": int(keep.sum())})
+    pairs, cosines = found.pairs[keep], found.cosine[keep]
+    del found
     _drop_candidate_features(features, confirmer)
-    lap("candidates")
-    cosines = confirmer.cosines(pairs)
     confirmer.docs_ = None  # the articles' TF-IDF rows (GBs at a million): only cosines needed them
+    lap("candidates")
     release_memory()
 
-    def confirm(batch: range) -> list[dict]:
-        return _confirm(articles, confirmer, features.digest, pairs[batch.start:batch.stop],
-                        cosines[batch.start:batch.stop])
+    def confirm(batch: range) -> list[Pair]:
+        return confirm_pairs(articles, confirmer, pairs[batch.start:batch.stop], cosines[batch.start:batch.stop],
+                             features.digest, params)
 
     # confirming touches articles all over the heap: workers are renewed (see dedup.parallel)
     out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=1000,
                    batches_per_worker=CONFIRM_BATCHES_PER_WORKER)
     lap("confirm")
-    out.sort(key=lambda p: (-STRENGTH[p["relation"]], p["a"], p["b"]))
-    ids = [a.id for a in articles]
-    stats["pairs"] = {r: sum(p["relation"] == r for p in out) for r in STRENGTH}
-    stories = clusters(ids, out)
-    orient_by_story(out, stories)
-    attribution = check_attribution(articles, out)
+    stats["pairs"] = {r.value: sum(p.relation == r for p in out) for r in Relation}
+    out, stories = tell_stories([a.id for a in articles], out)
+    attribution = check_attribution(articles, out, params)
     lap("stories")
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return Report(articles, out, stories, attribution, list(problems), stats)
@@ -277,21 +237,6 @@ def _iter_batched(fn, items: Sequence, workers: int | None, progress: bool, desc
         bar.close()
 
 
-class _Bodies(Sequence):
-    """The articles' bodies (``""`` for none), read when asked for: spilled bodies stay on disk."""
-
-    def __init__(self, articles: Sequence[Article]) -> None:
-        self.articles = articles
-
-    def __len__(self) -> int:
-        return len(self.articles)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [a.body or "" for a in self.articles[i]]
-        return self.articles[i].body or ""
-
-
 def _spill(articles: Sequence[Article], field: str, store: TextSpill, chunk: int = 10_000) -> None:
     """Move the articles' ``text`` or ``body`` to ``store``, ``chunk`` at a time (they read back the same)."""
     for lo in range(0, len(articles), chunk):
@@ -300,47 +245,14 @@ def _spill(articles: Sequence[Article], field: str, store: TextSpill, chunk: int
             setattr(a, field, ref)
 
 
-def _confirm(articles: Sequence[Article], confirmer: Confirmer, digest: np.ndarray,
-             pairs: np.ndarray, cosines: np.ndarray) -> list[dict]:
-    """The reported pairs among ``pairs`` (candidates), with relation, direction and evidence."""
-    todo = []
-    for (i, j), cosine in zip(pairs.tolist(), cosines.tolist()):
-        same_words = bool(digest[i] == digest[j])
-        if not same_words and cosine < RELATED_COSINE and relation(confirmer.lexical(i, j, cosine)) is None:
-            continue  # below the related cosine only verbatim reuse counts, and there is none
-        todo.append((i, j, cosine, same_words))
-    confirmer.prepare(k for i, j, _, _ in todo for k in (i, j))
-    out: list[dict] = []
-    for i, j, cosine, same_words in todo:
-        comp = confirmer.compare(i, j, cosine)
-        rel = relation(comp, same_words=same_words)
-        if rel is None:
-            continue
-        a, b = articles[i], articles[j]
-        spans_a, spans_b = TextSpans(a), TextSpans(b)
-        body_a, body_b = spans_a.body, spans_b.body
-        d = direction(a, b, comp, rel) if rel != "related" else None
-        out.append({
-            "a": a.id, "b": b.id, "relation": rel,
-            "source": d.source if d else None,
-            "reasons": d.reasons if d else [], "against": d.against if d else [],
-            "scores": comp.scores(),
-            "evidence": _evidence(comp, spans_a, spans_b) if rel != "related" else [],
-            "quotes": [{"a": body_a[qa[0]:qa[1]], "b": body_b[qb[0]:qb[1]],
-                        "a_span": list(spans_a(qa)), "b_span": list(spans_b(qb))}
-                       for qa, qb in comp.quotes],
-        })
-    return out
-
-
-def scan(paths: Iterable[str], progress: bool = False) -> Report:
+def scan(paths: Iterable[str], progress: bool = False, params: Params = DEFAULT) -> Report:
     """Read articles from files, directories or ``-`` (JSONL on stdin) and scan them."""
     from dedup.ingest import read_articles
 
     t0 = time.perf_counter()
     articles, problems = read_articles(paths)
     read, read_peak = time.perf_counter() - t0, peak_memory_mib()
-    report = scan_articles(articles, problems, progress=progress)
+    report = scan_articles(articles, problems, progress=progress, params=params)
     report.stats["timings"] = {"read": round(read, 3), **report.stats["timings"]}
     report.stats["peak_memory_mib"] = {"read": read_peak, **report.stats["peak_memory_mib"]}
     return report

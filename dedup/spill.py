@@ -5,7 +5,7 @@ At a million news articles the texts and cleaned bodies are some 5 GB of strings
 reading to the report while most stages need only a few of them at a time. A
 :class:`TextSpill` appends them to an unlinked temporary file (the system's page cache
 holds it, and can drop it) and hands back a :class:`Spilled` reference of a few dozen
-bytes; :class:`dedup.article.Article` reads such a reference back transparently, so
+bytes; :class:`dedup.model.Article` reads such a reference back transparently, so
 spilling changes where a text lives, never what the code sees. Reads are ``os.pread``:
 forked workers share the file safely.
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from conftest import FIXTURES
 
-from dedup.bytescan import scan_ascii, sketch_ascii
+from dedup.sketch.body import sketch_ascii
+from dedup.sketch.bytescan import scan_ascii
 from dedup.sketch import Sketch, hash_words, sentences, words_and_spans
 
 _PIECES = ["Mr.", "U.S.", "e.g.", "i.e.", "a.", "A.", "word", "Word", "x", ".", "..", "?!", '"', "'", ")", "]",

@@ -6,9 +6,15 @@ import numpy as np
 import pytest
 
 from dedup import candidates as cand
-from dedup.candidates import (ANCHOR_WINDOW, LshStats, anchor_pairs, doc_pairs_from_items, lsh_pairs, lsh_params,
+from dedup.candidates import buckets as bucket_module
+from dedup.params import Params
+from dedup.sketch.features import winnow
+from dedup.sketch.minhash import lsh_bands_rows as lsh_params
+from dedup.candidates import (LshStats, anchor_pairs, doc_pairs_from_items, lsh_pairs,
                               merge_pairs, shared_anchor_pairs)
 from dedup.sketch import Sketch, minhash
+
+P = Params()
 
 
 def as_set(pairs: np.ndarray) -> set[tuple[int, int]]:
@@ -72,7 +78,7 @@ def test_lsh_pairs_empty_and_single_row():
 # --- lsh_params ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("threshold, num_perm", [
-    (cand.DOC_THRESHOLD, cand.DOC_PERM), (cand.SENTENCE_THRESHOLD, cand.SENTENCE_PERM),
+    (P.doc_threshold, P.doc_num_perm), (P.sentence_threshold, P.sentence_num_perm),
     (0.5, 128), (0.9, 256), (0.1, 32),
 ])
 def test_lsh_params_fit_in_num_perm(threshold, num_perm):
@@ -90,8 +96,8 @@ def test_minhash_lsh_finds_similar_sets_not_dissimilar():
     base = np.unique(rng.integers(0, 2**32, size=400, dtype=np.uint64).astype(np.uint32))
     near = np.r_[base[:360], rng.integers(0, 2**32, size=40, dtype=np.uint64).astype(np.uint32)]
     far = rng.integers(0, 2**32, size=400, dtype=np.uint64).astype(np.uint32)
-    sig = minhash([base, near, far], cand.DOC_PERM)
-    pairs = lsh_pairs(sig, *lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM))
+    sig = minhash([base, near, far], P.doc_num_perm)
+    pairs = lsh_pairs(sig, *lsh_params(P.doc_threshold, P.doc_num_perm))
     assert as_set(pairs) == {(0, 1)}
 
 
@@ -138,7 +144,7 @@ def test_anchor_hits_the_same_in_memory_and_partitioned(tmp_path, maker):
     ordered = [Sketch(t).shingles for t in texts]
     starts = np.r_[0, np.cumsum([s.size for s in ordered])]
     flat = np.concatenate(ordered)
-    at = cand.winnow(flat, starts)
+    at = winnow(flat, starts)
     owner = np.searchsorted(starts, at, side="right") - 1
     pos = at - starts[owner]
     args = (flat[at], owner.astype(np.int32), pos.astype(np.int32))
@@ -157,7 +163,7 @@ def test_buckets_group_equal_keys_of_any_width():
     rng = np.random.default_rng(4)
     for dtype in (np.uint32, np.uint64):
         key = rng.integers(0, 30, 200).astype(dtype)
-        rows, bounds = cand._buckets(key)
+        rows, bounds = cand.bucket_rows(key)
         groups = [rows[lo:hi].tolist() for lo, hi in zip(bounds[:-1], bounds[1:])]
         expected = [np.flatnonzero(key == v).tolist() for v in np.unique(key) if (key == v).sum() > 1]
         assert groups == expected
@@ -184,15 +190,16 @@ def test_anchor_pairs_find_a_passage_shared_by_long_different_texts(maker):
     stats = LshStats()
     assert as_set(anchor_pairs(ordered, stats=stats)) == {(0, 1)}
     # the whole texts are far apart: the document channel would not find them
-    sig = minhash(sets, cand.DOC_PERM)
-    assert as_set(lsh_pairs(sig, *lsh_params(cand.DOC_THRESHOLD, cand.DOC_PERM))) == set()
+    sig = minhash(sets, P.doc_num_perm)
+    assert as_set(lsh_pairs(sig, *lsh_params(P.doc_threshold, P.doc_num_perm))) == set()
 
 
 def _anchored(sets: list[np.ndarray], **kw) -> np.ndarray:
     """shared_anchor_pairs with every value of ``sets`` taken as an anchor."""
     owner = np.repeat(np.arange(len(sets)), [s.size for s in sets])
     positions = np.concatenate([np.arange(s.size) for s in sets])
-    return shared_anchor_pairs(np.concatenate(sets), owner, positions, **kw)
+    params = Params(**{f"anchor_{k}": v for k, v in kw.items() if k != "stats"})
+    return shared_anchor_pairs(np.concatenate(sets), owner, positions, params, stats=kw.get("stats"))
 
 
 def test_shared_anchor_pairs_min_hits_and_max_docs():
@@ -211,7 +218,7 @@ def test_shared_anchor_pairs_min_hits_and_max_docs():
 def test_winnow_picks_two_anchors_in_any_run_of_two_windows(maker):
     rng = np.random.default_rng(3)
     for _ in range(200):
-        run = rng.integers(0, 1 << 32, 2 * ANCHOR_WINDOW, dtype=np.uint32)
+        run = rng.integers(0, 1 << 32, 2 * Params().anchor_window, dtype=np.uint32)
         a = np.r_[rng.integers(0, 1 << 32, rng.integers(0, 30), dtype=np.uint32), run,
                   rng.integers(0, 1 << 32, rng.integers(0, 30), dtype=np.uint32)]
         b = np.r_[rng.integers(0, 1 << 32, rng.integers(0, 30), dtype=np.uint32), run]
@@ -243,7 +250,7 @@ def test_anchor_pairs_need_shared_anchors_on_one_diagonal():
         keep = [np.array([v for v in t if v in (first, second)], np.uint32) for t in (x, y)]
         owner = np.repeat([0, 1], [k.size for k in keep])
         pos = np.concatenate([[t.index(v) for v in k] for t, k in zip((x, y), keep)])
-        return as_set(shared_anchor_pairs(np.concatenate(keep), owner, pos, min_hits=2))
+        return as_set(shared_anchor_pairs(np.concatenate(keep), owner, pos, Params(anchor_min_hits=2)))
 
     assert pairs(a, same_gap) == {(0, 1)}
     assert pairs(a, near_gap) == {(0, 1)}
@@ -253,7 +260,9 @@ def test_anchor_pairs_need_shared_anchors_on_one_diagonal():
 # --- longest_runs ----------------------------------------------------------------------
 
 def test_longest_runs_equal_a_brute_force_count():
-    from dedup.candidates import AnchorHits, RUN_REACH, longest_runs
+    from dedup.candidates import AnchorHits, longest_runs
+
+    RUN_REACH = Params().run_reach
 
     rng = np.random.default_rng(5)
     shared = rng.integers(0, 1 << 32, 60, dtype=np.uint32)
@@ -292,13 +301,13 @@ def test_longest_runs_equal_a_brute_force_count():
 
 @pytest.mark.parametrize("rows, chunk", [(1 << 24, 1 << 20), (16, 5)])  # whole, or in parts and chunks
 def test_bucket_pairs_equal_brute_force(monkeypatch, rows, chunk):
-    monkeypatch.setattr(cand, "BUCKET_ROWS", rows)
-    monkeypatch.setattr(cand, "CHUNK_PAIRS", chunk)
+    monkeypatch.setattr(bucket_module, "BUCKET_ROWS", rows)
+    monkeypatch.setattr(bucket_module, "CHUNK_PAIRS", chunk)
     rng = np.random.default_rng(6)
     for dtype in (np.uint32, np.uint64):
         key = rng.integers(0, 25, 120).astype(dtype)
         stats = LshStats()
-        got = sorted((min(a, b), max(a, b)) for x, y in cand._bucket_pairs(key, 6, stats)
+        got = sorted((min(a, b), max(a, b)) for x, y in cand.bucket_pairs(key, 6, stats)
                      for a, b in zip(x.tolist(), y.tolist()))
         small = [v for v in np.unique(key) if 2 <= (key == v).sum() <= 6]
         expected = sorted((i, j) for i in range(120) for j in range(i + 1, 120) if key[i] == key[j] and key[i] in small)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from dedup import clean as clean_mod
-from dedup.article import Article
+from dedup.params import Params
+from dedup.dates import format_published
+from dedup.model import Article
 from dedup.clean import clean, clean_corpus, drop_repeated_lines, text_span
-from dedup.normalize import normalize_line
+from dedup.clean.normalize import normalize_line
 from dedup.sketch import tokens
 
 
@@ -143,7 +144,7 @@ def test_photo_credit_removed(line):
 def test_copyright_line_sets_publisher():
     a = cleaned(SENTENCE + "\nCopyright (c) 2023. South China Morning Post Publishers Ltd. All rights reserved.")
     assert a.publisher is not None
-    from dedup.metadata import same_outlet
+    from dedup.clean.metadata import same_outlet
     assert same_outlet(a.publisher, "South China Morning Post")
     assert a.body == SENTENCE
 
@@ -160,7 +161,7 @@ def test_header_metadata_and_title():
             + SENTENCE + "\nAnother line that could look like a title")
     a = cleaned(text)
     assert a.title == "Xi Jinping visits Vietnam amid new ties"
-    assert a.published == "2023-12-13"
+    assert format_published(a.published) == "2023-12-13"
     assert a.publisher == "b1og.net" and a.byline is None
     assert "metadata: December 13, 2023 | by b1og.net" in a.removed
     # the title stays in the body; only the first title-like line is the title
@@ -176,7 +177,7 @@ def test_byline_line_sets_byline():
 
 def test_date_prefix_keeps_rest_of_line():
     a = cleaned("date 2023-12-11 " + SENTENCE)
-    assert a.published == "2023-12-11"
+    assert format_published(a.published) == "2023-12-11"
     assert a.body == SENTENCE
     assert a.removed == ["metadata: date 2023-12-11"]
 
@@ -311,7 +312,7 @@ FOOTER = "Follow Example Daily for the latest headlines every morning."
 
 
 def test_footer_shared_by_many_different_articles_removed(maker):
-    n = clean_mod.REPEAT_MIN_DOCS + 1
+    n = Params().repeat_min_docs + 1
     arts = clean_corpus([Article(id=str(i), text="\n".join(
         [maker.sentence(), maker.sentence(), FOOTER, maker.sentence()])) for i in range(n)])
     for a in arts:
@@ -322,7 +323,7 @@ def test_footer_shared_by_many_different_articles_removed(maker):
 
 
 def test_line_in_too_few_articles_kept(maker):
-    n = clean_mod.REPEAT_MIN_DOCS - 1
+    n = Params().repeat_min_docs - 1
     arts = clean_corpus([Article(id=str(i), text="\n".join([maker.sentence(), FOOTER, maker.sentence()]))
                          for i in range(n)])
     assert all(FOOTER in a.body.split("\n") for a in arts)
@@ -330,7 +331,7 @@ def test_line_in_too_few_articles_kept(maker):
 
 def test_copies_of_one_story_keep_their_lines(maker):
     story = "\n".join(maker.sentence() for _ in range(5))
-    n = clean_mod.REPEAT_MIN_DOCS + 1
+    n = Params().repeat_min_docs + 1
     arts = clean_corpus([Article(id=str(i), text=story) for i in range(n)])
     for a in arts:
         assert a.body == story
@@ -339,7 +340,7 @@ def test_copies_of_one_story_keep_their_lines(maker):
 
 def test_copies_plus_footer_articles(maker):
     """Copies of one story do not shield a footer that many other articles carry."""
-    n = clean_mod.REPEAT_MIN_DOCS + 1
+    n = Params().repeat_min_docs + 1
     story = "\n".join(maker.sentence() for _ in range(5))
     copies = [Article(id=f"c{i}", text=story) for i in range(n)]
     others = [Article(id=f"o{i}", text="\n".join([maker.sentence(), maker.sentence(), FOOTER]))

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dedup.confirm import MIN_RUN, Comparison, Confirmer, quotes, shared_quotes
+from dedup.confirm import Comparison, Confirmer, quotes, shared_quotes
+from dedup.params import Params
+
+MIN_RUN = Params().min_passage_words
 
 
 def compare(texts: list[str], a: int = 0, b: int = 1, **kw) -> Comparison:
-    return Confirmer(**kw).fit(texts).compare(a, b)
+    return Confirmer(Params(**kw)).fit(texts).compare(a, b)
 
 
 def paraphrase(sentence: str, maker, every: int = 4) -> str:
@@ -109,7 +112,7 @@ def test_reordered_paraphrase_has_lower_order(maker):
     paras = [p for p in same.passages if p.kind == "paraphrase"]
     assert len(paras) == 6
     for p in paras:
-        assert p.similarity >= confirmer.sentence_sim
+        assert p.similarity >= confirmer.params.sentence_similarity
         a_sent, b_sent = texts[0][p.a_span[0]:p.a_span[1]], in_order[p.b_span[0]:p.b_span[1]]
         assert original.index(a_sent) == rewritten.index(b_sent)
 
@@ -117,8 +120,8 @@ def test_reordered_paraphrase_has_lower_order(maker):
 def test_alignment_threshold_is_respected(maker):
     original = [maker.sentence(16) for _ in range(4)]
     texts = [" ".join(original), " ".join(paraphrase(s, maker, every=2) for s in original), maker.article(2)]
-    loose = compare(texts, sentence_sim=0.05)
-    strict = compare(texts, sentence_sim=0.99)
+    loose = compare(texts, sentence_similarity=0.05)
+    strict = compare(texts, sentence_similarity=0.99)
     assert loose.aligned >= strict.aligned
     assert strict.aligned == 0 and loose.aligned > 0
 
@@ -126,9 +129,9 @@ def test_alignment_threshold_is_respected(maker):
 def test_scores_keys():
     c = Comparison(0, 1, cosine=0.12345, aligned=2, matched=4)
     s = c.scores()
-    assert s["cosine"] == 0.123 and s["in_order"] == 0.5
+    assert s.cosine == 0.123 and s.in_order == 0.5
     assert {"containment_ab", "containment_ba", "longest_passage_words", "aligned_sentences",
-            "matched_sentences", "coverage_a", "coverage_b", "shared_quotes", "jaccard"} <= set(s)
+            "matched_sentences", "coverage_a", "coverage_b", "shared_quotes", "jaccard"} <= set(s.to_dict())
 
 
 def test_empty_texts_compare_without_error(maker):
@@ -187,7 +190,7 @@ def test_cosines_batched_matches_compare(maker):
 
 
 def test_lexical_from_feature_shingles_equals_lexical_from_sketches(maker):
-    from dedup.features import featurize
+    from dedup.sketch import featurize
 
     passage = maker.paragraph(4)
     texts = [maker.paragraph(3) + " " + passage, passage + " " + maker.paragraph(2), maker.paragraph(3)]
@@ -202,7 +205,7 @@ def test_lexical_from_feature_shingles_equals_lexical_from_sketches(maker):
 
 
 def test_lexical_mixes_cached_sketches_and_feature_shingles(maker):
-    from dedup.features import featurize
+    from dedup.sketch import featurize
 
     passage = maker.paragraph(4)
     texts = [maker.paragraph(3) + " " + passage, passage + " " + maker.paragraph(2)]
@@ -212,21 +215,30 @@ def test_lexical_mixes_cached_sketches_and_feature_shingles(maker):
     assert confirmer.lexical(0, 1).longest_run == full.longest_run  # 0 full, 1 from shingles
 
 
-def test_tfidf_weights_equal_scikit_learns(maker):
+def test_tfidf_weights_are_scikit_learns(maker):
+    """The weights are TfidfTransformer(sublinear_tf=True)'s, bit for bit, however they are
+    computed: whole, in blocks of rows, or from a corpus's known document frequencies."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from dedup.features import featurize
+    from dedup.confirm import CorpusIdf
+    from dedup.confirm.tfidf import document_frequencies, weigh
+    from dedup.sketch import featurize
 
     bodies = [maker.article(3) for _ in range(40)] + ["", "one two three four five six seven"]
     c = Confirmer().fit(bodies)
     counts = featurize(bodies).terms
     used = np.flatnonzero(np.asarray(counts.sum(axis=0)).ravel())
     expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, used]).toarray()
-    assert np.allclose(c.docs_.toarray()[:, c.column_of_[used]], expected, atol=1e-6)
-    compact = counts[:, used]
-    compact.indices = c.column_of_[used][compact.indices]
-    compact = type(compact)((compact.data, compact.indices, compact.indptr), shape=c.docs_.shape)
-    assert np.allclose(c._weigh(compact, block=7).toarray(), c.docs_.toarray(), atol=1e-6)
+    assert np.array_equal(c.docs_.toarray()[:, c.column_of_[used]], expected)
+    compact = counts[:, used].astype(np.float32)
+    assert np.array_equal(weigh(c.tfidf_, compact.copy(), block=7).toarray(), expected)
+    # an index or a Spark job: the corpus's document frequencies, a few of its articles weighed
+    df = document_frequencies(counts)
+    known = CorpusIdf(np.flatnonzero(df), df[df > 0], len(bodies))
+    few = Confirmer().fit([bodies[k] for k in (3, 7)], counts[[3, 7]], idf=known)
+    held = np.searchsorted(used, few.column_of_.terms)  # the terms of the two, among all
+    assert np.array_equal(few.docs_.toarray(), expected[[3, 7]][:, held])
+    assert np.array_equal(few.cosines(np.array([[0, 1]])), c.cosines(np.array([[3, 7]])))
 
 
 def test_prepared_sketches_compare_the_same(maker):

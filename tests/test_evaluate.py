@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dedup.article import Article
+from dedup.model import Article
 from dedup.evaluate import GoldError, GoldPair, evaluate, parse_gold, read_gold, render_evaluation
-from dedup.scan import Report
+from dedup.model import Report
 
 
 def gold_file(tmp_path: Path, text: str, name: str = "gold.csv") -> Path:

@@ -2,9 +2,11 @@
 
 import numpy as np
 
-from dedup import candidates as cand
-from dedup.features import TERM_MASK, Features, featurize
-from dedup.sketch import SHINGLE, Sketch, minhash
+from dedup.params import Params
+from dedup.sketch import Features, Sketch, band_keys, doc_bands_rows, featurize, minhash, sentence_bands_rows, winnow
+
+P = Params()
+SHINGLE = P.shingle_words
 
 STORY = ("The council approved the new budget on Monday after a long debate about schools. "
          "Officials said the plan would raise spending on roads and hospitals next year. "
@@ -15,10 +17,10 @@ def test_shapes_and_dtypes(maker):
     bodies = [maker.article(3), maker.article(2), ""]
     f = featurize(bodies)
     assert f.n == 3
-    assert f.doc_keys.shape == (3, cand.doc_bands()) and f.doc_keys.dtype == np.uint64
-    assert f.sentence_keys.shape[1] == cand.sentence_bands() and f.sentence_keys.dtype == np.uint32
+    assert f.doc_keys.shape == (3, doc_bands_rows()[0]) and f.doc_keys.dtype == np.uint64
+    assert f.sentence_keys.shape[1] == sentence_bands_rows()[0] and f.sentence_keys.dtype == np.uint32
     assert f.sentence_doc.dtype == np.int32 and f.anchor_doc.dtype == np.int32
-    assert f.terms.shape == (3, TERM_MASK + 1)
+    assert f.terms.shape == (3, 1 << P.term_bits)
     assert f.terms[2].nnz == 0  # an empty body has no terms
 
 
@@ -32,14 +34,14 @@ def test_doc_keys_are_the_bands_of_the_sketch_minhash():
     bodies = [STORY, "Football scores from the weekend were announced on Sunday evening by the league."]
     f = featurize(bodies)
     sets = [np.unique(Sketch(b).shingles) for b in bodies]
-    expected = cand.band_keys(minhash(sets, cand.DOC_PERM), *cand.doc_params())
+    expected = band_keys(minhash(sets, P.doc_num_perm), *doc_bands_rows())
     assert np.array_equal(f.doc_keys, expected)
 
 
 def test_anchors_in_text_order_with_positions():
     f = featurize([STORY])
     s = Sketch(STORY).shingles
-    at = cand.winnow(s, np.array([0, s.size]))
+    at = winnow(s, np.array([0, s.size]))
     assert np.array_equal(f.anchors, s[at]) and np.array_equal(f.anchor_pos, at)
     assert len(s) == len(STORY.split()) - SHINGLE + 1
 
@@ -67,14 +69,14 @@ def test_concat_offsets_the_articles(maker):
 def test_empty_batch_and_empty_concat():
     assert featurize([]).n == 0
     empty = Features.concat([])
-    assert empty.n == 0 and empty.doc_keys.shape == (0, cand.doc_bands())
+    assert empty.n == 0 and empty.doc_keys.shape == (0, doc_bands_rows()[0])
 
 
 def test_ascii_batch_path_equals_the_per_text_path(fixtures_dir):
-    from dedup.features import _ascii_tokens, _text_tokens
+    from dedup.sketch.features import _ascii_tokens, _text_tokens
 
     texts = [p.read_text(encoding="utf-8").encode("ascii", "replace").decode() for p in sorted(fixtures_dir.glob("*.txt"))]
-    fast, slow = _ascii_tokens(texts), _text_tokens(texts, list(range(len(texts))))
+    fast, slow = _ascii_tokens(texts, P.stem), _text_tokens(texts, list(range(len(texts))), P.stem)
     for field in ("doc", "hash", "term", "is_term"):
         assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
     assert np.array_equal(np.diff(fast.sentence) != 0, np.diff(slow.sentence) != 0)

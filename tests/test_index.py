@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 
@@ -10,12 +11,11 @@ from conftest import DIGEST, ORIGINAL, TextMaker, seed_articles
 
 from dedup import Article, scan_articles
 from dedup.index import Index
-from dedup.index.core import _split
-from dedup.features import featurize
+from dedup.sketch import featurize
 
 
 def _key(p: dict) -> tuple:
-    return p["a"], p["b"], p["relation"], p["source"]
+    return p.a, p.b, p.relation, p.source
 
 
 def _articles(n: int, seed: int = 7, copies: int = 2) -> list[Article]:
@@ -28,7 +28,7 @@ def _articles(n: int, seed: int = 7, copies: int = 2) -> list[Article]:
 
 def test_split_features_equal_one_article_at_a_time():
     bodies = [a.text for a in _articles(5)] + ["Le président a visité Hanoï. 习近平访问越南。 " * 3]
-    for body, part in zip(bodies, _split(featurize(bodies))):
+    for body, part in zip(bodies, featurize(bodies).split()):
         one = featurize([body])
         assert (part.doc_keys == one.doc_keys).all() and (part.anchors == one.anchors).all()
         assert (part.sentence_keys == one.sentence_keys).all() and (part.terms != one.terms).nnz == 0
@@ -45,12 +45,12 @@ def test_seeds_one_by_one_equal_a_scan(index_location):
         report = index.report(workers=1)
         assert len(index) == 5 and ORIGINAL in index and "nope" not in index
     assert report.pairs == batch.pairs  # whole dicts: scores, evidence, sources, reasons
-    assert report.clusters == batch.clusters and report.attribution == batch.attribution
+    assert report.stories == batch.stories and report.attribution == batch.attribution
     assert [a.removed for a in report.articles] == [a.removed for a in batch.articles]
     # the last article's matches, as they were when it was added, are the scan's pairs with it
     last = seeds[-1].id
-    assert found[last] == [p for p in batch.pairs if last in (p["a"], p["b"])]
-    assert any(m["relation"] == "derived" and m["source"] == ORIGINAL for m in found[DIGEST] + found[ORIGINAL])
+    assert found[last] == [p for p in batch.pairs if last in (p.a, p.b)]
+    assert any(m.relation == "derived" and m.source == ORIGINAL for m in found[DIGEST] + found[ORIGINAL])
 
 
 def test_match_is_a_json_report_pair(index_location):
@@ -59,9 +59,9 @@ def test_match_is_a_json_report_pair(index_location):
         for a in arts[:3]:
             assert index.add(a) == []
         (m,) = index.add(arts[3])
-    assert (m["a"], m["b"]) == ("a000.txt", "copy0.txt") and m["relation"] in ("copy", "duplicate")
-    assert set(m) == {"a", "b", "relation", "source", "reasons", "against", "scores", "evidence", "quotes"}
-    assert m["evidence"] and m["scores"]["containment_ab"] > 0.9
+    assert (m.a, m.b) == ("a000.txt", "copy0.txt") and m.relation in ("copy", "duplicate")
+    assert set(m.to_dict()) == {"a", "b", "relation", "source", "reasons", "against", "scores", "evidence", "quotes"}
+    assert m.evidence and m.scores.containment_ab > 0.9
 
 
 def test_check_stores_nothing_and_equals_add(index_location):
@@ -72,7 +72,7 @@ def test_check_stores_nothing_and_equals_add(index_location):
         assert len(index) == 4 and arts[4].id not in index
         assert checked == index.add(arts[4])
         # a stored article of the same id is an earlier version of it: left out, the rest compared
-        assert [(m["a"], m["b"]) for m in index.check(arts[0])] == [("copy0.txt", "a000.txt")]
+        assert [(m.a, m.b) for m in index.check(arts[0])] == [("copy0.txt", "a000.txt")]
 
 
 def test_add_many_sees_its_own_batch(index_location):
@@ -80,8 +80,8 @@ def test_add_many_sees_its_own_batch(index_location):
     with Index.open(index_location) as index:
         found = index.add_many(arts, batch=3)
     assert list(found) == [a.id for a in arts]
-    assert [m["a"] for m in found["copy0.txt"]] == ["a000.txt"]
-    assert [m["a"] for m in found["copy1.txt"]] == ["a001.txt"]
+    assert [m.a for m in found["copy0.txt"]] == ["a000.txt"]
+    assert [m.a for m in found["copy1.txt"]] == ["a001.txt"]
     assert not any(found[a.id] for a in arts[:6])
 
 
@@ -185,8 +185,7 @@ def test_empty_and_tiny_articles(index_location):
     batch = scan_articles([Article(id=a.id, text=a.text) for a in arts], workers=1)
     with Index.open(index_location) as index:
         assert index.add(arts[0]) == [] and index.add(arts[1]) == []
-        story_free = lambda ps: [{k: v for k, v in p.items() if k not in ("source", "reasons")}  # noqa: E731
-                                 for p in ps]
+        story_free = lambda ps: [dataclasses.replace(p, source=None, reasons=()) for p in ps]  # noqa: E731
         # (a scan then names the story's root as the source: the index's report does)
-        assert story_free(index.check(arts[2])) == story_free([p for p in batch.pairs if "t2" in (p["a"], p["b"])])
+        assert story_free(index.check(arts[2])) == story_free([p for p in batch.pairs if "t2" in (p.a, p.b)])
         assert index.report().articles[0].id == "empty"

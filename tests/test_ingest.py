@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dedup.dates import format_published
 from dedup.ingest import SUPPORTED, decode, iter_articles, read_articles
 
 
@@ -82,7 +83,7 @@ def test_html_main_text_and_metadata(tmp_path):
     for junk in ("alert(1)", "<script>", "tracking", "Home", "Site header", "Copyright", "Related", "color"):
         assert junk not in a.text
     assert a.title == "The Real Title"
-    assert a.published == "2024-03-05"
+    assert a.published.isoformat() == "2024-03-05T10:00:00+00:00"  # the time kept, in its offset
     assert a.publisher == "Example Daily"
     assert a.url == "https://example.com/a/1"
 
@@ -97,7 +98,7 @@ def test_html_fallbacks_main_body_title_time(tmp_path):
     assert got["m.htm"].title == "Plain title"
     assert "Body only text." in got["b.html"].text and "alert" not in got["b.html"].text
     assert got["b.html"].title == "Heading One"
-    assert got["b.html"].published == "2023-01-02"
+    assert format_published(got["b.html"].published) == "2023-01-02"
 
 
 def test_html_without_text_is_a_problem(tmp_path):
@@ -118,10 +119,10 @@ def test_json_object_and_list(tmp_path):
     assert problems == []
     got = by_id(articles)
     assert got["7"].text == "Object body" and got["7"].title == "T"
-    assert got["7"].published == "2024-01-02" and got["7"].publisher == "Wire" and got["7"].url == "u"
+    assert format_published(got["7"].published) == "2024-01-02" and got["7"].publisher == "Wire" and got["7"].url == "u"
     assert got["many.json:1"].text == "first"
     assert got["x"].text == "second"
-    assert got["many.json:3"].published == "2024-02-03"
+    assert format_published(got["many.json:3"].published) == "2024-02-03"
     assert got["many.json:1"].line is None
     # sorted order: many.json before one.json, list order kept
     assert [a.id for a in articles] == ["many.json:1", "x", "many.json:3", "7"]

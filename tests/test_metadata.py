@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedup.metadata import (
+from dedup.clean.metadata import (
     WIRE_SERVICES, attribution_claim, byline, date_line, outlet_key, parse_date, same_outlet,
 )
 

@@ -1,4 +1,4 @@
-"""Tests for dedup.normalize: one line normalised, and the map back to its offsets."""
+"""Tests for dedup.clean.normalize: one line normalised, and the map back to its offsets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from dedup.normalize import normalize_line, offset_map
+from dedup.clean.normalize import normalize_line, offset_map
 
 
 @pytest.mark.parametrize("raw, expected", [

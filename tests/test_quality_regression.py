@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from dedup.evaluate import evaluate
-from dedup.relation import DERIVED_OR_STRONGER
 from dedup.scan import scan
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,8 +60,8 @@ def test_clough_no_cross_task_derivation(clough_report):
     answer, source = re.compile(r"g\dp[A-Z]_task([a-e])\.txt"), re.compile(r"orig_task([a-e])\.txt")
     wrong = []
     for p in clough_report.pairs:
-        for x, y in ((p["a"], p["b"]), (p["b"], p["a"])):
+        for x, y in ((p.a, p.b), (p.b, p.a)):
             ma, ms = answer.fullmatch(x), source.fullmatch(y)
-            if ma and ms and ma.group(1) != ms.group(1) and p["relation"] in DERIVED_OR_STRONGER:
-                wrong.append((x, y, p["relation"]))
+            if ma and ms and ma.group(1) != ms.group(1) and p.relation.derives:
+                wrong.append((x, y, p.relation))
     assert not wrong

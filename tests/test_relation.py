@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from dedup import relation as R
-from dedup.article import Article
+from dedup.params import Params
+from dedup.model import Article, Pair, Relation, Story
 from dedup.confirm import Comparison
 from dedup.relation import check_attribution, clusters, direction, relation
 
 EPS = 1e-6
+P = Params()
 
 
 def comp(**kw) -> Comparison:
@@ -18,8 +19,8 @@ def comp(**kw) -> Comparison:
 
 def derived_like(**kw) -> Comparison:
     """Exactly at every 'derived by alignment' threshold, no verbatim reuse."""
-    base = dict(cosine=R.DERIVED_COSINE, aligned=R.DERIVED_ALIGNED, matched=R.DERIVED_ALIGNED,
-                coverage_a=R.DERIVED_COVERAGE, coverage_b=0.0, similarity=R.DERIVED_SIMILARITY)
+    base = dict(cosine=P.derived_cosine, aligned=P.derived_aligned, matched=P.derived_aligned,
+                coverage_a=P.derived_coverage, coverage_b=0.0, similarity=P.derived_similarity)
     base.update(kw)
     return comp(**base)
 
@@ -32,48 +33,48 @@ def test_duplicate_by_same_words_whatever_the_scores():
 
 
 def test_copy_both_ways():
-    assert relation(comp(containment_ab=R.COPY_BOTH, containment_ba=R.COPY_BOTH)) == "copy"
+    assert relation(comp(containment_ab=P.copy_both, containment_ba=P.copy_both)) == "copy"
     assert relation(comp(containment_ab=1.0, containment_ba=1.0, cosine=1.0)) == "copy"
-    below = relation(comp(containment_ab=R.COPY_BOTH - EPS, containment_ba=R.COPY_BOTH - EPS))
+    below = relation(comp(containment_ab=P.copy_both - EPS, containment_ba=P.copy_both - EPS))
     assert below != "copy"
 
 
 def test_copy_truncated():
-    hi, lo = R.COPY_TRUNCATED
+    hi, lo = (P.copy_truncated_long, P.copy_truncated_short)
     assert relation(comp(containment_ab=hi, containment_ba=lo)) == "copy"
     assert relation(comp(containment_ab=lo, containment_ba=hi)) == "copy"
     assert relation(comp(containment_ab=hi, containment_ba=lo - EPS)) != "copy"
-    if lo < R.COPY_BOTH:
+    if lo < P.copy_both:
         assert relation(comp(containment_ab=hi - EPS, containment_ba=lo)) != "copy"
 
 
 def test_partial_long_run_alone():
-    assert relation(comp(longest_run=R.PARTIAL_RUN[1], containment_ab=0.01, containment_ba=0.01)) == "partial"
+    assert relation(comp(longest_run=P.partial_long_run_words, containment_ab=0.01, containment_ba=0.01)) == "partial"
 
 
 def test_partial_shorter_run_needs_a_share():
-    run = R.PARTIAL_RUN[0]
-    assert relation(comp(longest_run=run, containment_ab=R.PARTIAL_MIN_SHARE, containment_ba=0.01)) == "partial"
-    assert relation(comp(longest_run=run, containment_ab=R.PARTIAL_MIN_SHARE - EPS, containment_ba=0.01)) is None
-    assert relation(comp(longest_run=run - 1, containment_ab=R.PARTIAL_MIN_SHARE, containment_ba=0.01)) is None
-    assert relation(comp(longest_run=R.PARTIAL_RUN[1] - 1, containment_ab=0.01)) is None
+    run = P.partial_run_words
+    assert relation(comp(longest_run=run, containment_ab=P.partial_min_share, containment_ba=0.01)) == "partial"
+    assert relation(comp(longest_run=run, containment_ab=P.partial_min_share - EPS, containment_ba=0.01)) is None
+    assert relation(comp(longest_run=run - 1, containment_ab=P.partial_min_share, containment_ba=0.01)) is None
+    assert relation(comp(longest_run=P.partial_long_run_words - 1, containment_ab=0.01)) is None
 
 
 def test_partial_by_share_of_short_runs():
-    assert relation(comp(containment_ab=0.0, containment_ba=R.PARTIAL_SHARE)) == "partial"
-    assert relation(comp(containment_ba=R.PARTIAL_SHARE - EPS)) != "partial"
+    assert relation(comp(containment_ab=0.0, containment_ba=P.partial_share)) == "partial"
+    assert relation(comp(containment_ba=P.partial_share - EPS)) != "partial"
 
 
 def test_derived_by_alignment_at_thresholds():
     assert relation(derived_like()) == "derived"
-    assert relation(derived_like(coverage_a=0.0, coverage_b=R.DERIVED_COVERAGE)) == "derived"
+    assert relation(derived_like(coverage_a=0.0, coverage_b=P.derived_coverage)) == "derived"
 
 
 @pytest.mark.parametrize("change", [
-    dict(aligned=R.DERIVED_ALIGNED - 1, matched=R.DERIVED_ALIGNED - 1),
-    dict(coverage_a=R.DERIVED_COVERAGE - EPS),
-    dict(similarity=R.DERIVED_SIMILARITY - EPS),
-    dict(matched=R.DERIVED_ALIGNED * 10),  # order = aligned / matched far below DERIVED_ORDER
+    dict(aligned=P.derived_aligned - 1, matched=P.derived_aligned - 1),
+    dict(coverage_a=P.derived_coverage - EPS),
+    dict(similarity=P.derived_similarity - EPS),
+    dict(matched=P.derived_aligned * 10),  # order = aligned / matched far below DERIVED_ORDER
 ])
 def test_not_derived_just_below_a_threshold_but_related(change):
     c = derived_like(**change)
@@ -81,35 +82,39 @@ def test_not_derived_just_below_a_threshold_but_related(change):
 
 
 def test_derived_needs_cosine():
-    assert relation(derived_like(cosine=R.DERIVED_COSINE - EPS)) == (
-        "related" if R.DERIVED_COSINE - EPS >= R.RELATED_COSINE else None)
+    assert relation(derived_like(cosine=P.derived_cosine - EPS)) == (
+        "related" if P.derived_cosine - EPS >= P.related_cosine else None)
 
 
 def test_derived_low_similarity_but_full_coverage():
-    c = derived_like(similarity=R.DERIVED_SIMILARITY - 0.1, coverage_a=R.DERIVED_FULL_COVERAGE)
+    c = derived_like(similarity=P.derived_similarity - 0.1, coverage_a=P.derived_full_coverage)
     assert relation(c) == "derived"
-    c = derived_like(similarity=R.DERIVED_SIMILARITY - 0.1, coverage_a=R.DERIVED_FULL_COVERAGE - EPS)
+    c = derived_like(similarity=P.derived_similarity - 0.1, coverage_a=P.derived_full_coverage - EPS)
     assert relation(c) == "related"
 
 
 def test_derived_by_light_revision():
     # no alignment, but a good share of one text in short shared runs
-    reuse = min(R.DERIVED_REUSE, R.PARTIAL_SHARE - EPS)
-    c = comp(cosine=R.DERIVED_COSINE, containment_ab=reuse)
+    reuse = min(P.derived_reuse, P.partial_share - EPS)
+    c = comp(cosine=P.derived_cosine, containment_ab=reuse)
     assert relation(c) == "derived"
-    assert relation(comp(cosine=R.DERIVED_COSINE, containment_ab=R.DERIVED_REUSE - 0.05)) == "related"
+    assert relation(comp(cosine=P.derived_cosine, containment_ab=P.derived_reuse - 0.05)) == "related"
 
 
 def test_related_and_unrelated():
-    assert relation(comp(cosine=R.RELATED_COSINE)) == "related"
-    assert relation(comp(cosine=R.RELATED_COSINE - EPS)) is None
+    assert relation(comp(cosine=P.related_cosine)) == "related"
+    assert relation(comp(cosine=P.related_cosine - EPS)) is None
     assert relation(comp()) is None
 
 
 def test_relation_classes_are_ordered_by_strength():
-    assert R.RELATIONS == ("duplicate", "copy", "partial", "derived", "related")
-    assert [R.STRENGTH[r] for r in R.RELATIONS] == sorted(R.STRENGTH.values(), reverse=True)
-    assert R.DERIVED_OR_STRONGER == {"duplicate", "copy", "partial", "derived"}
+    assert [r.value for r in Relation] == ["duplicate", "copy", "partial", "derived", "related"]
+    assert [r.strength for r in Relation] == sorted((r.strength for r in Relation), reverse=True)
+    assert {r.value for r in Relation if r.derives} == {"duplicate", "copy", "partial", "derived"}
+    assert Relation.DUPLICATE > Relation.COPY > "partial" and "derived" < Relation.PARTIAL
+    assert max(Relation) is Relation.DUPLICATE and sorted(["related", "copy"], key=Relation) == ["related", "copy"]
+    with pytest.raises(ValueError, match="'unrelated' is not a relation"):
+        Relation("unrelated")
 
 
 # --- direction ------------------------------------------------------------------------
@@ -129,6 +134,22 @@ def test_direction_earlier_date_is_source_over_length():
     assert d.source == "a"
     assert any("published first" in r for r in d.reasons)
     assert any("longer" in r for r in d.against)
+
+
+@pytest.mark.parametrize("first, later", [
+    ("Dec 9, 2023", "Dec 12, 2023"),  # as text, "Dec 12" sorts before "Dec 9"
+    ("9 December 2023", "2023-12-12"),  # two forms
+    ("Sat, 09 Dec 2023 23:30:00 -0500", "2023-12-10T08:00:00+07:00"),  # each date as its publisher printed it
+])
+def test_direction_compares_dates_not_their_text(first, later):
+    a, b = art("a", SHORT, published=later), art("b", SHORT, published=first)
+    d = direction(a, b, comp(), "copy")
+    assert d.source == "b" and "b was published first" in d.reasons[0]
+
+
+def test_direction_same_day_tells_nothing():
+    a, b = art("a", SHORT, published="2023-12-12T08:00Z"), art("b", SHORT, published="2023-12-12T21:00Z")
+    assert not any("published" in r for r in direction(a, b, comp(), "copy").reasons)
 
 
 def test_direction_claim_naming_publisher_wins_over_length_and_date():
@@ -167,7 +188,7 @@ def test_direction_one_way_containment_and_coverage():
     d = direction(a, b, comp(coverage_a=0.2, coverage_b=0.8), "derived")
     assert d.source == "a"
     # a difference below ONE_WAY says nothing
-    d = direction(a, b, comp(coverage_a=0.5, coverage_b=0.5 + R.ONE_WAY / 2), "derived")
+    d = direction(a, b, comp(coverage_a=0.5, coverage_b=0.5 + P.one_way / 2), "derived")
     assert d.source is None and d.reasons
 
 
@@ -186,7 +207,7 @@ def test_direction_same_date_is_no_signal():
 # --- clusters -------------------------------------------------------------------------
 
 def pair(a, b, rel, source=None):
-    return {"a": a, "b": b, "relation": rel, "source": source}
+    return Pair(a, b, Relation(rel), source)
 
 
 def test_clusters_root_is_the_original():
@@ -196,13 +217,13 @@ def test_clusters_root_is_the_original():
         pair("a", "d", "related"),
         pair("c", "e", "related"),
     ])
-    assert got == [{"root": "b", "members": ["a", "b", "c"], "related": ["d", "e"]}]
+    assert got == [Story("b", ("a", "b", "c"), ("d", "e"))]
 
 
 def test_clusters_star_root_is_the_common_source():
     got = clusters(["w", "x", "y", "z"], [pair("w", "x", "copy", "x"), pair("x", "y", "derived", "x"),
                                           pair("x", "z", "partial", "x")])
-    assert got == [{"root": "x", "members": ["w", "x", "y", "z"], "related": []}]
+    assert got == [Story("x", ("w", "x", "y", "z"))]
 
 
 def test_clusters_separate_stories_sorted_by_size():
@@ -211,15 +232,15 @@ def test_clusters_separate_stories_sorted_by_size():
         pair("c", "d", "copy", "d"), pair("d", "e", "derived", "d"),
         pair("f", "g", "related"),
     ])
-    assert [c["members"] for c in got] == [["c", "d", "e"], ["a", "b"]]
-    assert got[0]["root"] == "d" and got[1]["root"] == "a"
+    assert [c.members for c in got] == [("c", "d", "e"), ("a", "b")]
+    assert got[0].root == "d" and got[1].root == "a"
     # related-only articles form no story
-    assert all("f" not in c["members"] and "g" not in c["members"] for c in got)
+    assert all("f" not in c.members and "g" not in c.members for c in got)
 
 
 def test_clusters_unknown_source_and_no_pairs():
     got = clusters(["a", "b"], [pair("a", "b", "duplicate")])
-    assert got == [{"root": "a", "members": ["a", "b"], "related": []}]
+    assert got == [Story("a", ("a", "b"))]
     assert clusters(["a", "b"], []) == []
     assert clusters(["a", "b"], [pair("a", "b", "related")]) == []
 
@@ -227,7 +248,7 @@ def test_clusters_unknown_source_and_no_pairs():
 def test_clusters_related_inside_a_story_is_not_listed():
     got = clusters(list("abc"), [pair("a", "b", "copy", "a"), pair("b", "c", "copy", "a"),
                                  pair("a", "c", "related")])
-    assert got[0]["related"] == []
+    assert got[0].related == ()
 
 
 # --- check_attribution -----------------------------------------------------------------
@@ -243,21 +264,21 @@ def test_check_attribution_statuses():
     pairs = [pair("copy", "orig", "copy", "orig"), pair("other", "orig", "related")]
     got = check_attribution(articles, pairs)
     assert set(got) == {"orig", "copy", "other", "lost"}
-    assert got["orig"][0]["status"] == "self"
-    assert got["copy"][0]["status"] == "matched" and got["copy"][0]["articles"] == ["orig"]
-    assert got["other"][0]["status"] == "unmatched" and "orig" in got["other"][0]["articles"]
-    assert "related" in got["other"][0]["note"]
-    assert got["lost"][0]["status"] == "not_in_corpus" and got["lost"][0]["articles"] == []
+    assert got["orig"][0].status == "self"
+    assert got["copy"][0].status == "matched" and got["copy"][0].articles == ("orig",)
+    assert got["other"][0].status == "unmatched" and "orig" in got["other"][0].articles
+    assert "related" in got["other"][0].note
+    assert got["lost"][0].status == "not_in_corpus" and got["lost"][0].articles == ()
     for checks in got.values():
         for check in checks:
-            assert set(check) == {"claim", "status", "articles", "note"}
+            assert set(check.to_dict()) == {"claim", "status", "articles", "note"}
 
 
 def test_check_attribution_unmatched_when_unpaired():
     articles = [Article(id="a", text="", attribution=["Reuters"]),
                 Article(id="b", text="", publisher="Reuters")]
     got = check_attribution(articles, [])
-    assert got["a"][0]["status"] == "unmatched" and "unrelated" in got["a"][0]["note"]
+    assert got["a"][0].status == "unmatched" and "unrelated" in got["a"][0].note
 
 
 def test_check_attribution_matched_via_other_articles_claim():
@@ -265,17 +286,16 @@ def test_check_attribution_matched_via_other_articles_claim():
     articles = [Article(id="a", text="", attribution=["Reuters"]),
                 Article(id="b", text="", attribution=["Reuters"])]
     got = check_attribution(articles, [pair("a", "b", "partial", "a")])
-    assert got["a"][0]["status"] == "matched" and got["b"][0]["status"] == "matched"
+    assert got["a"][0].status == "matched" and got["b"][0].status == "matched"
 
 
 def test_unmatched_claim_names_a_few_of_the_outlets_articles():
-    from dedup.relation import CLAIM_NAMES
-
-    outlet = [Article(id=f"r{k}", text="x", publisher="Reuters") for k in range(CLAIM_NAMES + 3)]
+    names = P.claim_names
+    outlet = [Article(id=f"r{k}", text="x", publisher="Reuters") for k in range(names + 3)]
     claimer = Article(id="c", text="x", attribution=["Reuters"])
     (check,) = check_attribution(outlet + [claimer], [])["c"]
-    assert check["status"] == "unmatched" and check["articles"] == [f"r{k}" for k in range(CLAIM_NAMES)]
-    assert check["note"].endswith(" and 3 more")
-    pairs = [{"a": "c", "b": "r6", "relation": "derived"}, {"a": "r2", "b": "c", "relation": "related"}]
+    assert check.status == "unmatched" and check.articles == tuple(f"r{k}" for k in range(names))
+    assert check.note.endswith(" and 3 more")
+    pairs = [pair("c", "r6", "derived"), pair("r2", "c", "related")]
     (check,) = check_attribution(outlet + [claimer], pairs)["c"]
-    assert check["status"] == "matched" and check["articles"] == ["r6"]
+    assert check.status == "matched" and check.articles == ("r6",)

@@ -8,9 +8,10 @@ import json
 import pytest
 from conftest import DIGEST, ORIGINAL
 
-from dedup.article import Article, Problem
+from dedup.model import Article, Problem
 from dedup.report import FORMATS, format_for_path, render
-from dedup.scan import Report, scan_articles
+from dedup.model import Report
+from dedup.scan import scan_articles
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -68,7 +69,7 @@ def test_json_round_trips(fixtures_report):
     assert data == json.loads(json.dumps(fixtures_report.to_dict()))
     assert [a["id"] for a in data["articles"]] == [a.id for a in fixtures_report.articles]
     assert {frozenset((p["a"], p["b"])) for p in data["pairs"]} == \
-        {frozenset((p["a"], p["b"])) for p in fixtures_report.pairs}
+        {frozenset((p.a, p.b)) for p in fixtures_report.pairs}
 
 
 def test_json_keeps_non_ascii_text():

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from dedup.model import Pair, Relation, Scores, Story
 from dedup.report.graph import MAX_PER_ROW, MAX_RELATED, NODE_H, short, story_tree, svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def pair(a: str, b: str, relation: str, source: str | None, cosine: float = 0.5) -> dict:
-    return {"a": a, "b": b, "relation": relation, "source": source, "scores": {"cosine": cosine}}
+def pair(a: str, b: str, relation: str, source: str | None, cosine: float = 0.5) -> Pair:
+    return Pair(a, b, Relation(relation), source, scores=Scores(cosine=cosine))
 
 
-def draw(story: dict, pairs: list[dict]) -> ET.Element:
+def story(root: str, members: list[str], related: list[str]) -> Story:
+    return Story(root, tuple(members), tuple(related))
+
+
+def draw(story: Story, pairs: list[Pair]) -> ET.Element:
     text = svg(story, pairs, range(len(pairs)), {})
     return ET.fromstring(text.replace("<svg ", f'<svg xmlns="{SVG[1:-1]}" ', 1))
 
@@ -29,23 +34,23 @@ def boxes(root: ET.Element) -> dict[str, tuple[float, float]]:
 
 def test_tree_follows_direction_then_undirected_pairs():
     pairs = [pair("b", "r", "copy", "r"), pair("c", "b", "partial", None), pair("d", "c", "derived", "d")]
-    story = {"root": "r", "members": ["b", "c", "d", "r"], "related": []}
-    tree = story_tree(story, pairs, range(3))
+    st = story("r", ["b", "c", "d", "r"], [])
+    tree = story_tree(st, pairs, range(3))
     assert [(n.id, n.parent, n.pair, n.depth) for n in tree] == [
         ("r", None, None, 0), ("b", "r", 0, 1), ("c", "b", 1, 2), ("d", "c", 2, 3)]  # d only against its direction
 
 
 def test_tree_ignores_related_and_outside_pairs():
     pairs = [pair("x", "r", "related", None), pair("a", "r", "derived", "r"), pair("a", "z", "copy", "z")]
-    story = {"root": "r", "members": ["a", "r"], "related": ["x"]}
-    assert [n.id for n in story_tree(story, pairs, range(3))] == ["r", "a"]
+    st = story("r", ["a", "r"], ["x"])
+    assert [n.id for n in story_tree(st, pairs, range(3))] == ["r", "a"]
 
 
 def test_layers_top_down_and_wide_layers_wrap():
     n = MAX_PER_ROW + 2
     kids = [f"k{j}" for j in range(n)]
     pairs = [pair(k, "r", "copy", "r") for k in kids]
-    root = draw({"root": "r", "members": ["r", *kids], "related": []}, pairs)
+    root = draw(story("r", ["r", *kids], []), pairs)
     pos = boxes(root)
     assert pos["r"][1] < min(pos[k][1] for k in kids)
     assert len({pos[k][1] for k in kids}) == 2  # wrapped onto a second row
@@ -56,7 +61,7 @@ def test_layers_top_down_and_wide_layers_wrap():
 def test_related_row_dashed_and_counted():
     related = [f"x{j}" for j in range(MAX_RELATED + 3)]
     pairs = [pair("a", "r", "derived", "r")] + [pair(x, "a", "related", None, 0.3) for x in related]
-    root = draw({"root": "r", "members": ["a", "r"], "related": related}, pairs)
+    root = draw(story("r", ["a", "r"], related), pairs)
     pos = boxes(root)
     drawn = [x for x in related if x in pos]
     assert len(drawn) == MAX_RELATED and all(pos[x][1] > pos["a"][1] + NODE_H for x in drawn)
@@ -70,7 +75,7 @@ def test_related_row_dashed_and_counted():
 
 def test_ids_and_titles_escaped():
     evil = '<script>x</script>"&.txt'
-    text = svg({"root": evil, "members": [evil, "b"], "related": []}, [pair("b", evil, "copy", evil)], [0],
+    text = svg(story(evil, [evil, "b"], []), [pair("b", evil, "copy", evil)], [0],
                {evil: '<img src=x onerror="y">'})
     assert "<script>" not in text and "<img" not in text and "&lt;img src=x onerror=&quot;y&quot;&gt;" in text
     ET.fromstring(text.replace("<svg ", f'<svg xmlns="{SVG[1:-1]}" ', 1))  # well formed

@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 from conftest import DIGEST, ORIGINAL, TextMaker
 
-from dedup.article import Article
+from dedup.model import Article
 from dedup.report import render
 from dedup.report.html import PALETTE, content_security_policy, json_for_script, mark, segments
-from dedup.scan import Report, scan_articles
+from dedup.model import Report
+from dedup.scan import scan_articles
 
 # --- a small DOM, enough to check structure and text ----------------------------------
 
@@ -89,7 +90,7 @@ def parse(page: str) -> Node:
 
 
 def pair_node(dom: Node, report: Report, x: str, y: str) -> Node:
-    i = next(k for k, p in enumerate(report.pairs) if {p["a"], p["b"]} == {x, y})
+    i = next(k for k, p in enumerate(report.pairs) if {p.a, p.b} == {x, y})
     return dom.find_all(lambda n: n.attrs.get("id") == f"p{i}")[0]
 
 
@@ -191,7 +192,7 @@ def test_story_tree_and_graph(fixtures_report, fixtures_page):
     derived = [e for e in edges if "derived" in e.classes()]
     assert len(derived) == 1 and derived[0].find_all(lambda n: n.tag == "text")[0].text() == "derived"
     assert len([e for e in edges if "rel" in e.classes()]) == 3  # 001, 002, 004: dashed
-    i = next(k for k, p in enumerate(fixtures_report.pairs) if p["relation"] == "derived")
+    i = next(k for k, p in enumerate(fixtures_report.pairs) if p.relation == "derived")
     assert derived[0].attrs["href"] == f"#p{i}"
 
 
@@ -199,7 +200,7 @@ def test_derived_pair_side_by_side_with_the_same_passages(fixtures_report, fixtu
     dom = parse(fixtures_page)
     pair = pair_node(dom, fixtures_report, DIGEST, ORIGINAL)
     assert pair.attrs["data-relation"] == "derived"
-    p = next(p for p in fixtures_report.pairs if {p["a"], p["b"]} == {DIGEST, ORIGINAL})
+    p = next(p for p in fixtures_report.pairs if {p.a, p.b} == {DIGEST, ORIGINAL})
     articles = {a.id: a for a in fixtures_report.articles}
     left, right = text_box(pair, "left"), text_box(pair, "right")
     assert ORIGINAL in side(pair, "left").text() and "original" in side(pair, "left").text()
@@ -214,15 +215,15 @@ def test_derived_pair_side_by_side_with_the_same_passages(fixtures_report, fixtu
         return out
 
     on_left, on_right = passages(left), passages(right)
-    assert set(on_left) == set(on_right) == {str(k) for k in range(len(p["evidence"]))}
+    assert set(on_left) == set(on_right) == {str(k) for k in range(len(p.evidence))}
     for k, colours in on_left.items():
         if colours:
             assert colours == on_right[k] == {f"c{int(k) % PALETTE}"}
     kinds = {n.attrs["data-k"]: ("v" in n.classes()) for n in left.find_all(lambda n: "hl" in n.classes())}
-    assert kinds == {k: p["evidence"][int(k)]["kind"] == "verbatim" for k in kinds}
+    assert kinds == {k: p.evidence[int(k)].kind == "verbatim" for k in kinds}
     # a verbatim passage's text is the same on both sides
-    ev = next(e for e in p["evidence"] if e["kind"] == "verbatim")
-    assert articles[ORIGINAL].text[slice(*ev["b_span"] if p["b"] == ORIGINAL else ev["a_span"])] in left.text()
+    ev = next(e for e in p.evidence if e.kind == "verbatim")
+    assert articles[ORIGINAL].text[slice(*ev.b_span if p.b == ORIGINAL else ev.a_span)] in left.text()
     quotes = left.find_all(lambda n: "q" in n.classes())
     assert "".join(q.text() for q in quotes) == "community of shared destiny"
 
@@ -242,7 +243,7 @@ def test_pair_shows_scores_reasons_and_removed_boilerplate(fixtures_report, fixt
 def test_related_pairs_are_built_from_the_json(fixtures_report, fixtures_page):
     dom = parse(fixtures_page)
     data = json.loads(dom.find_all(lambda n: n.attrs.get("id") == "dedup-data")[0].text())
-    related = [i for i, p in enumerate(fixtures_report.pairs) if p["relation"] == "related"]
+    related = [i for i, p in enumerate(fixtures_report.pairs) if p.relation == "related"]
     assert sorted(map(int, data["related"]["pairs"])) == related
     for i in related:
         node = dom.find_all(lambda n: n.attrs.get("id") == f"p{i}")[0]
@@ -298,7 +299,7 @@ def test_hostile_article_is_escaped_everywhere(hostile_report):
     for raw in (HOSTILE_TEXT, HOSTILE_ID, HOSTILE_TITLE, "<script>window", "<img src=x", "<b>end"):
         assert raw not in page
     pair = hostile_report.pairs[0]
-    assert pair["relation"] in ("copy", "partial") and pair["evidence"]
+    assert pair.relation in ("copy", "partial") and pair.evidence
     node = dom.find_all(lambda n: n.attrs.get("id") == "p0")[0]
     hostile_side = "left" if _left(pair) == HOSTILE_ID else "right"
     assert HOSTILE_TEXT in text_box(node, hostile_side).text()  # shown as text
@@ -310,7 +311,7 @@ def test_hostile_article_is_escaped_everywhere(hostile_report):
 
 
 def _left(p: dict) -> str:
-    return p["b"] if p["source"] == p["b"] else p["a"]
+    return p.b if p.source == p.b else p.a
 
 
 # --- in Chromium ------------------------------------------------------------------------
@@ -376,7 +377,7 @@ def test_browser_shows_the_pair_with_its_passages(browser, tmp_path, fixtures_re
     from selenium.webdriver.common.by import By
 
     _open(browser, tmp_path, fixtures_report)
-    i = next(k for k, p in enumerate(fixtures_report.pairs) if {p["a"], p["b"]} == {DIGEST, ORIGINAL})
+    i = next(k for k, p in enumerate(fixtures_report.pairs) if {p.a, p.b} == {DIGEST, ORIGINAL})
     pair = browser.find_element(By.ID, f"p{i}")
     assert not browser.find_element(By.CSS_SELECTOR, f"#p{i} .sides").is_displayed()
     pair.find_element(By.TAG_NAME, "summary").click()
@@ -390,12 +391,12 @@ def test_browser_shows_the_pair_with_its_passages(browser, tmp_path, fixtures_re
             (out[el.dataset.k] = out[el.dataset.k] || {})[w] = [s.backgroundColor, s.borderBottomStyle];
           }
         return out;""", i)
-    evidence = next(p for p in fixtures_report.pairs if {p["a"], p["b"]} == {DIGEST, ORIGINAL})["evidence"]
+    evidence = next(p for p in fixtures_report.pairs if {p.a, p.b} == {DIGEST, ORIGINAL}).evidence
     assert len(colours) >= len(evidence) - 2  # a passage nested wholly in another shows the inner colour
     for k, both in colours.items():
         assert both.get("left") == both.get("right"), k
         assert both["left"][0] not in ("rgba(0, 0, 0, 0)", "transparent")
-        assert both["left"][1] == ("none" if evidence[int(k)]["kind"] == "verbatim" else "dotted")
+        assert both["left"][1] == ("none" if evidence[int(k)].kind == "verbatim" else "dotted")
     assert len({c["left"][0] for c in colours.values()}) >= min(PALETTE, len(colours)) // 2
     assert _errors(browser) == []  # the script ran under its CSP hash, nothing was blocked
 
@@ -406,7 +407,7 @@ def test_browser_filter_search_and_keys(browser, tmp_path, fixtures_report):
 
     _open(browser, tmp_path, fixtures_report)
     n = len(fixtures_report.pairs)
-    derived = next(k for k, p in enumerate(fixtures_report.pairs) if p["relation"] == "derived")
+    derived = next(k for k, p in enumerate(fixtures_report.pairs) if p.relation == "derived")
     browser.find_element(By.CSS_SELECTOR, "button.filter[data-relation=related]").click()
     assert _visible_pairs(browser) == [f"p{derived}"]
     assert browser.find_element(By.ID, "shown").text == f"1 of {n} pairs"
@@ -415,7 +416,7 @@ def test_browser_filter_search_and_keys(browser, tmp_path, fixtures_report):
 
     search = browser.find_element(By.ID, "search")
     search.send_keys("shared destiny")  # 003's title
-    with_003 = {f"p{k}" for k, p in enumerate(fixtures_report.pairs) if ORIGINAL in (p["a"], p["b"])}
+    with_003 = {f"p{k}" for k, p in enumerate(fixtures_report.pairs) if ORIGINAL in (p.a, p.b)}
     assert set(_visible_pairs(browser)) == with_003
     search.clear()
     search.send_keys("no such article")

@@ -7,15 +7,17 @@ import json
 import pytest
 from conftest import CREDITS_OTHER, DIGEST, INDEPENDENT, ORIGINAL, WITH_ADS
 
-from dedup.article import Article, Problem
-from dedup.normalize import normalize_line
-from dedup.relation import DERIVED_OR_STRONGER, RELATIONS
-from dedup.scan import Report, scan, scan_articles
+from dedup.dates import format_published
+from dedup.model import Article, Problem
+from dedup.clean.normalize import normalize_line
+from dedup.model import Relation
+from dedup.model import Report
+from dedup.scan import scan, scan_articles
 
 
 def find_pair(report: Report, x: str, y: str) -> dict | None:
     for p in report.pairs:
-        if {p["a"], p["b"]} == {x, y}:
+        if {p.a, p.b} == {x, y}:
             return p
     return None
 
@@ -40,79 +42,79 @@ def test_fixture_ids_are_file_names(fixtures_report, fixtures_dir):
 def test_digest_derives_from_original(fixtures_report):
     p = find_pair(fixtures_report, DIGEST, ORIGINAL)
     assert p is not None
-    assert p["relation"] == "derived"
-    assert p["source"] == ORIGINAL
-    assert p["reasons"]
-    paraphrases = [e for e in p["evidence"] if e["kind"] == "paraphrase"]
+    assert p.relation == "derived"
+    assert p.source == ORIGINAL
+    assert p.reasons
+    paraphrases = [e for e in p.evidence if e.kind == "paraphrase"]
     assert len(paraphrases) >= 3
 
 
 def test_evidence_spans_slice_the_original_files(fixtures_report, fixtures_dir):
     p = find_pair(fixtures_report, DIGEST, ORIGINAL)
-    texts = {x: (fixtures_dir / x).read_text(encoding="utf-8") for x in (p["a"], p["b"])}
-    assert p["evidence"]
-    for e in p["evidence"]:
+    texts = {x: (fixtures_dir / x).read_text(encoding="utf-8") for x in (p.a, p.b)}
+    assert p.evidence
+    for e in p.evidence:
         for side in ("a", "b"):
-            s, t = e[f"{side}_span"]
-            original = texts[p[side]]
+            s, t = getattr(e, f"{side}_span")
+            original = texts[getattr(p, side)]
             assert 0 <= s < t <= len(original)
-            assert flat(original[s:t]) == flat(e[side]), (side, e["kind"])
+            assert flat(original[s:t]) == flat(getattr(e, side)), (side, e.kind)
 
 
 def test_evidence_text_is_from_the_bodies(fixtures_report):
     arts = articles_by_id(fixtures_report)
     p = find_pair(fixtures_report, DIGEST, ORIGINAL)
-    for e in p["evidence"]:
-        assert e["a"] in arts[p["a"]].body and e["b"] in arts[p["b"]].body
-        assert e["kind"] in ("verbatim", "paraphrase")
+    for e in p.evidence:
+        assert e.a in arts[p.a].body and e.b in arts[p.b].body
+        assert e.kind in ("verbatim", "paraphrase")
 
 
 def test_verbatim_evidence_is_the_same_text_on_both_sides(fixtures_report):
     p = find_pair(fixtures_report, DIGEST, ORIGINAL)
-    verbatim = [e for e in p["evidence"] if e["kind"] == "verbatim"]
+    verbatim = [e for e in p.evidence if e.kind == "verbatim"]
     assert verbatim
     for e in verbatim:
-        assert e["a"] == e["b"]
+        assert e.a == e.b
 
 
 @pytest.mark.parametrize("other", [CREDITS_OTHER, INDEPENDENT, WITH_ADS])
 def test_independent_reports_are_at_most_related_to_the_original(fixtures_report, other):
     p = find_pair(fixtures_report, other, ORIGINAL)
-    assert p is None or p["relation"] == "related"
+    assert p is None or p.relation == "related"
     if p is not None:
-        assert p["evidence"] == [] and p["source"] is None
+        assert p.evidence == () and p.source is None
 
 
 def test_no_derivation_among_independent_reports(fixtures_report):
-    strong = [p for p in fixtures_report.pairs if p["relation"] in DERIVED_OR_STRONGER]
-    assert [{p["a"], p["b"]} for p in strong] == [{DIGEST, ORIGINAL}]
+    strong = [p for p in fixtures_report.pairs if p.relation.derives]
+    assert [{p.a, p.b} for p in strong] == [{DIGEST, ORIGINAL}]
 
 
 def test_fixture_story(fixtures_report):
-    stories = fixtures_report.clusters
+    stories = fixtures_report.stories
     assert len(stories) == 1
-    assert stories[0]["root"] == ORIGINAL
-    assert stories[0]["members"] == sorted([DIGEST, ORIGINAL])
-    assert set(stories[0]["related"]) <= {CREDITS_OTHER, INDEPENDENT, WITH_ADS}
+    assert stories[0].root == ORIGINAL
+    assert stories[0].members == tuple(sorted([DIGEST, ORIGINAL]))
+    assert set(stories[0].related) <= {CREDITS_OTHER, INDEPENDENT, WITH_ADS}
 
 
 def test_fixture_attribution_checks(fixtures_report):
     checks = fixtures_report.attribution
     credits_other = checks[CREDITS_OTHER]
-    assert [c["status"] for c in credits_other] == ["unmatched"]
-    assert credits_other[0]["claim"] == "South China Morning Post"
-    assert ORIGINAL in credits_other[0]["articles"]
+    assert [c.status for c in credits_other] == ["unmatched"]
+    assert credits_other[0].claim == "South China Morning Post"
+    assert ORIGINAL in credits_other[0].articles
     # the original names its own outlet: a republished original
-    assert [c["status"] for c in checks[ORIGINAL]] == ["self"]
+    assert [c.status for c in checks[ORIGINAL]] == ["self"]
     assert DIGEST not in checks  # the digest credits nobody
 
 
 def test_fixture_metadata(fixtures_report):
     arts = articles_by_id(fixtures_report)
-    assert arts[DIGEST].published == "2023-12-11"
-    assert arts[CREDITS_OTHER].published == "2023-12-12"
-    assert arts[INDEPENDENT].published == "2024-03-05"
-    assert arts[WITH_ADS].published == "2023-12-13"
+    assert format_published(arts[DIGEST].published) == "2023-12-11"
+    assert format_published(arts[CREDITS_OTHER].published) == "2023-12-12"
+    assert format_published(arts[INDEPENDENT].published) == "2024-03-05"
+    assert format_published(arts[WITH_ADS].published) == "2023-12-13"
     assert arts[ORIGINAL].title.startswith("In Vietnam, a 'shared destiny'")
     assert "South China Morning Post" in (arts[ORIGINAL].publisher or "")
     assert arts[CREDITS_OTHER].attribution == ["South China Morning Post"]
@@ -148,7 +150,7 @@ def test_json_contract(fixtures_report):
     for p in d["pairs"]:
         assert {"a", "b", "relation", "source", "scores", "evidence"} <= set(p)
         assert p["a"] in ids and p["b"] in ids and p["a"] != p["b"]
-        assert p["relation"] in RELATIONS
+        assert p["relation"] in [r.value for r in Relation]
         assert p["source"] in (None, p["a"], p["b"])
         assert {"cosine", "containment_ab", "containment_ba"} <= set(p["scores"])
         for e in p["evidence"]:
@@ -159,10 +161,9 @@ def test_json_contract(fixtures_report):
 
 
 def test_pairs_sorted_strongest_first_and_unique(fixtures_report):
-    from dedup.relation import STRENGTH
-    strengths = [STRENGTH[p["relation"]] for p in fixtures_report.pairs]
+    strengths = [p.relation.strength for p in fixtures_report.pairs]
     assert strengths == sorted(strengths, reverse=True)
-    keys = [frozenset((p["a"], p["b"])) for p in fixtures_report.pairs]
+    keys = [frozenset((p.a, p.b)) for p in fixtures_report.pairs]
     assert len(keys) == len(set(keys))
 
 
@@ -205,18 +206,18 @@ def test_multilingual_copies():
         Article(id="ur", text=UR),
     ])
     ru, zh = find_pair(report, "ru", "ru+"), find_pair(report, "zh", "zh+")
-    assert ru is not None and ru["relation"] in ("copy", "duplicate")
-    assert zh is not None and zh["relation"] in ("copy", "duplicate")
-    assert not [p for p in report.pairs if "ur" in (p["a"], p["b"])]
+    assert ru is not None and ru.relation in ("copy", "duplicate")
+    assert zh is not None and zh.relation in ("copy", "duplicate")
+    assert not [p for p in report.pairs if "ur" in (p.a, p.b)]
     # the shared passage is shown, and it slices the original texts
     texts = {a.id: a.text for a in report.articles}
     for p in (ru, zh):
-        verbatim = [e for e in p["evidence"] if e["kind"] == "verbatim"]
+        verbatim = [e for e in p.evidence if e.kind == "verbatim"]
         assert verbatim
         for e in verbatim:
             for side in ("a", "b"):
-                s, t = e[f"{side}_span"]
-                assert flat(texts[p[side]][s:t]) == flat(e[side])
+                s, t = getattr(e, f"{side}_span")
+                assert flat(texts[getattr(p, side)][s:t]) == flat(getattr(e, side))
 
 
 def test_exact_duplicate_in_small_corpus(maker):
@@ -227,8 +228,8 @@ def test_exact_duplicate_in_small_corpus(maker):
         Article(id="three", text=story),
         Article(id="four", text=maker.article(3)),
     ])
-    assert [(p["a"], p["b"], p["relation"]) for p in report.pairs] == [("one", "three", "duplicate")]
-    assert report.clusters[0]["members"] == ["one", "three"]
+    assert [(p.a, p.b, p.relation) for p in report.pairs] == [("one", "three", "duplicate")]
+    assert report.stories[0].members == ("one", "three")
 
 
 def test_duplicate_despite_boilerplate_and_typography(maker):
@@ -237,7 +238,7 @@ def test_duplicate_despite_boilerplate_and_typography(maker):
                "Copyright \u00a9 2024 Example Daily. All rights reserved.")
     report = scan_articles([Article(id="a", text=story), Article(id="b", text=dressed),
                             Article(id="c", text=maker.article(3))])
-    assert [(p["a"], p["b"], p["relation"]) for p in report.pairs] == [("a", "b", "duplicate")]
+    assert [(p.a, p.b, p.relation) for p in report.pairs] == [("a", "b", "duplicate")]
 
 
 def test_excerpt_is_partial_or_copy(maker):
@@ -246,13 +247,13 @@ def test_excerpt_is_partial_or_copy(maker):
     report = scan_articles([Article(id="host", text=host), Article(id="excerpt", text=excerpt),
                             Article(id="other", text=maker.article(4))])
     p = find_pair(report, "host", "excerpt")
-    assert p is not None and p["relation"] in ("partial", "copy")
+    assert p is not None and p.relation in ("partial", "copy")
     assert find_pair(report, "host", "other") is None
-    if p["relation"] == "partial":  # an excerpt of host, or host embeds it: undecided without a date
-        assert p["source"] is None and "excerpt" in p["reasons"][0]
+    if p.relation == "partial":  # an excerpt of host, or host embeds it: undecided without a date
+        assert p.source is None and "excerpt" in p.reasons[0]
     dated = scan_articles([Article(id="host", text=host, published="2024-01-02"),
                            Article(id="excerpt", text=excerpt, published="2024-01-03")])
-    assert find_pair(dated, "host", "excerpt")["source"] == "host"
+    assert find_pair(dated, "host", "excerpt").source == "host"
 
 
 def test_problems_passed_through(maker):
@@ -266,7 +267,7 @@ def test_problems_passed_through(maker):
 def test_empty_corpus_and_problems_passed_through():
     problem = Problem("x.bin", "binary file, not text (skipped)")
     report = scan_articles([], [problem])
-    assert report.articles == [] and report.pairs == [] and report.clusters == []
+    assert report.articles == [] and report.pairs == [] and report.stories == []
     assert report.problems == [problem]
     assert report.to_dict()["problems"] == [{"path": "x.bin", "line": None, "level": "error",
                                               "message": problem.message}]
@@ -295,7 +296,7 @@ def test_features_spilled_to_files_give_the_same_report(monkeypatch, fixtures_di
 
     def run():
         articles, _ = read_articles([str(fixtures_dir)])
-        return [(p["a"], p["b"], p["relation"], p["source"], p["scores"]) for p in scan_articles(articles).pairs]
+        return [(p.a, p.b, p.relation, p.source, p.scores) for p in scan_articles(articles).pairs]
 
     in_memory = run()
     monkeypatch.setattr(scan_module, "SPILL_MIN", 0)
@@ -339,3 +340,24 @@ def test_a_large_scan_spills_to_files_and_reports_the_same(monkeypatch, fixtures
     slot = Article.__dict__["text"].fget.__closure__[0].cell_contents  # the slot behind the property
     assert all(type(slot.__get__(a, Article)) is Spilled for a in spilled.articles)
     assert [a.text for a in spilled.articles] == [a.text for a in in_memory.articles]
+
+
+def test_dates_read_once_name_the_original(tmp_path, maker):
+    """Dates in any common form are compared as dates; an impossible one is a warning naming
+    the file, line and article, and tells nothing about which came first."""
+    story = maker.article(3)
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": "later", "text": story + "\nShared by a reader.", "published": "Dec 12, 2023"},
+            {"id": "first", "text": story, "published": "Sat, 9 Dec 2023 10:00:00 GMT"},
+            {"id": "bad", "text": maker.article(3), "published": "Feb 31, 2023"}]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    report = scan([str(feed)])
+    p = find_pair(report, "later", "first")
+    assert p.relation in ("copy", "duplicate") and p.source == "first"
+    assert "first was published first (2023-12-09 vs 2023-12-12)" in p.reasons
+    (problem,) = report.problems
+    assert (problem.path, problem.line, problem.level) == (str(feed), 3, "warning")
+    assert "article bad: publication date 'Feb 31, 2023' not used (day 31 is out of range for February 2023)" \
+        in problem.message
+    by_id = {a["id"]: a for a in report.to_dict()["articles"]}
+    assert by_id["first"]["published"] == "2023-12-09T10:00:00+00:00" and by_id["bad"]["published"] is None

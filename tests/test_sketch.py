@@ -1,4 +1,4 @@
-"""Tests for dedup.sketch: tokens, sentences, shingles, MinHash (datasketch-compatible)."""
+"""Tests for dedup.sketch: tokens, sentences, hashes, shingles, MinHash (datasketch-compatible)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from dedup.sketch import (
-    EMPTY, SHINGLE, STEM, Sketch, hash_words, span_hashes, term_hashes, minhash, sentences, shingle_hash, shingles, terms, tokens,
-)
+from dedup.params import Params
+from dedup.sketch import Sketch, hash_words, minhash, sentences, shingles, terms, tokens
+from dedup.sketch.hashing import shingle_hash, span_hashes, term_hashes
+from dedup.sketch.minhash import EMPTY
+
+SHINGLE, STEM = Params().shingle_words, Params().stem
 
 
 def words(text: str) -> list[str]:

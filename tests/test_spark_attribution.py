@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dedup.article import Article
-from dedup.metadata import outlet_lookup_keys, same_outlet
-from dedup.relation import CLAIM_NAMES, RELATIONS, check_attribution
+from dedup.clean.metadata import outlet_lookup_keys, same_outlet
+from dedup.model import Article, ClaimCheck, Pair, Relation
+from dedup.params import Params
+from dedup.relation import check_attribution
+
+CLAIM_NAMES = Params().claim_names
 
 pytest.importorskip("pyspark")
 
@@ -20,22 +23,22 @@ from dedup.spark.attribution import attribution_checks  # noqa: E402
 CLOUGH = Path("/work/shared/benchmarks/clough-stevenson/texts")
 
 
-def spark_checks(spark, articles: list[Article], pairs: list[dict]) -> dict[str, list[dict]]:
-    """``attribution_checks`` of local articles and pair dicts, as ``check_attribution`` gives it."""
+def spark_checks(spark, articles: list[Article], pairs: list[Pair]) -> dict[str, list[ClaimCheck]]:
+    """``attribution_checks`` of local articles and pairs, as ``check_attribution`` gives it."""
     idx = {a.id: k for k, a in enumerate(articles)}
     frame = spark.createDataFrame([(k, a.id, a.publisher, list(a.attribution)) for k, a in enumerate(articles)],
                                   "idx long, id string, publisher string, attribution array<string>")
-    links = spark.createDataFrame([(idx[p["a"]], idx[p["b"]], p["relation"]) for p in pairs],
+    links = spark.createDataFrame([(idx[p.a], idx[p.b], p.relation.value) for p in pairs],
                                   "i long, j long, relation string")
     rows = attribution_checks(frame, links).collect()
     assert len(rows) == len({r.id for r in rows})  # one row an article
-    return {r.id: json.loads(r.checks) for r in rows}
+    return {r.id: [ClaimCheck.from_dict(c) for c in json.loads(r.checks)] for r in rows}
 
 
 def test_seed_fixtures(spark, fixtures_report):
     got = spark_checks(spark, fixtures_report.articles, fixtures_report.pairs)
     assert got == fixtures_report.attribution
-    assert {c["status"] for checks in got.values() for c in checks} == {"self", "unmatched"}
+    assert {c.status for checks in got.values() for c in checks} == {"self", "unmatched"}
 
 
 def art(id: str, publisher: str | None = None, *claims: str) -> Article:
@@ -60,28 +63,26 @@ def test_every_status(spark):
         art("nothing", None, "The Ltd."),  # no outlet key at all
         art("quiet", "Quiet Press"),  # no claim: no row
     ]
-    pairs = [
-        {"a": "matched", "b": "r6", "relation": "copy"}, {"a": "r2", "b": "matched", "relation": "derived"},
-        {"a": "matched", "b": "r0", "relation": "related"}, {"a": "related", "b": "r1", "relation": "related"},
-        {"a": "ep", "b": "example", "relation": "partial"}, {"a": "ep", "b": "evening", "relation": "duplicate"},
-        {"a": "acronym", "b": "evening", "relation": "related"}, {"a": "early", "b": "r3", "relation": "related"},
-    ]
+    pairs = [Pair(a, b, Relation(r)) for a, b, r in [
+        ("matched", "r6", "copy"), ("r2", "matched", "derived"), ("matched", "r0", "related"),
+        ("related", "r1", "related"), ("ep", "example", "partial"), ("ep", "evening", "duplicate"),
+        ("acronym", "evening", "related"), ("early", "r3", "related")]]
     assert "ep" in outlet_lookup_keys("Evening Post") and not same_outlet("Example Post", "Evening Post")
     want = check_attribution(articles, pairs)
     # the corpus exercises every rule of the local function
-    status = {(i, c["claim"]): c["status"] for i, checks in want.items() for c in checks}
+    status = {(i, c.claim): c.status for i, checks in want.items() for c in checks}
     assert status == {
         ("early", "Reuters"): "unmatched", ("self", "Reuters"): "self", ("self", "Nowhere Times"): "not_in_corpus",
         ("scmp", "SCMP"): "self", ("matched", "Reuters"): "matched", ("related", "Reuters"): "unmatched",
         ("alone", "Lonely Gazette"): "not_in_corpus", ("ep", "Example Post"): "matched",
         ("acronym", "EP"): "unmatched", ("nothing", "The Ltd."): "not_in_corpus"}
-    assert want["matched"][0]["articles"] == ["r2", "r6"]
-    assert want["ep"][0]["articles"] == ["example"]
+    assert want["matched"][0].articles == ("r2", "r6")
+    assert want["ep"][0].articles == ("example",)
     # Reuters: early, r0-r3, self, r4-r8, matched, related; early's note names 5 of the 12 others
-    assert want["early"][0]["note"].endswith(
+    assert want["early"][0].note.endswith(
         f"r0 (unrelated), r1 (unrelated), r2 (unrelated), r3 (related), self (unrelated) and {12 - CLAIM_NAMES} more")
-    assert want["related"][0] == want["related"][1] and "r1 (related)" in want["related"][0]["note"]
-    assert want["acronym"][0]["articles"] == ["example", "evening", "ep"]
+    assert want["related"][0] == want["related"][1] and "r1 (related)" in want["related"][0].note
+    assert want["acronym"][0].articles == ("example", "evening", "ep")
 
     assert spark_checks(spark, articles, pairs) == want
     assert spark_checks(spark, articles, []) == check_attribution(articles, [])
@@ -112,9 +113,9 @@ def test_random_corpus(spark):
         a, b = rng.sample(range(len(articles)), 2)
         if (min(a, b), max(a, b)) not in seen:
             seen.add((min(a, b), max(a, b)))
-            pairs.append({"a": articles[a].id, "b": articles[b].id, "relation": rng.choice(RELATIONS)})
+            pairs.append(Pair(articles[a].id, articles[b].id, rng.choice(list(Relation))))
     want = check_attribution(articles, pairs)
-    assert {c["status"] for checks in want.values() for c in checks} == {"self", "matched", "unmatched",
+    assert {c.status for checks in want.values() for c in checks} == {"self", "matched", "unmatched",
                                                                           "not_in_corpus"}
     assert spark_checks(spark, articles, pairs) == want
 
@@ -127,5 +128,5 @@ def test_clough_stevenson_with_outlets(spark):
     report = scan([str(CLOUGH)])
     articles = random_outlets(report.articles, 2)
     want = check_attribution(articles, report.pairs)
-    assert {c["status"] for checks in want.values() for c in checks} >= {"matched", "unmatched"}
+    assert {c.status for checks in want.values() for c in checks} >= {"matched", "unmatched"}
     assert spark_checks(spark, articles, report.pairs) == want

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup.article import Article
+from dedup.model import Article
 from dedup.ingest import read_articles
 from dedup.scan import scan_articles
 
@@ -28,10 +28,10 @@ def _paths(*paths: Path) -> list[str]:
 
 
 def _same(spark_report, local) -> None:
-    key = lambda p: (p["a"], p["b"], p["relation"], p["source"])  # noqa: E731
+    key = lambda p: (p.a, p.b, p.relation, p.source)  # noqa: E731
     assert [key(p) for p in spark_report.pairs] == [key(p) for p in local.pairs]
     assert spark_report.pairs == local.pairs  # scores, evidence, quotes and reasons too
-    assert spark_report.clusters == local.clusters
+    assert spark_report.stories == local.stories
     assert spark_report.attribution == local.attribution
     ours, theirs = spark_report.to_dict(), local.to_dict()
     assert ours["articles"] == theirs["articles"]
@@ -54,7 +54,7 @@ def _parity(spark, paths: list[str]):
 def test_seeds(spark, fixtures_report):
     report, result = _parity(spark, [str(ROOT / "fixtures")])
     assert ("000_2d6f109265a5f0ce.txt", "003_c5174620e5321eb2.txt", "derived") in {
-        (p["a"], p["b"], p["relation"]) for p in report.pairs}
+        (p.a, p.b, p.relation) for p in report.pairs}
     assert report.pairs == fixtures_report.pairs
     assert result.stats["articles"] == 5
 
@@ -66,7 +66,7 @@ def test_clough_stevenson(spark):
 
 def test_pan13_subset(spark):
     report, _ = _parity(spark, _paths(PAN / "src", PAN / "susp"))
-    assert sum(p["relation"] != "related" for p in report.pairs) > 400
+    assert sum(p.relation != "related" for p in report.pairs) > 400
 
 
 def test_generated_corpus(spark, tmp_path_factory):
@@ -82,7 +82,7 @@ def test_generated_corpus(spark, tmp_path_factory):
     path = corpus.paths(10_000, 0, work)["corpus"]
     report, result = _parity(spark, [str(path)])
     gold = corpus.read_gold(corpus.paths(10_000, 0, work)["gold"])
-    found = {frozenset((p["a"], p["b"])) for p in report.pairs if p["relation"] != "related"}
+    found = {frozenset((p.a, p.b)) for p in report.pairs if p.relation != "related"}
     assert sum(frozenset((a, b)) in found for a, b, _ in gold) >= 0.99 * len(gold)
 
 
@@ -127,10 +127,10 @@ def test_parquet_output(spark, tmp_path):
     result = scan_spark([str(ROOT / "fixtures")], spark=spark)
     result.write_parquet(str(tmp_path / "out"))
     pairs = spark.read.parquet(str(tmp_path / "out" / "pairs")).collect()
-    local = {(p["a"], p["b"]): p for p in result.report().pairs}
+    local = {(p.a, p.b): p.to_dict() for p in result.report().pairs}
     assert {(r.a, r.b): json.loads(r.pair) for r in pairs} == local
     stories = [json.loads(r.story) for r in spark.read.parquet(str(tmp_path / "out" / "stories")).collect()]
-    assert sorted(s["root"] for s in stories) == sorted(c["root"] for c in result.report().clusters)
+    assert sorted(s["root"] for s in stories) == sorted(c.root for c in result.report().stories)
     articles = spark.read.parquet(str(tmp_path / "out" / "articles")).orderBy("idx").collect()
     expected = result.report().to_dict()["articles"]
     assert [a.id for a in articles] == [a["id"] for a in expected]

@@ -17,7 +17,8 @@ import pytest
 
 pytest.importorskip("pyspark")
 
-from dedup.ingest import _unique, read_articles  # noqa: E402
+from dedup.dates import format_published
+from dedup.ingest import read_articles, unique_id  # noqa: E402
 from dedup.spark.read import _renames, _repeated, read_articles_spark  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -59,7 +60,8 @@ def spark_read(spark, paths):
 
 def local_read(paths):
     articles, problems = read_articles([str(p) for p in paths])
-    return [(i, a.id, a.text, a.title, a.published, a.publisher, a.url, a.path, a.line)
+    return [(i, a.id, a.text, a.title, format_published(a.published) if a.published else None, a.publisher, a.url,
+             a.path, a.line)
             for i, a in enumerate(articles)], problems
 
 
@@ -220,7 +222,7 @@ def test_parquet_rows(spark, tmp_path):
     assert [r.idx for r in rows] == list(range(len(rows)))
     assert (rows[0].id, rows[0].line, rows[0].path) == ("p0", 1, part0)
     assert (rows[1].id, rows[1].text, rows[1].line) == ("part-0.parquet:2", "parquet row 1 x", 2)
-    assert (rows[1].title, rows[1].published, rows[1].publisher) == ("T1", "2024-01-02", "Wire")
+    assert (rows[1].title, rows[1].published, rows[1].publisher) == ("T1", "2024-01-02T12:00:00+00:00", "Wire")
     assert [r.line for r in rows[:-1]] == [i + 1 for i in range(n) if i % 1000 != 500]
     assert (rows[-1].id, rows[-1].text) == ("p0#2", "a JSONL row")
     assert [(p.path, p.line, p.message) for p in problems[:3]] == [
@@ -238,7 +240,7 @@ def test_renames_equal_the_sequential_pass(spark, seed):
     ids = [rng.choice(forms) for _ in range(300)] + [f"u{i}" for i in range(50)]
     rng.shuffle(ids)
     seen: dict[str, int] = {}
-    expected = [(i, u) for i, id_ in enumerate(ids) if (u := _unique(id_, seen)) != id_]
+    expected = [(i, u) for i, id_ in enumerate(ids) if (u := unique_id(id_, seen)) != id_]
     numbered = spark.createDataFrame(list(enumerate(ids)), "idx long, id string")
     bases = {r.id for r in _repeated(numbered).collect()}
     assert _renames(numbered, bases) == expected

@@ -6,7 +6,7 @@ import pickle
 
 import numpy as np
 
-from dedup.article import Article
+from dedup.model import Article
 from dedup.spill import ArraySink, Spilled, TextSpill
 
 

@@ -1,10 +1,7 @@
-"""A persistent index for ingestion jobs and CI: :class:`Index` (see :mod:`dedup.index.core`).
+"""The persistent index (SQLite file or Redis server): the incremental driver of the pipeline."""
 
-Stores: :mod:`dedup.index.sqlite` (one file, the default) and :mod:`dedup.index.redis`
-(a shared index on a Redis server, ``pip install 'dedup[redis]'``).
-"""
-
-from dedup.index.core import Index, open_store, sketch_params
+from dedup.index.core import Index
+from dedup.index.meta import open_store
 from dedup.index.store import IndexAccessError, IndexFormatError
 
-__all__ = ["Index", "IndexAccessError", "IndexFormatError", "open_store", "sketch_params"]
+__all__ = ["Index", "IndexAccessError", "IndexFormatError", "open_store"]

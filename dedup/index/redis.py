@@ -28,7 +28,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 from scipy import sparse
 
-from dedup.features import TERM_BITS
 from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Record, Store, decode,
                                encode, postings, rebuild_hint, term_row)
 
@@ -169,7 +168,7 @@ class RedisStore(Store):
         pipe.hset(self._k("ids"), record.id, doc)
         pipe.zadd(self._k("docs"), {doc: doc})
         pipe.zadd(self._k("ingested"), {doc: record.ingested})
-        day = _day(record.article.published)
+        day = _day(row["published"])
         if day is not None:
             pipe.zadd(self._k("published"), {doc: day})
         for channel, (keys, pos) in postings(record.features).items():
@@ -234,7 +233,7 @@ class RedisStore(Store):
             raise IndexFormatError(f"{self.location} is damaged: {self._k('art', doc)} cannot be read ({e!r}); "
                                    + rebuild_hint(self.location)) from None
         row["doc"] = doc
-        return decode(row, self.location)
+        return decode(row, self.location, self.params)
 
     @_translated
     def terms(self, docs: Sequence[int]) -> list[sparse.csr_matrix]:
@@ -244,10 +243,10 @@ class RedisStore(Store):
         out = []
         for d, (ids, counts) in zip(docs, pipe.execute()):
             if ids is None or counts is None:  # removed meanwhile
-                out.append(sparse.csr_matrix((1, 1 << TERM_BITS), dtype=np.float32))
+                out.append(sparse.csr_matrix((1, 1 << self.params.term_bits), dtype=np.float32))
                 continue
             try:
-                out.append(term_row(ids, counts))
+                out.append(term_row(ids, counts, self.params.term_bits))
             except (TypeError, ValueError) as e:
                 raise IndexFormatError(f"{self.location} is damaged: the terms of {self._k('art', d)} cannot be read "
                                        f"({e}); " + rebuild_hint(self.location)) from None

@@ -26,7 +26,6 @@ from contextlib import contextmanager
 import numpy as np
 from scipy import sparse
 
-from dedup.features import TERM_BITS
 from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Record, Store, decode,
                                encode, postings, rebuild_hint, term_row)
 
@@ -233,7 +232,7 @@ class SQLiteStore(Store):
         for chunk in _chunks(sorted(set(int(d) for d in docs))):
             cur = self._conn().execute(
                 f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE doc IN ({_marks(chunk)}) ORDER BY doc", chunk)
-            out += [decode(dict(zip(_COLUMNS, row)), self.location) for row in cur]
+            out += [decode(dict(zip(_COLUMNS, row)), self.location, self.params) for row in cur]
         return out
 
     @_translated
@@ -243,11 +242,11 @@ class SQLiteStore(Store):
             for doc, ids, counts in self._conn().execute(
                     f"SELECT doc, term_ids, term_counts FROM articles WHERE doc IN ({_marks(chunk)})", chunk):
                 try:
-                    out[doc] = term_row(ids, counts)
+                    out[doc] = term_row(ids, counts, self.params.term_bits)
                 except (TypeError, ValueError) as e:
                     raise IndexFormatError(f"{self.location} is damaged: the terms of row {doc} cannot be read ({e}); "
                                            + rebuild_hint(self.location)) from None
-        empty = sparse.csr_matrix((1, 1 << TERM_BITS), dtype=np.float32)  # (removed meanwhile)
+        empty = sparse.csr_matrix((1, 1 << self.params.term_bits), dtype=np.float32)  # (removed meanwhile)
         return [out.get(d, empty) for d in docs]
 
     @_translated
@@ -259,7 +258,7 @@ class SQLiteStore(Store):
             if not rows:
                 return
             for row in rows:
-                yield decode(dict(zip(_COLUMNS, row)), self.location)
+                yield decode(dict(zip(_COLUMNS, row)), self.location, self.params)
             last = rows[-1][0]
 
     @_translated

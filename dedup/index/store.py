@@ -2,13 +2,13 @@
 
 One :class:`Record` per article: the article as :func:`dedup.clean.clean` left it (text,
 body, metadata; corpus-wide repeated lines are removed when the index reports, see
-:meth:`dedup.index.Index.report`) and its features (:class:`dedup.features.Features` of
+:meth:`dedup.index.Index.report`) and its features (:class:`dedup.sketch.Features` of
 one article). Arrays are stored as raw little-endian bytes of the dtypes in
 :data:`ARRAYS` (no pickle). Three posting tables make the candidate channels lookups:
 ``doc`` (document band key, mixed with its band), ``anchor`` (anchor shingle) and
 ``sentence`` (``band << 32 | key``), each row ``(key, doc, pos)``.
 
->>> from dedup.features import featurize
+>>> from dedup.sketch import featurize
 >>> r = Record("a", Article(id="a", text="x", body="Xi met Trong in Hanoi on Tuesday."),
 ...            featurize(["Xi met Trong in Hanoi on Tuesday."]), ingested=0.0)
 >>> decode(encode(r)).features.words.tolist()
@@ -28,11 +28,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import sparse
 
-from dedup import candidates as cand
-from dedup.article import Article
-from dedup.features import TERM_BITS, Features
+from dedup.dates import format_published, published_day
+from dedup.model import Article
+from dedup.params import DEFAULT, Params
+from dedup.sketch.features import Features, sentence_bands_rows
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CHANNELS = ("doc", "anchor", "sentence")
 
 # stored arrays and their dtypes (little-endian); the shapes follow from the parameters
@@ -74,9 +75,14 @@ def encode(r: Record) -> dict[str, str | float | int | bytes | None]:
     """The record as a flat row of text, numbers and bytes."""
     f = r.features
     terms = f.terms.tocsr()
+    article = {name: getattr(r.article, name) for name in _ARTICLE_FIELDS}
+    day = None
+    if r.article.published is not None:
+        article["published"] = format_published(r.article.published)
+        day = published_day(r.article.published).isoformat()
     return {
-        "id": r.id, "ingested": float(r.ingested), "published": r.article.published,
-        "article": json.dumps({name: getattr(r.article, name) for name in _ARTICLE_FIELDS}, ensure_ascii=False),
+        "id": r.id, "ingested": float(r.ingested), "published": day,  # the day: what eviction compares
+        "article": json.dumps(article, ensure_ascii=False),
         "doc_keys": _bytes(f.doc_keys, "doc_keys"), "anchors": _bytes(f.anchors, "anchors"),
         "anchor_pos": _bytes(f.anchor_pos, "anchor_pos"), "sentence_keys": _bytes(f.sentence_keys, "sentence_keys"),
         "term_ids": _bytes(terms.indices, "term_ids"), "term_counts": _bytes(terms.data, "term_counts"),
@@ -88,18 +94,18 @@ def _bytes(a: np.ndarray, name: str) -> bytes:
     return np.ascontiguousarray(a, dtype=ARRAYS[name]).tobytes()
 
 
-def decode(row: dict, location: str = "the index") -> Record:
-    """The :class:`Record` of a row made by :func:`encode`; a damaged row raises
-    :class:`IndexFormatError`."""
+def decode(row: dict, location: str = "the index", params: Params = DEFAULT) -> Record:
+    """The :class:`Record` of a row made by :func:`encode` (features of ``params``); a damaged
+    row raises :class:`IndexFormatError`."""
     try:
         article = Article(**json.loads(row["article"]))
         arr = {name: np.frombuffer(_raw(row[name]), ARRAYS[name]) for name in ARRAYS}
-        doc_keys = arr["doc_keys"].reshape(1, cand.doc_bands())
-        sentence_keys = arr["sentence_keys"].reshape(-1, cand.sentence_bands())
+        doc_keys = arr["doc_keys"].reshape(1, -1)
+        sentence_keys = arr["sentence_keys"].reshape(-1, sentence_bands_rows(params)[0])
         if arr["anchors"].size != arr["anchor_pos"].size or arr["term_ids"].size != arr["term_counts"].size \
                 or arr["digest"].size != 1:
             raise ValueError("arrays of unequal lengths")
-        terms = term_row(row["term_ids"], row["term_counts"])
+        terms = term_row(row["term_ids"], row["term_counts"], params.term_bits)
         n_anchor, n_sentence = arr["anchors"].size, sentence_keys.shape[0]
         features = Features(
             1, doc_keys.astype(np.uint64), arr["anchors"].astype(np.uint32), np.zeros(n_anchor, np.int32),
@@ -113,13 +119,13 @@ def decode(row: dict, location: str = "the index") -> Record:
                                + rebuild_hint(location)) from None
 
 
-def term_row(ids: bytes, counts: bytes) -> sparse.csr_matrix:
+def term_row(ids: bytes, counts: bytes, term_bits: int = DEFAULT.term_bits) -> sparse.csr_matrix:
     """One article's term counts from their stored bytes."""
     i, c = np.frombuffer(_raw(ids), ARRAYS["term_ids"]), np.frombuffer(_raw(counts), ARRAYS["term_counts"])
     if i.size != c.size:
         raise ValueError("term ids and counts of unequal lengths")
     return sparse.csr_matrix((c.astype(np.float32), i.astype(np.int32), np.array([0, i.size])),
-                             shape=(1, 1 << TERM_BITS))
+                             shape=(1, 1 << term_bits))
 
 
 def _raw(value) -> bytes:
@@ -166,6 +172,7 @@ class Store(ABC):
     server. Writers are serialised by :meth:`writing`; reads may run at any time."""
 
     location: str
+    params: Params = DEFAULT  # what its features were computed with (set when the index is opened)
 
     @abstractmethod
     def read_meta(self) -> dict[str, str] | None:

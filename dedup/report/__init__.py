@@ -1,8 +1,5 @@
-"""Report writers, one module per format; :func:`render` picks one.
+"""Report writers, one module per format; :func:`render` picks one, :func:`save` writes it.
 
->>> from typing import TextIO
-
-from dedup.scan import Report
 >>> print(render(Report([], [], [], {}), "json"))  # doctest: +ELLIPSIS
 {
   "generated_by": null,
@@ -12,7 +9,12 @@ from dedup.scan import Report
 
 from __future__ import annotations
 
-from dedup.scan import Report
+import contextlib
+import os
+import tempfile
+from typing import TextIO
+
+from dedup.model import Report
 
 FORMATS = ("table", "md", "json", "html")
 
@@ -40,6 +42,25 @@ def write(report: Report, fmt: str, out: TextIO) -> None:
         w(report, out)
     else:
         out.write(render(report, fmt))
+
+
+def save(report: Report, fmt: str, out: str | os.PathLike | TextIO) -> None:
+    """:func:`write` to a text stream, or to a file at a path: written whole to a temporary
+    file beside it, then renamed, so a failure never leaves a half-written report (OSError)."""
+    if not isinstance(out, (str, os.PathLike)):
+        write(report, fmt, out)
+        return
+    path = os.fspath(out)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".dedup-", suffix=".tmp", dir=folder)
+    try:
+        with open(fd, "w", encoding="utf-8") as f:
+            write(report, fmt, f)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def format_for_path(path: str) -> str | None:

@@ -5,10 +5,10 @@ pairs, source to derived; a pair with no known source is walked both ways. The d
 is layered: the root on top, each article one row below the one it was reached from,
 related articles (same event, written independently) in a grey row at the bottom.
 
->>> pairs = [{"a": "d", "b": "r", "relation": "derived", "source": "r"},
-...          {"a": "c", "b": "d", "relation": "copy", "source": "d"},
-...          {"a": "x", "b": "r", "relation": "related", "source": None, "scores": {"cosine": 0.3}}]
->>> story = {"root": "r", "members": ["c", "d", "r"], "related": ["x"]}
+>>> from dedup.model import Pair, Relation, Scores, Story
+>>> pairs = [Pair("d", "r", Relation.DERIVED, "r"), Pair("c", "d", Relation.COPY, "d"),
+...          Pair("x", "r", Relation.RELATED, scores=Scores(cosine=0.3))]
+>>> story = Story("r", ("c", "d", "r"), ("x",))
 >>> [(n.id, n.parent, n.depth) for n in story_tree(story, pairs, range(3))]
 [('r', None, 0), ('d', 'r', 1), ('c', 'd', 2)]
 >>> svg(story, pairs, range(3), {}).count("<line")  # two derivations, one related edge
@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from dedup.model import Pair, Story
 
 NODE_W, NODE_H = 168, 34  # px, one article's box
 GAP_X, GAP_Y = 22, 62  # between boxes; GAP_Y leaves room for the edge labels
@@ -43,23 +45,23 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def story_tree(story: dict, pairs: Sequence[dict], indices: Iterable[int]) -> list[Node]:
+def story_tree(story: Story, pairs: Sequence[Pair], indices: Iterable[int]) -> list[Node]:
     """The story's members in breadth-first order from the root (see the module docstring).
 
     ``indices`` are the report's pairs that touch the story; related ones are ignored.
     """
-    members = set(story["members"])
+    members = set(story.members)
     steps: dict[str, list[tuple[str, int]]] = {m: [] for m in members}
     loose: dict[str, list[tuple[str, int]]] = {m: [] for m in members}  # every edge, both ways
     for i in indices:
         p = pairs[i]
-        if p["relation"] == "related" or p["a"] not in members or p["b"] not in members:
+        if p.relation == "related" or p.a not in members or p.b not in members:
             continue
-        for x, y in ((p["a"], p["b"]), (p["b"], p["a"])):
+        for x, y in ((p.a, p.b), (p.b, p.a)):
             loose[x].append((y, i))
-            if p["source"] in (None, x) or p["source"] not in (p["a"], p["b"]):
+            if p.source in (None, x) or p.source not in (p.a, p.b):
                 steps[x].append((y, i))
-    nodes = [Node(story["root"], None, None, 0)]
+    nodes = [Node(story.root, None, None, 0)]
     _walk(nodes, steps)
     _walk(nodes, loose)  # members reached only against a known direction
     seen = {n.id for n in nodes}
@@ -80,17 +82,17 @@ def _walk(nodes: list[Node], edges: dict[str, list[tuple[str, int]]]) -> None:
         k += 1
 
 
-def related_links(story: dict, pairs: Sequence[dict], indices: Iterable[int]) -> dict[str, int]:
+def related_links(story: Story, pairs: Sequence[Pair], indices: Iterable[int]) -> dict[str, int]:
     """For each related article of the story, its most similar member's pair (by cosine)."""
-    members, related = set(story["members"]), set(story["related"])
+    members, related = set(story.members), set(story.related)
     best: dict[str, int] = {}
     for i in indices:
         p = pairs[i]
-        if p["relation"] != "related":
+        if p.relation != "related":
             continue
-        for x, y in ((p["a"], p["b"]), (p["b"], p["a"])):
+        for x, y in ((p.a, p.b), (p.b, p.a)):
             if x in related and y in members:
-                if x not in best or p["scores"]["cosine"] > pairs[best[x]]["scores"]["cosine"]:
+                if x not in best or p.scores.cosine > pairs[best[x]].scores.cosine:
                     best[x] = i
     return best
 
@@ -153,7 +155,7 @@ def _box(pos: dict, node: str, cls: str, label: str, title: str) -> str:
             f'<text x="{x + NODE_W / 2:.0f}" y="{y + NODE_H / 2 + 4:.0f}" text-anchor="middle">{_e(label)}</text></g>')
 
 
-def svg(story: dict, pairs: Sequence[dict], indices: Sequence[int], titles: dict[str, str | None]) -> str:
+def svg(story: Story, pairs: Sequence[Pair], indices: Sequence[int], titles: dict[str, str | None]) -> str:
     """The story drawn as inline SVG; every edge links to its pair (``#p<index>``).
 
     ``titles`` maps article ids to titles, shown when hovering a box. The arrow marker
@@ -164,28 +166,28 @@ def svg(story: dict, pairs: Sequence[dict], indices: Sequence[int], titles: dict
     for n in tree:
         layers[n.depth].append(n.id)
     links = related_links(story, pairs, indices)
-    related = [r for r in story["related"] if r in links][:MAX_RELATED]
-    more = len(story["related"]) - len(related)
+    related = [r for r in story.related if r in links][:MAX_RELATED]
+    more = len(story.related) - len(related)
     if related or more:
         layers.append(related + ([MORE] if more else []))
     pos, width, height = _layout(_rows(layers))
     in_tree = {n.pair for n in tree}
-    members = set(story["members"])
+    members = set(story.members)
     out = [f'<svg class="graph" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
            f'role="img" aria-label="who derives from whom">']
     for i in indices:
         p = pairs[i]
-        if p["relation"] != "related" and p["a"] in members and p["b"] in members:
-            src, dst = (p["source"], p["b"] if p["source"] == p["a"] else p["a"]) \
-                if p["source"] in (p["a"], p["b"]) else (p["a"], p["b"])
-            if pos[src][1] > pos[dst][1] and p["source"] is None:
+        if p.relation != "related" and p.a in members and p.b in members:
+            src, dst = (p.source, p.b if p.source == p.a else p.a) \
+                if p.source in (p.a, p.b) else (p.a, p.b)
+            if pos[src][1] > pos[dst][1] and p.source is None:
                 src, dst = dst, src  # no direction known: draw it downwards
-            how = f"{src} \u2192 {dst}" if p["source"] else f"{src} ~ {dst} (source unknown)"
-            out.append(_edge(pos, src, dst, p["relation"], i, f"{p['relation']}: {how}", label=i in in_tree))
+            how = f"{src} \u2192 {dst}" if p.source else f"{src} ~ {dst} (source unknown)"
+            out.append(_edge(pos, src, dst, p.relation, i, f"{p.relation}: {how}", label=i in in_tree))
     for r in related:
         p = pairs[links[r]]
-        member = p["b"] if p["a"] == r else p["a"]
-        out.append(_edge(pos, member, r, "related", links[r], f"related: {member} ~ {r} (cosine {p['scores']['cosine']})"))
+        member = p.b if p.a == r else p.a
+        out.append(_edge(pos, member, r, "related", links[r], f"related: {member} ~ {r} (cosine {p.scores.cosine})"))
     for n in tree:
         role = "original" if n.depth == 0 else "derived"
         out.append(_box(pos, n.id, role, short(n.id), f"{n.id} ({role}){_title_line(titles.get(n.id))}"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from dedup.scan import Report
+from dedup.model import Report
 
 
 INDENT_MAX = 10_000
@@ -37,7 +37,7 @@ def write(report: Report, out: TextIO) -> None:
 
     out.write('{"generated_by": ' + encode(report.command) + ", ")
     items("articles", (report.article_dict(a) for a in report.articles), first=True)
-    items("pairs", report.pairs)
-    items("clusters", report.clusters)
-    items("problems", report.problem_dicts())
+    items("pairs", (p.to_dict() for p in report.pairs))
+    items("clusters", (s.to_dict() for s in report.stories))
+    items("problems", (p.to_dict() for p in report.problems))
     out.write(', "stats": ' + encode(report.stats) + "}")

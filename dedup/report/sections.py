@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dedup.scan import Report
+from dedup.model import Relation, Report
 
 
 def _short(text: str, n: int = 160) -> str:
@@ -17,10 +17,10 @@ def _short(text: str, n: int = 160) -> str:
 
 
 def summary(report: Report) -> str:
-    counts = Counter(p["relation"] for p in report.pairs)
+    counts = Counter(p.relation for p in report.pairs)
     rels = ", ".join(f"{counts[r]} {r}" for r in ("duplicate", "copy", "partial", "derived", "related") if counts[r])
     return (f"{len(report.articles)} articles, {len(report.pairs)} pairs ({rels or 'none'}), "
-            f"{len(report.clusters)} {'story' if len(report.clusters) == 1 else 'stories'}; {report.stats.get('candidates', 0)} candidate pairs checked "
+            f"{len(report.stories)} {'story' if len(report.stories) == 1 else 'stories'}; {report.stats.get('candidates', 0)} candidate pairs checked "
             f"in {report.stats.get('seconds', 0)} s")
 
 
@@ -28,33 +28,33 @@ def story_rows(report: Report) -> list[list[str]]:
     """Rows ``[story, article, role, relation, why]``: the root first, then what derives from it."""
     titles = {a.id: a.title or "" for a in report.articles}
     rows = []
-    for n, c in enumerate(report.clusters, 1):
-        root = c["root"]
+    for n, c in enumerate(report.stories, 1):
+        root = c.root
         rows.append([str(n), root, "original", "", _short(titles[root], 70)])
-        inside = set(c["members"])
+        inside = set(c.members)
         for p in report.pairs:
-            if p["a"] not in inside or p["relation"] == "related":
+            if p.a not in inside or p.relation == "related":
                 continue
-            if p["source"] in (p["a"], p["b"]):
-                derived = p["b"] if p["source"] == p["a"] else p["a"]
-                role = f"from {p['source']}"
+            if p.source in (p.a, p.b):
+                derived = p.b if p.source == p.a else p.a
+                role = f"from {p.source}"
             else:
-                derived, role = f"{p['a']} ~ {p['b']}", "source unknown"
-            why = "; ".join(p["reasons"]) + (f" (against: {'; '.join(p['against'])})" if p["against"] else "")
-            rows.append([str(n), derived, role, p["relation"], why])
-        if c["related"]:
-            rows.append([str(n), ", ".join(c["related"]), "same event", "related", "written independently"])
+                derived, role = f"{p.a} ~ {p.b}", "source unknown"
+            why = "; ".join(p.reasons) + (f" (against: {'; '.join(p.against)})" if p.against else "")
+            rows.append([str(n), derived, role, p.relation, why])
+        if c.related:
+            rows.append([str(n), ", ".join(c.related), "same event", "related", "written independently"])
     return rows
 
 
 def pair_rows(report: Report) -> list[list]:
     rows = []
     for p in report.pairs:
-        s = p["scores"]
-        rows.append([p["a"], p["b"], p["relation"], p["source"] or "", s["cosine"],
-                     f"{s['containment_ab']:.2f}/{s['containment_ba']:.2f}", s["longest_passage_words"],
-                     f"{s['aligned_sentences']}/{s['sentences_a']}:{s['sentences_b']}", s["in_order"],
-                     s["shared_quotes"]])
+        s = p.scores
+        rows.append([p.a, p.b, p.relation, p.source or "", s.cosine,
+                     f"{s.containment_ab:.2f}/{s.containment_ba:.2f}", s.longest_passage_words,
+                     f"{s.aligned_sentences}/{s.sentences_a}:{s.sentences_b}", s.in_order,
+                     s.shared_quotes])
     return rows
 
 
@@ -66,8 +66,8 @@ def attribution_rows(report: Report) -> list[list[str]]:
     rows = []
     for a in report.articles:
         for check in report.attribution.get(a.id, []):
-            flag = "" if check["status"] in ("matched", "self") else "NOT MATCHING: "
-            rows.append([a.id, check["claim"], check["status"], flag + check["note"]])
+            flag = "" if check.status in ("matched", "self") else "NOT MATCHING: "
+            rows.append([a.id, check.claim, check.status, flag + check.note])
     return rows
 
 
@@ -75,20 +75,20 @@ def evidence(report: Report, limit: int = 8) -> list[tuple[str, list[tuple[str, 
     """Per derived-or-stronger pair: a heading and ``(label, a_text, b_text)`` passages."""
     out = []
     for p in report.pairs:
-        if p["relation"] == "related":
+        if p.relation == "related":
             continue
-        head = f"{p['a']} ~ {p['b']}: {p['relation']}"
-        if p["source"]:
-            head += f", source {p['source']}"
+        head = f"{p.a} ~ {p.b}: {p.relation}"
+        if p.source:
+            head += f", source {p.source}"
         items = []
-        for e in p["evidence"][:limit]:
-            label = f"{e['kind']} {e['similarity']:.2f} a[{e['a_span'][0]}:{e['a_span'][1]}] b[{e['b_span'][0]}:{e['b_span'][1]}]"
-            items.append((label, _short(e["a"], 240), _short(e["b"], 240)))
-        more = len(p["evidence"]) - limit
+        for e in p.evidence[:limit]:
+            label = f"{e.kind} {e.similarity:.2f} a[{e.a_span[0]}:{e.a_span[1]}] b[{e.b_span[0]}:{e.b_span[1]}]"
+            items.append((label, _short(e.a, 240), _short(e.b, 240)))
+        more = len(p.evidence) - limit
         if more > 0:
             items.append((f"... {more} more passages (see the JSON report)", "", ""))
-        for q in p["quotes"][:3]:
-            items.append((f"shared quote a[{q['a_span'][0]}:{q['a_span'][1]}]", _short(q["a"], 200), _short(q["b"], 200)))
+        for q in p.quotes[:3]:
+            items.append((f"shared quote a[{q.a_span[0]}:{q.a_span[1]}]", _short(q.a, 200), _short(q.b, 200)))
         out.append((head, items))
     return out
 

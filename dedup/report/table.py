@@ -5,7 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from dedup.report import sections as s
-from dedup.scan import Report
+from dedup.model import Report
 
 
 def render(report: Report) -> str:

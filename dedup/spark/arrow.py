@@ -1,7 +1,7 @@
 """Articles and features as Arrow record batches: what the Spark stages pass between the
 JVM and the per-article Python functions of the local pipeline.
 
->>> from dedup.article import Article
+>>> from dedup.model import Article
 >>> batch = articles_batch([Article(id="a", text="Hello world.", attribution=["AP"])], [7])
 >>> [(a.id, a.attribution) for a in batch_articles(batch)]
 [('a', ['AP'])]
@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-from dedup.article import Article
+from dedup.dates import format_published
+from dedup.model import Article
 
 _STR, _LONG = pa.string(), pa.int64()
 # the Article fields a scan reads or fills, with their Arrow types
@@ -48,7 +49,10 @@ def batch_articles(batch: pa.RecordBatch) -> list[Article]:
 
 
 def articles_columns(articles: Sequence[Article]) -> dict[str, list]:
-    return {name: [getattr(a, name) for a in articles] for name in _NAMES}
+    """The articles' fields as columns; the publication date as text (:func:`dedup.dates.format_published`)."""
+    columns = {name: [getattr(a, name) for a in articles] for name in _NAMES}
+    columns["published"] = [format_published(d) if d is not None else None for d in columns["published"]]
+    return columns
 
 
 def articles_batch(articles: Sequence[Article], idx: Sequence[int]) -> pa.RecordBatch:

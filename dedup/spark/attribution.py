@@ -1,6 +1,6 @@
 """Attribution checks on Spark: :func:`dedup.relation.check_attribution` for corpora of any size.
 
-Each claim of each article gets the same dict as the local function (decided by the same
+Each claim of each article gets the same check as the local function (decided by the same
 :func:`dedup.relation.claim_check`), as JSON. Only the distinct claims (outlet names) and,
 for each, its size and first ``CLAIM_NAMES + 1`` articles are brought to the driver.
 
@@ -25,13 +25,15 @@ from collections.abc import Iterator
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from dedup.metadata import outlet_lookup_keys, same_outlet
-from dedup.relation import CLAIM_NAMES, DERIVED_OR_STRONGER, claim_check, of_outlet
+from dedup.clean.metadata import outlet_lookup_keys, same_outlet
+from dedup.model import Relation
+from dedup.params import DEFAULT, Params
+from dedup.relation import claim_check, of_outlet
 
-FIRST = CLAIM_NAMES + 1  # an outlet's first articles that a note may name (one may be the claimer)
+_DERIVES = sorted(r.value for r in Relation if r.derives)
 
 
-def attribution_checks(articles: DataFrame, pairs: DataFrame) -> DataFrame:
+def attribution_checks(articles: DataFrame, pairs: DataFrame, params: Params = DEFAULT) -> DataFrame:
     """``idx, id, checks``: for each article with attribution claims, the JSON of the list
     that :func:`dedup.relation.check_attribution` gives it.
 
@@ -43,6 +45,7 @@ def attribution_checks(articles: DataFrame, pairs: DataFrame) -> DataFrame:
     Runs two jobs now (the distinct claims; each outlet's size and first articles, to the
     driver) and returns the rest lazily.
     """
+    first_names = params.claim_names + 1  # an outlet's first articles a note may name (one may be the claimer)
     spark = articles.sparkSession
     a = articles.select("idx", "id", "publisher",
                         F.coalesce("attribution", F.array().cast("array<string>")).alias("attribution"))
@@ -63,7 +66,7 @@ def attribution_checks(articles: DataFrame, pairs: DataFrame) -> DataFrame:
     stats = {r.claim: (r.size, [m.id for m in r.first], [m.idx for m in r.first])
              for r in members.groupBy("claim").agg(
                  F.count(F.lit(1)).alias("size"),
-                 F.min_by(F.struct("idx", "id"), "idx", FIRST).alias("first")).collect()}
+                 F.min_by(F.struct("idx", "id"), "idx", first_names).alias("first")).collect()}
     firsts = spark.createDataFrame([(c, s[2]) for c, s in stats.items()], "claim string, first array<long>")
 
     # 4. per (article, claim): its pairs with the outlet's articles, kept when derived or
@@ -74,12 +77,13 @@ def attribution_checks(articles: DataFrame, pairs: DataFrame) -> DataFrame:
              .where(F.col("idx") != F.col("nb")))
     outlet = members.select("claim", F.col("idx").alias("nb"), F.col("id").alias("nb_id"))
     links = (claimed.join(edges, "idx").join(outlet, ["claim", "nb"]).join(F.broadcast(firsts), "claim")
-             .where(F.col("relation").isin(*sorted(DERIVED_OR_STRONGER)) | F.array_contains("first", F.col("nb")))
+             .where(F.col("relation").isin(*_DERIVES) | F.array_contains("first", F.col("nb")))
              .groupBy("idx").agg(F.collect_list(F.struct("claim", "nb", "nb_id", "relation")).alias("links")))
 
     # 5. the checks, by dedup.relation.claim_check
     return (a.where(F.size("attribution") > 0).join(links, "idx", "left")
-            .mapInArrow(lambda batches: _checks(batches, stats), "idx long, id string, checks string"))
+            .mapInArrow(lambda batches: _checks(batches, stats, params.claim_names),
+                        "idx long, id string, checks string"))
 
 
 def _outlets(batches: Iterator, by_key: dict[str, list[str]]) -> Iterator:
@@ -110,7 +114,7 @@ def _outlets(batches: Iterator, by_key: dict[str, list[str]]) -> Iterator:
                                           pa.array(ids, pa.string())], names=["claim", "idx", "id"])
 
 
-def _checks(batches: Iterator, stats: dict[str, tuple[int, list[str], list[int]]]) -> Iterator:
+def _checks(batches: Iterator, stats: dict[str, tuple[int, list[str], list[int]]], names: int) -> Iterator:
     """The JSON checks of each article from its links (see step 4)."""
     import pyarrow as pa
 
@@ -123,11 +127,12 @@ def _checks(batches: Iterator, stats: dict[str, tuple[int, list[str], list[int]]
             checks = []
             for claim in row["attribution"]:
                 found = sorted(by_claim.get(claim, ()), key=lambda link: link["nb"])
-                hits = [link["nb_id"] for link in found if link["relation"] in DERIVED_OR_STRONGER]
+                hits = [link["nb_id"] for link in found if Relation(link["relation"]).derives]
                 mine = {link["nb_id"]: link["relation"] for link in found}
                 size, first, _ = stats.get(claim, (0, [], []))
                 in_outlet = of_outlet(claim, row["publisher"], row["attribution"])
-                checks.append(claim_check(row["id"], row["publisher"], claim, size, first, in_outlet, hits, mine))
+                checks.append(claim_check(row["id"], row["publisher"], claim, size, first, in_outlet, hits, mine,
+                                          names).to_dict())
             idxs.append(row["idx"])
             ids.append(row["id"])
             out.append(json.dumps(checks))

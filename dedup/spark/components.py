@@ -74,7 +74,7 @@ def _is_star_forest(edges: DataFrame) -> bool:
     return degrees.where("out > 0 and degree > 1").isEmpty()
 
 
-def _truncate(df: DataFrame) -> DataFrame:
+def truncate(df: DataFrame) -> DataFrame:
     """``df`` materialised with its lineage cut: a reliable checkpoint if a directory is set."""
     try:
         has_dir = df.sparkSession.sparkContext.getCheckpointDir() is not None
@@ -97,11 +97,11 @@ def connected_components(edges: DataFrame, checkpoint_every: int = 2, max_iterat
         raise ValueError("checkpoint_every and max_iterations must be at least 1")
     ends = edges.select(F.col("src").cast("long"), F.col("dst").cast("long"))
     oriented = ends.select(F.greatest("src", "dst").alias("src"), F.least("src", "dst").alias("dst"))
-    pairs = _truncate(_dedup(oriented))
+    pairs = truncate(_dedup(oriented))
     current = pairs.where("src != dst")  # self loops only contribute their node
     for iteration in range(1, max_iterations + 1):
         following = _small_star(_large_star(current))
-        following = _truncate(following) if iteration % checkpoint_every == 0 else following.persist()
+        following = truncate(following) if iteration % checkpoint_every == 0 else following.persist()
         converged = _is_star_forest(following)  # fills the cache, so current's can go
         current.unpersist()  # a no-op unless current is a cache
         current = following
@@ -117,6 +117,6 @@ def connected_components(edges: DataFrame, checkpoint_every: int = 2, max_iterat
     # and so would miss its cache.
     labels = current.select(F.col("src").alias("node"), F.col("dst").alias("component")).unionByName(
         pairs.select(_rows({"node": "src", "component": "src"}, {"node": "dst", "component": "dst"})))
-    result = _truncate(labels.groupBy("node").agg(F.min("component").alias("component")))
+    result = truncate(labels.groupBy("node").agg(F.min("component").alias("component")))
     current.unpersist()
     return result

@@ -1,10 +1,10 @@
 """Articles read into a Spark DataFrame as :func:`dedup.ingest.read_articles` reads them:
 the same files in the same order, parsed by the same functions, with the same ids and problems.
 
-* The driver lists the input (:class:`Listing`): local paths with the local reader's own
-  walk (:func:`dedup.ingest.input_files`), URIs (``hdfs://``, ``s3a://``, ``file:/``...)
-  through Hadoop's FileSystem API, sorted and filtered the same way. Each file and each
-  problem met gets a rank, its place in the reading order.
+* The driver lists the input (:class:`dedup.spark.listing.Listing`): local paths with the
+  local reader's own walk (:func:`dedup.ingest.input_files`), URIs (``hdfs://``,
+  ``s3a://``, ``file:/``...) through Hadoop's FileSystem API, sorted and filtered the same
+  way. Each file and each problem met gets a rank, its place in the reading order.
 * JSONL is read line by line where it lies (Spark's text source cuts it into blocks): a
   first pass counts the lines of each block in the JVM, so that each line knows its number;
   the workers then decode and parse the lines with the local reader's functions.
@@ -41,12 +41,8 @@ under 2 GB (``spark.sql.sources.binaryFile.maxLength``).
 from __future__ import annotations
 
 import datetime
-import math
-import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import partial, reduce
 from itertools import count, groupby, islice
 from operator import itemgetter
@@ -60,12 +56,11 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
 
-from dedup.article import Article, Problem
-from dedup.ingest import (BINARY, EMPTY, MISSING, NOT_REGULAR, NOT_UTF8, ROW_KEYS, SUPPORTED, DecodedLines, _read_jsonl,
-                          _SNIFF, _unique, file_type, input_files, is_binary, is_utf16, parse_bytes, row_articles,
-                          unsupported)
+from dedup.dates import format_published
+from dedup.model import Article, Problem
+from dedup.ingest import ROW_KEYS, DecodedLines, parse_bytes, read_jsonl, row_articles, unique_id
+from dedup.spark.listing import Listing, glob_escape, java_reason
 
-PARQUET = ".parquet"
 ARTICLE_COLUMNS = ("id", "text", "title", "published", "publisher", "url", "path")
 # what read_articles_spark returns: idx (the position in the local reader's list), then the
 # Article fields the reader fills
@@ -84,8 +79,6 @@ _RECORD = pa.schema([("kind", _STR), ("rank", _INT), ("block", _LONG), ("k", _LO
 _RECORD_DDL = from_arrow_schema(_RECORD).simpleString()[len("struct<"):-1]
 _BATCH = 1000  # records per Arrow batch returned by the workers
 
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:/")  # a scheme (two letters at least: not C:/)
-_GLOB = re.compile(r"([\\\[\]{}*?])")
 # Spark's readers are given the listed files one by one: no partition columns from
 # key=value folders, and no skipping of names starting with "_" (the local reader reads them)
 _READ_OPTIONS = {"recursiveFileLookup": "true", "ignoredPathSegmentRegex": ""}
@@ -134,189 +127,6 @@ def _records(spark: SparkSession, listing: Listing) -> DataFrame | None:
     frames = [_lines_frame(spark, listing), _whole_frame(spark, listing), _parquet_frame(spark, listing)]
     frames = [frame for frame in frames if frame is not None]
     return reduce(DataFrame.union, frames) if frames else None
-
-
-# --- the driver's listing -------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Input:
-    """A file to read: its rank in the reading order, its path and id as the local reader
-    gives them, the Hadoop path Spark reads (``uri``; Spark's ``_metadata.file_path`` is
-    it URL-encoded), and how it is read: ``lines`` (JSONL), ``rows`` (Parquet) or ``whole``."""
-
-    rank: int
-    path: str
-    file_id: str
-    uri: str
-    how: str
-
-
-@dataclass
-class Listing:
-    """The driver's pass over the paths: the files to read and the problems met, ranked."""
-
-    spark: SparkSession
-    inputs: list[Input] = field(default_factory=list)
-    problems: list[tuple[int, Problem]] = field(default_factory=list)
-    ranks: Iterator[int] = field(default_factory=count)
-
-    def __post_init__(self) -> None:
-        self.jvm = self.spark._jvm
-        self.conf = self.spark._jsc.hadoopConfiguration()
-        default_fs = self.jvm.org.apache.hadoop.fs.FileSystem.getDefaultUri(self.conf).getScheme()
-        self.local_default = default_fs in (None, "file")
-
-    def add(self, path: str) -> None:
-        """The files ``path`` names (itself, or those under it), and the problems met, in reading order.
-
-        A path without a scheme is a local path (read with the local reader's walk) unless
-        Hadoop's default filesystem is not the local one; then, as for URIs, Hadoop lists it.
-        """
-        found: list[Problem] = []
-        if _URI.match(path) or not self.local_default:
-            files: Iterator[tuple[str, str, Any]] = _hadoop_files(self, path, found)
-        else:
-            files = ((file, file_id, None) for file, file_id in input_files(path, found))
-        for file, file_id, status in files:
-            self._add_problems(found)
-            self._add_file(file, file_id, status)
-        self._add_problems(found)
-
-    def _add_problems(self, found: list[Problem]) -> None:
-        self.problems.extend((next(self.ranks), p) for p in found)
-        found.clear()
-
-    def _add_file(self, path: str, file_id: str, status: Any) -> None:
-        """The file's Input, or the problem that keeps it from being read (as the local reader says it)."""
-        ext = file_type(path)
-        if ext not in SUPPORTED and ext != PARQUET:
-            return self._add_problems([unsupported(path, ext)])
-        try:
-            uri, size, head = self._peek(path, status, sniff=ext == ".jsonl")
-        except OSError as e:
-            return self._add_problems([Problem(path, f"cannot read: {e.strerror}")])
-        if size == 0:
-            return self._add_problems([Problem(path, EMPTY)])
-        if ext == ".jsonl" and is_binary(head):
-            return self._add_problems([Problem(path, BINARY)])
-        how = "rows" if ext == PARQUET else "lines" if ext == ".jsonl" and not is_utf16(head) else "whole"
-        self.inputs.append(Input(next(self.ranks), path, file_id, uri, how))
-
-    def _peek(self, path: str, status: Any, sniff: bool) -> tuple[str, int, bytes]:
-        """The Hadoop path of a file (as a string), its size and (when ``sniff``) its first
-        bytes; OSError when it cannot be read."""
-        if status is None:  # a local file: opened as the local reader does
-            with open(path, "rb") as f:
-                head = f.read(_SNIFF)
-                size = os.fstat(f.fileno()).st_size
-            return "file:" + os.path.abspath(path), size, head  # what Hadoop's Path("file", None, abspath) prints
-        head = b""
-        if sniff and status.getLen():
-            try:
-                stream = status.getPath().getFileSystem(self.conf).open(status.getPath())
-                try:
-                    head = bytes(stream.readNBytes(_SNIFF))
-                finally:
-                    stream.close()
-            except Py4JJavaError as e:
-                raise OSError(0, _reason(e)) from e
-        return status.getPath().toString(), status.getLen(), head
-
-    def drop(self, unread: Input, problem: Problem) -> None:
-        """``unread`` is not read after all: ``problem`` says why."""
-        self.inputs.remove(unread)
-        self.problems.append((unread.rank, problem))
-
-    def by_uri(self, how: str) -> dict[str, list[tuple[int, str, str]]]:
-        """For the files read ``how``: uri -> (rank, path, id), once for each time the paths
-        name the file (the local reader reads it each time)."""
-        files: dict[str, list[tuple[int, str, str]]] = {}
-        for i in self.inputs:
-            if i.how == how:
-                files.setdefault(i.uri, []).append((i.rank, i.path, i.file_id))
-        return files
-
-    def uris(self, how: str) -> list[str]:
-        """The files read ``how``, once each, as paths for Spark's readers (glob characters escaped)."""
-        return list(dict.fromkeys(_glob_escape(i.uri) for i in self.inputs if i.how == how))
-
-    def empty_files(self, blocks: list[tuple[int, int, int, bool]]) -> list[tuple[tuple, Problem]]:
-        """An 'empty file' problem for each JSONL or Parquet file in which no block saw text
-        (for the local reader, after the file's other problems)."""
-        seen = {rank for rank, _, _, saw in blocks if saw}
-        return [((i.rank, math.inf, 0), Problem(i.path, EMPTY)) for i in self.inputs
-                if i.how != "whole" and i.rank not in seen]
-
-    def sorted_problems(self, found: list[tuple[tuple, Problem]]) -> list[Problem]:
-        """The listing's problems and ``found`` ((rank, block, k), problem) in reading order;
-        of a file's not-UTF-8 warnings (one a block), the first only, as the local reader gives."""
-        ranked = sorted([((rank, -1, 0), p) for rank, p in self.problems] + found, key=itemgetter(0))
-        warned: set[int] = set()
-        problems = []
-        for (rank, _, _), problem in ranked:
-            if problem.message == NOT_UTF8:
-                if rank in warned:
-                    continue
-                warned.add(rank)
-            problems.append(problem)
-        return problems
-
-
-def _hadoop_files(listing: Listing, path: str, found: list[Problem]) -> Iterator[tuple[str, str, Any]]:
-    """(path, id, FileStatus) of the files ``path`` names, as :func:`dedup.ingest.input_files`
-    gives them, through Hadoop's FileSystem API."""
-    hadoop_path = listing.jvm.org.apache.hadoop.fs.Path(path)
-    try:
-        fs = hadoop_path.getFileSystem(listing.conf)
-        status = fs.getFileStatus(hadoop_path)
-    except Py4JJavaError as e:
-        found.append(Problem(path, MISSING if _not_found(e) else f"cannot read: {_reason(e)}"))
-        return
-    if not status.isDirectory():
-        yield path, os.path.basename(path), status
-        return
-    yield from _hadoop_walk(fs, status.getPath(), path, "", found, set())
-
-
-def _hadoop_walk(fs: Any, directory: Any, shown: str, prefix: str, found: list[Problem],
-                 visited: set[str]) -> Iterator[tuple[str, str, Any]]:
-    """The files under ``directory`` (shown as ``shown``; ids prefixed by ``prefix``) as the
-    local reader's walk gives them: by name in each folder, recursively, hidden names skipped."""
-    uri = directory.toUri()
-    real = os.path.realpath(uri.getPath()) if uri.getScheme() == "file" else directory.toString()
-    if real in visited:  # symlink loop (local filesystem)
-        return
-    visited.add(real)
-    try:
-        statuses = fs.listStatus(directory)
-    except Py4JJavaError as e:
-        found.append(Problem(shown, f"cannot read: {_reason(e)}"))
-        return
-    named = sorted(((s.getPath().getName(), s) for s in statuses), key=itemgetter(0))
-    for name, status in named:
-        if name.startswith("."):
-            continue
-        path, file_id = os.path.join(shown, name), prefix + name
-        if status.isDirectory():
-            yield from _hadoop_walk(fs, status.getPath(), path, file_id + "/", found, visited)
-        elif status.isFile():
-            yield path, file_id, status
-        else:
-            found.append(Problem(path, NOT_REGULAR))
-
-
-def _glob_escape(uri: str) -> str:
-    return _GLOB.sub(r"\\\1", uri)
-
-
-def _reason(error: Py4JJavaError) -> str:
-    """The first line of a Java exception's message."""
-    message = error.java_exception.getMessage() or error.java_exception.toString()
-    return message.splitlines()[0]
-
-
-def _not_found(error: Py4JJavaError) -> bool:
-    return error.java_exception.getClass().getName() == "java.io.FileNotFoundException"
 
 
 # --- the workers: files to records ------------------------------------------------------
@@ -376,7 +186,7 @@ def _parse_lines(files: dict, firsts: dict, rows: Iterator[tuple]) -> Iterator[t
             problems: list[Problem] = []
             # bom=False: Hadoop's line reader has dropped the BOM at the start of the file already
             lines = DecodedLines(zip(count(firsts[(key, block)]), raws), path, problems, bom=False)
-            yield from _block_records(rank, block, _read_jsonl(lines, path, file_id, problems), problems,
+            yield from _block_records(rank, block, read_jsonl(lines, path, file_id, problems), problems,
                                       lambda: lines.seen_text)
 
 
@@ -415,9 +225,9 @@ def _parquet_frame(spark: SparkSession, listing: Listing) -> DataFrame | None:
     frames = []
     for i in inputs:
         try:
-            frames.append(_parquet_rows(spark, [_glob_escape(i.uri)], {i.uri: [(i.rank, i.path, i.file_id)]}))
+            frames.append(_parquet_rows(spark, [glob_escape(i.uri)], {i.uri: [(i.rank, i.path, i.file_id)]}))
         except (AnalysisException, Py4JJavaError) as e:
-            message = _reason(e) if isinstance(e, Py4JJavaError) else str(e).splitlines()[0]
+            message = java_reason(e) if isinstance(e, Py4JJavaError) else str(e).splitlines()[0]
             listing.drop(i, Problem(i.path, f"cannot read Parquet: {message}"))
     return reduce(DataFrame.union, frames) if frames else None
 
@@ -453,7 +263,8 @@ def _block_records(rank: int, block: int, articles: Iterator[Article], problems:
     record (``seen()`` is asked once the articles are read)."""
     n = -1
     for n, a in enumerate(articles):
-        yield ("article", rank, block, n, a.id, a.text, a.title, a.published, a.publisher, a.url, a.path, a.line,
+        published = format_published(a.published) if a.published is not None else None
+        yield ("article", rank, block, n, a.id, a.text, a.title, published, a.publisher, a.url, a.path, a.line,
                None, None, None)
     for k, p in enumerate(problems):
         yield "problem", rank, block, k, None, None, None, None, None, None, p.path, p.line, p.message, p.level, None
@@ -501,9 +312,9 @@ def _repeated(articles: DataFrame) -> DataFrame:
 
 def _renames(numbered: DataFrame, bases: set[str]) -> list[tuple[int, str]]:
     """(idx, id) of the articles whose id the local reader's sequential pass changes
-    (:func:`dedup.ingest._unique`: ``id#2``, ``id#3``...), computed on a few ids only.
+    (:func:`dedup.ingest.unique_id`: ``id#2``, ``id#3``...), computed on a few ids only.
 
-    ``_unique`` changes an id only when it has been seen before: as another article's id
+    ``unique_id`` changes an id only when it has been seen before: as another article's id
     (the id is repeated) or as a name it made, ``<id>#<n>`` (that id being changed itself).
     So every id it changes or makes is in the family of a repeated id d: d followed by none
     or more ``#<digits>``; it looks up only such ids, and never changes an id outside the
@@ -522,7 +333,7 @@ def _renames(numbered: DataFrame, bases: set[str]) -> list[tuple[int, str]]:
     seen: dict[str, int] = {}
     renames = []
     for idx, id_ in sorted(family):
-        unique = _unique(id_, seen)
+        unique = unique_id(id_, seen)
         if unique != id_:
             renames.append((idx, unique))
     return renames

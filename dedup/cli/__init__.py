@@ -1,28 +1,22 @@
-"""Command line: a thin layer over :func:`dedup.scan.scan` and :class:`dedup.index.Index`.
+"""Command line: a thin layer over the library (parse, call, print, exit code); the commands
+are in :mod:`dedup.cli.scan` and :mod:`dedup.cli.index`.
 
 Exit codes: ``scan``, ``eval``, ``index``: 0 done; 2 usage error, nothing readable, a bad
 gold file, an unwritable output, or an index that cannot be read. ``check``: 0 nothing
-found, 1 found, 2 usage or internal error (see ``CHECK_EXIT``). Unreadable inputs are
+found, 1 found, 2 usage or internal error (:data:`dedup.check.EXIT_CODES`). Unreadable inputs are
 listed on stderr (and in the report) and the rest is processed.
 """
 
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from collections.abc import Sequence
 
 from dedup import __version__
-from dedup.report import FORMATS, format_for_path, write
+from dedup.check import EXIT_CODES, FAIL_ON
+from dedup.report import FORMATS
 from dedup.report.findings import CHECK_FORMATS
-from dedup.report.sections import summary
-
-FAIL_ON = ("copy", "partial", "derived", "related")
-CHECK_EXIT = """exit codes:
-  0  no new article matches one already published at the --fail-on level or above
-  1  at least one does (listed on stdout)
-  2  usage error, no article readable, an index that cannot be read, or an internal error"""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -83,7 +77,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description="Compare each NEW article with the articles already published (an index, or a "
                     "directory read into a temporary index; files given as NEW are left out of it) and "
                     "report the matches at the --fail-on level or above on stdout; a summary on stderr.",
-        epilog=CHECK_EXIT, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="+", metavar="NEW", help="new article: file, directory (recursive) or -")
     check.add_argument("--against", required=True, metavar="INDEX|DIR",
                        help="an index (SQLite file or redis:// URL) or a directory of published articles")
@@ -116,126 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
+    line = list(sys.argv[1:] if argv is None else argv)
     if args.command == "eval":
-        return _eval(args)
+        from dedup.cli.scan import run_eval
+
+        return run_eval(args)
     if args.command in ("index", "check"):
-        from dedup.cli_index import run
+        from dedup.cli.index import run
 
-        return run(args, list(sys.argv[1:] if argv is None else argv))
-    return _scan(args, list(sys.argv[1:] if argv is None else argv))
+        return run(args, line)
+    from dedup.cli.scan import run_scan
 
-
-def _eval(args: argparse.Namespace) -> int:
-    from dedup.evaluate import GoldError, read_gold, render_evaluation, evaluate
-    from dedup.scan import scan
-
-    try:
-        gold = read_gold(args.gold)
-    except GoldError as e:
-        print(f"dedup: error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"dedup: error: cannot read {args.gold}: {e.strerror}", file=sys.stderr)
-        return 2
-    report = scan(args.paths, progress=sys.stderr.isatty() if args.progress is None else args.progress)
-    for problem in report.problems:
-        print(f"dedup: warning: {problem}", file=sys.stderr)
-    try:
-        result = evaluate(report, gold, path=args.gold)
-    except GoldError as e:
-        print(f"dedup: error: {e}", file=sys.stderr)
-        return 2
-    text = render_evaluation(result, args.format)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    return 0
-
-
-def _scan(args: argparse.Namespace, argv: list[str]) -> int:
-    from dedup.scan import scan
-
-    fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
-    if args.engine == "spark":
-        return _scan_spark(args, argv, fmt)
-    if args.master or args.spark_conf or fmt == "parquet":
-        what = "--master" if args.master else "--spark-conf" if args.spark_conf else "parquet output"
-        print(f"dedup: error: {what} needs --engine spark", file=sys.stderr)
-        return 2
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    report = scan(args.paths, progress=progress)
-    if args.output:
-        report.command = "dedup " + shlex.join(argv)
-    for problem in report.problems:
-        print(f"dedup: warning: {problem}", file=sys.stderr)
-    skipped = sum(p.level == "error" for p in report.problems)
-    if not report.articles:
-        print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
-        return 2
-    if write_report(report, fmt, args.output):
-        return 2
-    if skipped:
-        print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
-    return 0
-
-
-def _scan_spark(args: argparse.Namespace, argv: list[str], fmt: str) -> int:
-    """``scan --engine spark``: the job of :mod:`dedup.spark`, its report collected here, or
-    its tables written by Spark as Parquet (``-o`` a folder on any path Spark can write)."""
-    from dedup.spark.session import SparkUnavailable
-
-    if fmt == "parquet" and not args.output:
-        print("dedup: error: parquet output needs -o FOLDER", file=sys.stderr)
-        return 2
-    if "-" in args.paths:
-        print("dedup: error: --engine spark reads files and folders, not stdin (-)", file=sys.stderr)
-        return 2
-    bad = [c for c in args.spark_conf if "=" not in c]
-    if bad:
-        print(f"dedup: error: --spark-conf {bad[0]}: expected KEY=VALUE", file=sys.stderr)
-        return 2
-    try:
-        from dedup.spark import scan_spark
-
-        result = scan_spark(args.paths, master=args.master, conf=dict(c.split("=", 1) for c in args.spark_conf))
-    except SparkUnavailable as e:
-        print(f"dedup: error: --engine spark: {e}", file=sys.stderr)
-        return 2
-    for problem in result.problems:
-        print(f"dedup: warning: {problem}", file=sys.stderr)
-    skipped = sum(p.level == "error" for p in result.problems)
-    if not result.stats.get("articles"):
-        print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
-        return 2
-    if fmt == "parquet":
-        try:
-            result.write_parquet(args.output)
-        except Exception as e:  # Spark reports an existing or unwritable folder as an AnalysisException
-            print(f"dedup: error: cannot write {args.output}: {str(e).splitlines()[0]}", file=sys.stderr)
-            return 2
-        print(f"dedup: wrote {args.output} (parquet): {result.stats['articles']} articles, "
-              f"{result.stats['pairs_found']} pairs, {result.stats['stories']} stories", file=sys.stderr)
-    else:
-        report = result.report(command="dedup " + shlex.join(argv) if args.output else None, texts=fmt == "html")
-        if write_report(report, fmt, args.output):
-            return 2
-    if skipped:
-        print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
-    return 0
-
-
-def write_report(report, fmt: str, output: str | None) -> int:
-    """The report in ``fmt`` to ``output`` (a summary on stderr), or to stdout; 2 when it cannot be written."""
-    if not output:
-        write(report, fmt, sys.stdout)
-        return 0
-    try:
-        with open(output, "w", encoding="utf-8") as f:
-            write(report, fmt, f)
-    except OSError as e:
-        print(f"dedup: error: cannot write {output}: {e.strerror}", file=sys.stderr)
-        return 2
-    print(f"dedup: wrote {output} ({fmt}): {summary(report)}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return run_scan(args, line)

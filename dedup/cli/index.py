@@ -18,9 +18,10 @@ import traceback
 from collections import Counter
 from collections.abc import Iterable
 
-from dedup.article import Article, Problem
+from dedup.check import EXIT_ERROR, check_articles, published_index
+from dedup.cli.output import bar, show_progress, warn, write_report
 from dedup.index import Index, IndexAccessError, IndexFormatError
-from dedup.relation import RELATIONS, STRENGTH
+from dedup.model import Article, Pair, Problem, Relation
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
@@ -44,33 +45,20 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
 
 
-def _progress(args: argparse.Namespace) -> bool:
-    return sys.stderr.isatty() if args.progress is None else args.progress
-
-
 def _read(paths: list[str], what: str) -> tuple[list[Article], list[Problem]] | None:
     from dedup.ingest import read_articles
 
     articles, problems = read_articles(paths)
-    for p in problems:
-        print(f"dedup: warning: {p}", file=sys.stderr)
+    warn(problems)
     if not articles:
         print(f"dedup: error: no {what} could be read from " + " ".join(paths), file=sys.stderr)
         return None
     return articles, problems
 
 
-def _bar(items: Iterable, total: int, desc: str, enabled: bool) -> Iterable:
-    if not enabled:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, total=total, desc=desc, unit="article", file=sys.stderr, leave=False)
-
-
-def _counts(matches: Iterable[dict]) -> str:
-    c = Counter(m["relation"] for m in matches)
-    return ", ".join(f"{c[r]} {r}" for r in RELATIONS if c[r]) or "none"
+def _counts(matches: Iterable[Pair]) -> str:
+    c = Counter(m.relation for m in matches)
+    return ", ".join(f"{c[r]} {r}" for r in Relation if c[r]) or "none"
 
 
 def _add(args: argparse.Namespace, argv: list[str]) -> int:
@@ -80,7 +68,7 @@ def _add(args: argparse.Namespace, argv: list[str]) -> int:
     articles, problems = read
     with Index.open(args.index) as index:
         before = len(index)
-        found = index.add_many(_bar(articles, len(articles), "add", _progress(args)), existing=args.existing)
+        found = index.add_many(bar(articles, len(articles), "add", show_progress(args.progress)), existing=args.existing)
         after = len(index)
     matches = [m for ms in found.values() for m in ms]
     skipped = len(articles) - (after - before) if args.existing == "skip" else 0
@@ -109,36 +97,33 @@ def _stats(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def _report(args: argparse.Namespace, argv: list[str]) -> int:
-    from dedup.cli import write_report
     from dedup.report import format_for_path
 
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
     with Index.open(args.index, create=False) as index:
-        report = index.report(progress=_progress(args))
+        report = index.report(progress=show_progress(args.progress))
     report.command = "dedup " + shlex.join(argv)
     return write_report(report, fmt, args.output)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dedup.report.findings import Finding, render_findings
+    from dedup.report.findings import render_findings
 
     read = _read(args.paths, "new article")
     if read is None:
-        return 2
+        return EXIT_ERROR
     new, _ = read
-    progress = _progress(args)
+    progress = show_progress(args.progress)
     with tempfile.TemporaryDirectory(prefix="dedup-check-") as tmp:
         if os.path.isdir(args.against):
-            index = _directory_index(args.against, new, os.path.join(tmp, "index.db"), progress)
-            if index is None:
-                return 2
+            index, problems = published_index(args.against, new, os.path.join(tmp, "index.db"),
+                                              lambda items, n, label: bar(items, n, label, progress))
+            warn(problems)
         else:
             index = Index.open(args.against, create=False)
         with index:
-            results = [(a, index.check(a)) for a in _bar(new, len(new), "check", progress)]
-    floor = STRENGTH[args.fail_on]
-    findings = [Finding(a, m) for a, ms in results for m in ms if STRENGTH[m["relation"]] >= floor]
-    below = [m for _, ms in results for m in ms if STRENGTH[m["relation"]] < floor]
+            result = check_articles(bar(new, len(new), "check", progress), index, args.fail_on)
+    findings, below = result.findings, result.below
     sys.stdout.write(render_findings(findings, args.format, against=args.against, checked=len(new),
                                      fail_on=args.fail_on))
     hit = len({f.article.id for f in findings})
@@ -147,18 +132,4 @@ def _check(args: argparse.Namespace) -> int:
              f"({_counts(f.match for f in findings)})" if hit else f"nothing at --fail-on {args.fail_on} or above")
           + (f"; {len(below)} weaker match{'es' * (len(below) != 1)} not listed ({_counts(below)})" if below else ""),
           file=sys.stderr)
-    return 1 if findings else 0
-
-
-def _directory_index(folder: str, new: list[Article], path: str, progress: bool) -> Index | None:
-    """A temporary index of the articles under ``folder``, less the files given as new ones."""
-    from dedup.ingest import read_articles
-
-    mine = {os.path.realpath(a.path) for a in new if a.path}
-    published, problems = read_articles([folder])
-    for p in problems:
-        print(f"dedup: warning: {p}", file=sys.stderr)
-    published = [a for a in published if not a.path or os.path.realpath(a.path) not in mine]
-    index = Index.open(path)
-    index.add_many(_bar(published, len(published), "read " + folder, progress), existing="skip", matches=False)
-    return index
+    return result.exit_code

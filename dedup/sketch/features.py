@@ -5,7 +5,7 @@ arrays (no per-article Python objects), so a million articles fit in memory and 
 can be computed in other processes and concatenated:
 
 * ``doc_keys``: the LSH band keys of each article's word 5-gram MinHash;
-* ``anchors``: each article's anchor shingles (:func:`dedup.candidates.winnow`) and
+* ``anchors``: each article's anchor shingles (:func:`winnow`) and
   their positions (word index);
 * ``sentence_keys``: the LSH band keys of each sentence's content-term MinHash;
 * ``terms``: hashed content-term counts per article (a sparse row for TF-IDF);
@@ -21,20 +21,32 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
-from dedup import candidates as cand
 from dedup.arrays import unique
-from dedup.bytescan import scan_ascii
+from dedup.params import DEFAULT, Params
+from dedup.sketch.bytescan import scan_ascii
+from dedup.sketch.hashing import M64, hash_words, is_stop, mix64, shingles, span_hashes, term_hashes
+from dedup.sketch.minhash import band_keys, lsh_bands_rows, minhash_flat
+from dedup.sketch.tokens import sentences, words_and_spans
 from dedup.spill import ArraySink
-from dedup.sketch import (_M64, SHINGLE, STEM, _mix64, hash_words, is_stop, minhash_flat, sentences, shingles,
-                          span_hashes, term_hashes, words_and_spans)
 
-TERM_BITS = 24  # hashed term space for TF-IDF: 16M columns
-TERM_MASK = (1 << TERM_BITS) - 1
+
+def doc_bands_rows(params: Params = DEFAULT) -> tuple[int, int]:
+    """Bands and rows of the document channel's LSH."""
+    return lsh_bands_rows(params.doc_threshold, params.doc_num_perm)
+
+
+def sentence_bands_rows(params: Params = DEFAULT) -> tuple[int, int]:
+    """Bands and rows of the sentence channel's LSH."""
+    return lsh_bands_rows(params.sentence_threshold, params.sentence_num_perm)
+
+
+def term_mask(params: Params = DEFAULT) -> int:
+    """The bits of a term hash that make its column in the hashed term space."""
+    return (1 << params.term_bits) - 1
 
 
 @dataclass
@@ -48,14 +60,14 @@ class Features:
     anchor_pos: np.ndarray  # int32
     sentence_keys: np.ndarray  # (m, bands) uint32
     sentence_doc: np.ndarray  # int32
-    terms: sparse.csr_matrix  # (n, 2**TERM_BITS) term counts
+    terms: sparse.csr_matrix  # (n, 2**term_bits) term counts
     digest: np.ndarray  # (n,) uint64
     shingles: np.ndarray  # uint32, every article's word 5-grams in text order
     shingle_start: np.ndarray  # (n + 1,) int64: article i's are shingles[start[i]:start[i + 1]]
     words: np.ndarray  # (n,) int32 word count
 
     @staticmethod
-    def concat(parts: Iterable["Features"], folder: str | None = None) -> "Features":
+    def concat(parts: Iterable["Features"], folder: str | None = None, params: Params = DEFAULT) -> "Features":
         """One Features for the articles of all ``parts``, in order, each part joined (and
         dropped) as it comes, so an iterator of parts never holds them all.
 
@@ -69,10 +81,10 @@ class Features:
             return ArraySink(dtype, width, os.path.join(folder, name) if folder is not None and spill else None)
 
         sinks = {
-            "doc_keys": sink("doc_keys", np.uint64, cand.doc_bands()),
+            "doc_keys": sink("doc_keys", np.uint64, doc_bands_rows(params)[0]),
             "anchors": sink("anchors", np.uint32), "anchor_doc": sink("anchor_doc", np.int32),
             "anchor_pos": sink("anchor_pos", np.int32),
-            "sentence_keys": sink("sentence_keys", np.uint32, cand.sentence_bands()),
+            "sentence_keys": sink("sentence_keys", np.uint32, sentence_bands_rows(params)[0]),
             "sentence_doc": sink("sentence_doc", np.int32),
             "digest": sink("digest", np.uint64, spill=False), "shingles": sink("shingles", np.uint32),
             "words": sink("words", np.int32, spill=False),
@@ -97,14 +109,93 @@ class Features:
             p.terms = None
             n += p.n
         if folder is None:
-            terms = sparse.vstack(term_blocks, format="csr") if term_blocks else _no_terms(0)
+            terms = sparse.vstack(term_blocks, format="csr") if term_blocks else _no_terms(0, params)
         else:
             indptr = np.cumsum(np.concatenate([[0]] + row_counts), dtype=np.int64)
             terms = sparse.csr_matrix((term_data.read(), term_indices.read(), indptr),
-                                      shape=(n, 1 << TERM_BITS), copy=False)
+                                      shape=(n, 1 << params.term_bits), copy=False)
         joined = {name: s.result() for name, s in sinks.items()}
         return Features(n, shingle_start=np.cumsum(np.concatenate([[0]] + shingle_counts), dtype=np.int64),
                         terms=terms, **joined)
+
+    def split(self) -> list["Features"]:
+        """One :class:`Features` per article (without shingles: :meth:`stack` makes them again)."""
+        def ranges(owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            order = np.argsort(owner, kind="stable")
+            bounds = np.searchsorted(owner[order], np.arange(self.n + 1))
+            return order, bounds
+
+        ao, ab = ranges(self.anchor_doc)
+        so, sb = ranges(self.sentence_doc)
+        out = []
+        for i in range(self.n):
+            a, s = ao[ab[i]: ab[i + 1]], so[sb[i]: sb[i + 1]]
+            out.append(Features(
+                1, self.doc_keys[i: i + 1].copy(), self.anchors[a], np.zeros(a.size, np.int32), self.anchor_pos[a],
+                self.sentence_keys[s], np.zeros(s.size, np.int32), self.terms[i], self.digest[i: i + 1].copy(),
+                np.empty(0, np.uint32), np.zeros(2, np.int64), self.words[i: i + 1].copy()))
+        return out
+
+    @staticmethod
+    def stack(parts: Sequence["Features"], bodies: Sequence[str], params: Params = DEFAULT,
+              batch: int = 1000) -> "Features":
+        """The features of one-article parts (:meth:`split`), joined in order, the shingles
+        made again from ``bodies``."""
+        n = len(parts)
+        sizes_a = np.array([p.anchors.size for p in parts], np.int64)
+        sizes_s = np.array([p.sentence_keys.shape[0] for p in parts], np.int64)
+        values, starts = [], [np.zeros(1, np.int64)]
+        for lo in range(0, n, batch):
+            v, s = shingle_batch(bodies[lo: lo + batch], params)
+            offset = starts[-1][-1]
+            values.append(v)
+            starts.append(s[1:] + offset)
+        return Features(
+            n,
+            np.concatenate([p.doc_keys for p in parts]) if n else np.empty((0, doc_bands_rows(params)[0]), np.uint64),
+            np.concatenate([p.anchors for p in parts] + [np.empty(0, np.uint32)]),
+            np.repeat(np.arange(n, dtype=np.int32), sizes_a),
+            np.concatenate([p.anchor_pos for p in parts] + [np.empty(0, np.int32)]),
+            np.concatenate([p.sentence_keys for p in parts]
+                           + [np.empty((0, sentence_bands_rows(params)[0]), np.uint32)]),
+            np.repeat(np.arange(n, dtype=np.int32), sizes_s),
+            stack_term_rows([p.terms for p in parts], params.term_bits),
+            np.concatenate([p.digest for p in parts] + [np.empty(0, np.uint64)]),
+            np.concatenate(values + [np.empty(0, np.uint32)]),
+            np.concatenate(starts),
+            np.concatenate([p.words for p in parts] + [np.empty(0, np.int32)]),
+        )
+
+
+def stack_term_rows(rows: Sequence[sparse.csr_matrix], term_bits: int = DEFAULT.term_bits) -> sparse.csr_matrix:
+    """One-row term-count matrices stacked (rows stay sorted by column, as a batch's)."""
+    indices = np.concatenate([r.indices for r in rows] + [np.empty(0, np.int32)]).astype(np.int32)
+    data = np.concatenate([r.data for r in rows] + [np.empty(0, np.float32)]).astype(np.float32)
+    indptr = np.r_[0, np.cumsum([r.indices.size for r in rows])].astype(np.int64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), 1 << term_bits))
+
+
+def winnow(values: np.ndarray, start: np.ndarray, window: int = DEFAULT.anchor_window) -> np.ndarray:
+    """Indices of the anchors of texts laid end to end in ``values`` (text ``i`` is
+    ``values[start[i]:start[i + 1]]``): the position of the smallest value in every window
+    of ``window`` consecutive values within a text (the first of equals), in order; a
+    text shorter than a window gives its smallest.
+
+    >>> winnow(np.array([5, 1, 7, 8, 2, 9, 3], np.uint32), np.array([0, 7]), window=3).tolist()
+    [1, 4]
+    """
+    if values.size == 0:
+        return np.empty(0, np.int64)
+    doc = np.repeat(np.arange(start.size - 1), np.diff(start))
+    picked = []
+    if values.size >= window:
+        windows = np.lib.stride_tricks.sliding_window_view(values, window)
+        at = np.arange(windows.shape[0]) + windows.argmin(axis=1)
+        picked.append(at[doc[: windows.shape[0]] == doc[window - 1:]])
+    lengths = np.diff(start)
+    short = np.flatnonzero((lengths > 0) & (lengths < window))
+    picked += [start[d] + np.argmin(values[start[d]: start[d + 1]]) for d in short.tolist()]
+    return unique(np.concatenate([np.atleast_1d(np.asarray(p, np.int64)) for p in picked]))
 
 
 def _used(params: tuple[int, int]) -> int:
@@ -113,8 +204,8 @@ def _used(params: tuple[int, int]) -> int:
 
 
 
-def _no_terms(n: int) -> sparse.csr_matrix:
-    return sparse.csr_matrix((n, 1 << TERM_BITS), dtype=np.float32)
+def _no_terms(n: int, params: Params) -> sparse.csr_matrix:
+    return sparse.csr_matrix((n, 1 << params.term_bits), dtype=np.float32)
 
 
 @dataclass
@@ -129,19 +220,19 @@ class _TokenTable:
     is_term: np.ndarray  # bool
 
 
-def _ascii_tokens(texts: Sequence[str]) -> _TokenTable:
-    """All at once with numpy (:mod:`dedup.bytescan`); terms as :func:`dedup.sketch.terms`."""
+def _ascii_tokens(texts: Sequence[str], stem: int) -> _TokenTable:
+    """All at once with numpy (:mod:`dedup.sketch.bytescan`); terms as :func:`dedup.sketch.tokens.terms`."""
     t = scan_ascii(texts)
     is_term = ~is_stop(t.hash) & (t.end - t.start > 1)
     term = np.zeros(t.hash.size, np.uint64)
-    long_ = is_term & (t.end - t.start > STEM)
+    long_ = is_term & (t.end - t.start > stem)
     term[is_term] = t.hash[is_term]
     if long_.any():
-        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + STEM)
+        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + stem)
     return _TokenTable(t.doc, t.hash, t.sentence, term, is_term)
 
 
-def _text_tokens(texts: Sequence[str], docs: Sequence[int]) -> _TokenTable:
+def _text_tokens(texts: Sequence[str], docs: Sequence[int], stem: int) -> _TokenTable:
     """One text at a time (any script), for the texts the ASCII path cannot take."""
     parts = []
     sentence_base = 0
@@ -151,20 +242,20 @@ def _text_tokens(texts: Sequence[str], docs: Sequence[int]) -> _TokenTable:
         sent = np.searchsorted(starts, spans[:, 0], side="right") + sentence_base
         sentence_base += starts.size + 1
         hashes = hash_words(ws)
-        is_term, term = term_hashes(ws, hashes)
+        is_term, term = term_hashes(ws, hashes, stem)
         parts.append(_TokenTable(np.full(len(ws), d, np.int32), hashes, sent, term, is_term))
     return _TokenTable(*(np.concatenate([getattr(p, f) for p in parts]) for f in
                          ("doc", "hash", "sentence", "term", "is_term")))
 
 
-def _tokens(bodies: Sequence[str]) -> _TokenTable:
+def _tokens(bodies: Sequence[str], stem: int) -> _TokenTable:
     plain = [b.isascii() for b in bodies]
     if all(plain):
-        return _ascii_tokens(bodies)
+        return _ascii_tokens(bodies, stem)
     ascii_docs = [d for d, p in enumerate(plain) if p]
     other_docs = [d for d, p in enumerate(plain) if not p]
-    a = _ascii_tokens([bodies[d] for d in ascii_docs]) if ascii_docs else None
-    o = _text_tokens([bodies[d] for d in other_docs], other_docs)
+    a = _ascii_tokens([bodies[d] for d in ascii_docs], stem) if ascii_docs else None
+    o = _text_tokens([bodies[d] for d in other_docs], other_docs, stem)
     if a is None:
         return o
     a.doc = np.asarray(ascii_docs, np.int32)[a.doc]
@@ -175,28 +266,29 @@ def _tokens(bodies: Sequence[str]) -> _TokenTable:
     return _TokenTable(*(getattr(merged, f)[order] for f in ("doc", "hash", "sentence", "term", "is_term")))
 
 
-def featurize(bodies: Sequence[str]) -> Features:
+def featurize(bodies: Sequence[str], params: Params = DEFAULT) -> Features:
     """The features of a batch of cleaned article bodies, computed with numpy over the
     whole batch (no Python work per word)."""
     n = len(bodies)
-    t = _tokens(bodies)
+    t = _tokens(bodies, params.stem)
     n_words = np.bincount(t.doc, minlength=n).astype(np.int32)
     first = np.cumsum(n_words, dtype=np.int64) - n_words
     local = np.arange(t.doc.size, dtype=np.int64) - first[t.doc]
-    ordered, shingle_doc, shingle_pos = _batch_shingles(t.hash, t.doc, local, n_words)
+    ordered, shingle_doc, shingle_pos = _batch_shingles(t.hash, t.doc, local, n_words, params.shingle_words)
     counts = np.bincount(shingle_doc, minlength=n)
     start = np.r_[0, np.cumsum(counts)].astype(np.int64)
-    at = cand.winnow(ordered, start)
-    sentence_values, sentence_doc = _sentence_sets(t)
+    at = winnow(ordered, start, params.anchor_window)
+    sentence_values, sentence_doc = _sentence_sets(t, params.sentence_min_terms)
+    doc_lsh, sentence_lsh = doc_bands_rows(params), sentence_bands_rows(params)
     return Features(
         n,
-        cand.band_keys(minhash_flat(ordered, counts, cand.DOC_PERM, used=_used(cand.doc_params())),
-                       *cand.doc_params()),
+        band_keys(minhash_flat(ordered, counts, params.doc_num_perm, params.minhash_seed, used=_used(doc_lsh)),
+                  *doc_lsh),
         ordered[at], shingle_doc[at], shingle_pos[at],
-        cand.band_keys(minhash_flat(*sentence_values, cand.SENTENCE_PERM, used=_used(cand.sentence_params())),
-                       *cand.sentence_params(), bits=32),
+        band_keys(minhash_flat(*sentence_values, params.sentence_num_perm, params.minhash_seed,
+                               used=_used(sentence_lsh)), *sentence_lsh, bits=32),
         sentence_doc,
-        _term_counts(t, n),
+        _term_counts(t, n, params),
         _digests(t.hash, t.doc, local, n_words),
         ordered,
         start,
@@ -204,8 +296,8 @@ def featurize(bodies: Sequence[str]) -> Features:
     )
 
 
-def shingle_batch(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Every body's word 5-gram hashes in text order (:func:`dedup.sketch.shingles`), laid
+def shingle_batch(bodies: Sequence[str], params: Params = DEFAULT) -> tuple[np.ndarray, np.ndarray]:
+    """Every body's word 5-gram hashes in text order (:func:`dedup.sketch.hashing.shingles`), laid
     end to end, and where each body's start (``len(bodies) + 1`` offsets): the sketching
     step alone, for benchmarks.
 
@@ -217,25 +309,24 @@ def shingle_batch(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         t = scan_ascii(bodies, with_sentences=False)
         doc, hashes = t.doc, t.hash
     else:
-        tt = _tokens(bodies)
+        tt = _tokens(bodies, params.stem)
         doc, hashes = tt.doc, tt.hash
     n_words = np.bincount(doc, minlength=len(bodies)).astype(np.int32)
     local = np.arange(doc.size, dtype=np.int64) - (np.cumsum(n_words, dtype=np.int64) - n_words)[doc]
-    values, shingle_doc, _ = _batch_shingles(hashes, doc, local, n_words)
+    values, shingle_doc, _ = _batch_shingles(hashes, doc, local, n_words, params.shingle_words)
     return values, np.r_[0, np.cumsum(np.bincount(shingle_doc, minlength=len(bodies)))].astype(np.int64)
 
 
-def _batch_shingles(hashes: np.ndarray, doc: np.ndarray, local: np.ndarray, n_words: np.ndarray
+def _batch_shingles(hashes: np.ndarray, doc: np.ndarray, local: np.ndarray, n_words: np.ndarray, n: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every text's :func:`dedup.sketch.shingles`, joined: values, text, position."""
-    n = SHINGLE
+    """Every text's :func:`dedup.sketch.hashing.shingles` of ``n`` words, joined: values, text, position."""
     valid = local <= (n_words[doc] - n)
     with np.errstate(over="ignore"):
         acc = hashes[: max(hashes.size - n + 1, 0)].copy()
         for k in range(1, n):
-            acc = acc * _M64 + hashes[k: hashes.size - n + 1 + k]
+            acc = acc * M64 + hashes[k: hashes.size - n + 1 + k]
     start = np.flatnonzero(valid[: acc.size])
-    values = (_mix64(acc[start]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    values = (mix64(acc[start]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     sdoc, spos = doc[start], local[start].astype(np.int32)
     short = np.flatnonzero((n_words > 0) & (n_words < n))
     if short.size:  # one shingle of all the words
@@ -249,7 +340,7 @@ def _batch_shingles(hashes: np.ndarray, doc: np.ndarray, local: np.ndarray, n_wo
     return values, sdoc.astype(np.int32), spos
 
 
-def _sentence_sets(t: _TokenTable) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+def _sentence_sets(t: _TokenTable, min_terms: int) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     """The distinct 32-bit term hashes of each sentence with at least
     ``SENTENCE_MIN_TERMS`` of them, as (values, set sizes), and each set's text."""
     sel = np.flatnonzero(t.is_term)
@@ -260,7 +351,7 @@ def _sentence_sets(t: _TokenTable) -> tuple[tuple[np.ndarray, np.ndarray], np.nd
     sentence = (key >> np.uint64(32)).astype(np.int64)
     bounds = np.flatnonzero(np.r_[True, sentence[1:] != sentence[:-1]])
     sizes = np.diff(np.r_[bounds, sentence.size])
-    keep = sizes >= cand.SENTENCE_MIN_TERMS
+    keep = sizes >= min_terms
     member = np.repeat(keep, sizes)
     values = (key[member] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     doc_of = np.zeros(int(t.sentence.max()) + 1, np.int32)
@@ -268,16 +359,17 @@ def _sentence_sets(t: _TokenTable) -> tuple[tuple[np.ndarray, np.ndarray], np.nd
     return (values, sizes[keep]), doc_of[sentence[bounds[keep]]]
 
 
-def _term_counts(t: _TokenTable, n: int) -> sparse.csr_matrix:
+def _term_counts(t: _TokenTable, n: int, params: Params) -> sparse.csr_matrix:
     sel = t.is_term
     if not sel.any():
-        return _no_terms(n)
-    key = (t.doc[sel].astype(np.int64) << TERM_BITS) | (t.term[sel] & np.uint64(TERM_MASK)).astype(np.int64)
+        return _no_terms(n, params)
+    bits, mask = params.term_bits, term_mask(params)
+    key = (t.doc[sel].astype(np.int64) << bits) | (t.term[sel] & np.uint64(mask)).astype(np.int64)
     key, counts = np.unique(key, return_counts=True)
-    doc = key >> TERM_BITS
+    doc = key >> bits
     indptr = np.r_[0, np.cumsum(np.bincount(doc, minlength=n))]
-    return sparse.csr_matrix((counts.astype(np.float32), (key & TERM_MASK).astype(np.int32), indptr),
-                             shape=(n, 1 << TERM_BITS))
+    return sparse.csr_matrix((counts.astype(np.float32), (key & mask).astype(np.int32), indptr),
+                             shape=(n, 1 << bits))
 
 
 def _digests(hashes: np.ndarray, doc: np.ndarray, local: np.ndarray, n_words: np.ndarray) -> np.ndarray:
@@ -285,9 +377,9 @@ def _digests(hashes: np.ndarray, doc: np.ndarray, local: np.ndarray, n_words: np
     out = np.zeros(n_words.size, np.uint64)
     if hashes.size:
         with np.errstate(over="ignore"):
-            mixed = _mix64(hashes ^ ((local.astype(np.uint64) + np.uint64(1)) * _M64))
+            mixed = mix64(hashes ^ ((local.astype(np.uint64) + np.uint64(1)) * M64))
             nonempty = np.flatnonzero(n_words)
             first = (np.cumsum(n_words, dtype=np.int64) - n_words)[nonempty]
             out[nonempty] = np.add.reduceat(mixed, first)
     with np.errstate(over="ignore"):
-        return _mix64(out + n_words.astype(np.uint64))
+        return mix64(out + n_words.astype(np.uint64))

@@ -1,10 +1,6 @@
-"""Normalisation, metadata lines and boilerplate removal (what was removed is kept).
-
-Per article, :func:`clean` normalises every line, reads the header (date, byline,
-title), the attribution claims, and drops boilerplate by rule: market-ticker
-blocks, promotions, ads, credits, copyright, comment forms and navigation.
-Per corpus, :func:`drop_repeated_lines` drops lines that recur across many
-otherwise unrelated articles (site footers and the like).
+"""Per article: normalise every line, read the header (date, byline, title) and the
+attribution claims, and drop boilerplate by rule: market-ticker blocks, promotions, ads,
+credits, copyright, comment forms and navigation (what was removed is kept).
 
 >>> a = clean(Article(id="x", text="Leave a Reply\\nThe minister said \\u201cyes\\u201d.\\nView all"))
 >>> a.body
@@ -15,18 +11,16 @@ otherwise unrelated articles (site footers and the like).
 
 from __future__ import annotations
 
-import bisect
-import itertools
+import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-import xxhash
 
-from dedup.arrays import unique
-from dedup.article import Article
-from dedup.metadata import attribution_claim, byline, date_line, outlet_key
-from dedup.normalize import joins_previous, normalize_line, offset_map
+from dedup.clean.metadata import attribution_claim, byline, date_line, outlet_key
+from dedup.clean.normalize import normalize_line
+from dedup.dates import parse_published
+from dedup.model import Article
 
 _TICKER_VALUE = re.compile(r"^[+-]?[\d,]*\.?\d+\s*\(?[+-]?[\d,]*\.?\d+%\)?$")
 _PROMO = re.compile(
@@ -52,12 +46,6 @@ _NAVIGATION = re.compile(
     r"skip to (?:main )?content|back to top|home|menu|search|print|email|facebook|twitter|x|"
     r"whatsapp|linkedin|tags?:.*|posted in .*|filed under .*|categories:.*|u\.s\. markets (?:closed|open))$",
     re.I)
-
-# Corpus-wide repeated lines: seen in at least this many articles, and the articles
-# that carry them are mostly not copies of each other.
-REPEAT_MIN_DOCS = 5
-REPEAT_MAX_SHARED = 0.5
-
 
 # every unanchored rule needs one of these (substring tests rule most long lines out cheaply)
 _RULE_WORDS = ("\u25b6", "\u25ba", "\u25b8", "\u27a4", "\u25c0", "\u25c4", "\u25c2", "\u00a9", "(c)", "code",
@@ -160,7 +148,7 @@ def clean(article: Article) -> Article:
         if header:
             dated = date_line(line)
             if dated:
-                article.published = article.published or dated[0]
+                article.published = article.published or _date(dated[0])
                 rest = dated[1]
                 name = byline(rest) if rest.lower().startswith("by ") else None
                 if name:
@@ -192,55 +180,12 @@ def clean(article: Article) -> Article:
     return article
 
 
-def text_span(article: Article, span: tuple[int, int]) -> tuple[int, int]:
-    r"""Map a ``(start, end)`` span of ``article.body`` to offsets in ``article.text``.
-
-    >>> a = clean(Article(id="x", text="Leave a Reply\n  The \u201cend\u201d  is near."))
-    >>> s, e = text_span(a, (4, 9)); a.text[s:e]
-    '\u201cend\u201d'
-    """
-    return TextSpans(article)(span)
-
-
-class TextSpans:
-    """:func:`text_span` for many spans of one article (its lines are split once and
-    each line's offset map is made once)."""
-
-    def __init__(self, article: Article) -> None:
-        self.article = article
-        self.body = article.body or ""
-        self.lines = self.body.split("\n")
-        self.starts = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
-        self._maps: dict[int, tuple[str, Sequence[int]]] = {}
-        self._text: str | None = None  # read once, when first needed
-
-    def __call__(self, span: tuple[int, int]) -> tuple[int, int]:
-        return self._one(span[0], False), self._one(span[1], True)
-
-    def _line(self, k: int) -> tuple[str, Sequence[int]]:
-        if k not in self._maps:
-            if self._text is None:
-                self._text = self.article.text
-            text, origin = self._text, self.article.line_origins[k]
-            stop = text.find("\n", origin)
-            raw = text[origin: len(text) if stop < 0 else stop]
-            # a line cleaning left as it was maps onto itself
-            self._maps[k] = raw, (range(len(raw)) if raw == self.lines[k] else offset_map(raw))
-        return self._maps[k]
-
-    def _one(self, pos: int, end: bool) -> int:
-        k = bisect.bisect_right(self.starts, pos) - 1
-        origin = self.article.line_origins[k]
-        raw, mapping = self._line(k)
-        within = pos - self.starts[k] + (len(mapping) - len(self.lines[k]))  # lines cut after a date prefix
-        if not mapping:
-            return origin
-        if end:
-            stop = mapping[min(max(within - 1, 0), len(mapping) - 1)] + 1
-            while stop < len(raw) and joins_previous(raw[stop]):  # the marks of the last character
-                stop += 1
-            return origin + stop
-        return origin + mapping[min(within, len(mapping) - 1)]
+def _date(iso: str) -> dt.datetime | None:
+    """The date of a dateline (``YYYY-MM-DD``), None when it is no possible date (Feb 31)."""
+    try:
+        return parse_published(iso)
+    except ValueError:
+        return None
 
 
 def _set_byline(article: Article, name: str) -> None:
@@ -254,67 +199,3 @@ def _copyright_holder(line: str) -> str | None:
     holder = re.sub(r"(?i)copyright|\u00a9|\(c\)|all rights reserved|\d{4}", " ", line)
     holder = " ".join(holder.replace(".", " ").split()).strip(" ,;:")
     return holder if outlet_key(holder) and len(holder.split()) <= 8 else None
-
-
-def _line_hash(line: str) -> int:
-    return xxhash.xxh64_intdigest(line.lower().encode())
-
-
-def line_hashes(body: str) -> np.ndarray:
-    """The distinct hashes of the non-empty lines of a body (what :func:`drop_repeated_lines` counts)."""
-    return unique(np.fromiter((_line_hash(x) for x in body.split("\n") if x), np.uint64))
-
-
-def drop_repeated_lines(articles: Sequence[Article], hashes: Sequence[np.ndarray] | None = None) -> None:
-    """Drop lines found in many articles that otherwise share little (footers, promos).
-
-    A line counts as repeated when at least ``REPEAT_MIN_DOCS`` articles carry it; it is
-    dropped when, in the median article carrying it, at most ``REPEAT_MAX_SHARED`` of the
-    lines are repeated ones: copies of one story share all their lines and keep them.
-    ``hashes``: each article's :func:`line_hashes`, when already computed (in workers).
-    """
-    per_doc = [line_hashes(a.body or "") for a in articles] if hashes is None else hashes
-    if not len(per_doc):
-        return
-    sizes = np.fromiter((h.size for h in per_doc), np.int64, len(per_doc))
-    values, doc = np.concatenate(per_doc), np.repeat(np.arange(len(per_doc)), sizes)
-    order = np.argsort(values, kind="stable")
-    values, doc = values[order], doc[order]
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, np.int64)
-    counts = np.diff(np.r_[starts, values.size])
-    frequent = np.repeat(counts >= REPEAT_MIN_DOCS, counts)
-    if not frequent.any():
-        return
-    shared = np.bincount(doc[frequent], minlength=len(per_doc)) / np.maximum(sizes, 1)
-    # the median share among the articles carrying each frequent line
-    f_values, f_shared = values[frequent], shared[doc[frequent]]
-    order = np.lexsort((f_shared, f_values))
-    f_values, f_shared = f_values[order], f_shared[order]
-    g_start = np.flatnonzero(np.r_[True, f_values[1:] != f_values[:-1]])
-    g_size = np.diff(np.r_[g_start, f_values.size])
-    median = (f_shared[g_start + (g_size - 1) // 2] + f_shared[g_start + g_size // 2]) / 2
-    boiler_hashes = f_values[g_start[median <= REPEAT_MAX_SHARED]]
-    if boiler_hashes.size == 0:
-        return
-    boiler = set(boiler_hashes.tolist())
-    for d in unique(doc[np.isin(values, boiler_hashes)]).tolist():
-        drop_lines(articles[d], boiler)
-
-
-def drop_lines(article: Article, boiler: set[int]) -> None:
-    """Drop the body lines whose :func:`line_hashes` value is in ``boiler``, in place (noted in ``removed``)."""
-    lines = article.body.split("\n")
-    keep = [i for i, x in enumerate(lines) if _line_hash(x) not in boiler]
-    if len(keep) == len(lines):
-        return
-    kept = set(keep)
-    article.removed.extend(f"repeated: {lines[i]}" for i in range(len(lines)) if i not in kept)
-    article.body = "\n".join(lines[i] for i in keep)
-    article.line_origins = [article.line_origins[i] for i in keep]
-
-
-def clean_corpus(articles: Iterable[Article]) -> list[Article]:
-    """Clean every article, then drop corpus-wide repeated lines."""
-    out = [clean(a) for a in articles]
-    drop_repeated_lines(out)
-    return out

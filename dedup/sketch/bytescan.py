@@ -1,8 +1,8 @@
 """Tokens and sentences of many ASCII texts at once, with numpy over their bytes.
 
-The batch path of :mod:`dedup.features`: it gives the same tokens as
-:func:`dedup.sketch.words` and the same sentence breaks as
-:func:`dedup.sketch.sentences` (tests/test_bytescan.py checks both on real text), with
+The batch path of :mod:`dedup.sketch.features` and :mod:`dedup.sketch.body`: it gives the same tokens as
+:func:`dedup.sketch.tokens.words` and the same sentence breaks as
+:func:`dedup.sketch.tokens.sentences` (tests/test_bytescan.py checks both on real text), with
 no Python work per word or per sentence. Texts with non-ASCII characters take the
 per-text path.
 
@@ -20,7 +20,8 @@ from functools import lru_cache
 import numpy as np
 
 from dedup.arrays import unique
-from dedup.sketch import _ABBREVIATIONS, ASCII_WORD, SHINGLE, STEM, Sketch, is_stop, shingles, span_hashes
+from dedup.sketch.hashing import hash_words, span_hashes
+from dedup.sketch.tokens import ABBREVIATIONS, ASCII_WORD
 
 
 def _table(chars: str | bytes) -> np.ndarray:
@@ -34,7 +35,7 @@ _LOWER = _table(_LOWERCASE)
 _ALPHA = _table(_LOWERCASE + _LOWERCASE.upper())
 _WORD = ASCII_WORD
 _WORD_OR_DOT = _WORD | _table(".")
-_SPACE = _table(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # \s and str.strip() on ASCII text
+SPACE = _table(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # \s and str.strip() on ASCII text
 _END = _table(".!?")
 _CLOSER = _table("\"')]")
 _TO_LOWER = np.arange(256, dtype=np.uint8)
@@ -44,15 +45,13 @@ _LOOK_BACK = 12  # characters of the word before a period that sentences() looks
 
 @lru_cache(maxsize=1)
 def _abbreviation_hashes() -> np.ndarray:
-    from dedup.sketch import hash_words
-
-    return np.sort(hash_words(sorted(_ABBREVIATIONS)))
+    return np.sort(hash_words(sorted(ABBREVIATIONS)))
 
 
 @dataclass
 class Tokens:
     """The tokens of a batch: text ``doc[k]``, bytes ``start[k]:end[k]`` of ``lower``,
-    hash ``hash[k]`` (:func:`dedup.sketch.hash_words` of the word), and a sentence
+    hash ``hash[k]`` (:func:`dedup.sketch.hashing.hash_words` of the word), and a sentence
     number ``sentence[k]`` that grows through the batch (equal within a sentence)."""
 
     lower: np.ndarray  # uint8, the texts lower-cased and joined by newlines
@@ -80,67 +79,7 @@ def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
     return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence, breaks)
 
 
-def sketch_ascii(texts: Sequence[str]) -> list[Sketch]:
-    """``[Sketch(t) for t in texts]`` for ASCII texts, computed over the whole batch with
-    numpy; only the slicing into sketches is done text by text.
-
-    >>> s = sketch_ascii(["Mr. Xi met U.S. officials. They agreed.", "", "A b"])
-    >>> [x.sentences for x in s], [x.n_words for x in s]
-    ([[(0, 26), (27, 39)], [], [(0, 3)]], [8, 0, 2])
-    """
-    if not texts:
-        return []
-    t = scan_ascii(texts)
-    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-    text_start = np.r_[0, np.cumsum(lengths[:-1] + 1)]
-    size = t.lower.size
-    # sentences: the pieces between breaks (and text edges), stripped, empty ones dropped
-    edges = unique(np.r_[t.breaks, text_start, text_start + lengths])
-    lo, hi = edges[:-1], edges[1:]
-    filled = np.flatnonzero(~_SPACE[t.lower])
-    first = _next(filled, lo, size)
-    last = filled[np.maximum(np.searchsorted(filled, hi) - 1, 0)] if filled.size else hi
-    keep = first < hi
-    s_start, s_end = first[keep], last[keep] + 1
-    s_doc = np.searchsorted(text_start, s_start, side="right") - 1
-    tok_lo, tok_hi = np.searchsorted(t.start, s_start), np.searchsorted(t.start, s_end)
-    # terms (as term_hashes), gathered sentence by sentence
-    length = t.end - t.start
-    is_term = ~is_stop(t.hash) & (length > 1)
-    term = np.where(is_term, t.hash, np.uint64(0))
-    long_ = np.flatnonzero(is_term & (length > STEM))
-    if long_.size:
-        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + STEM)
-    per_sentence = tok_hi - tok_lo
-    in_sentence = np.arange(int(per_sentence.sum())) - np.repeat(np.cumsum(per_sentence) - per_sentence - tok_lo,
-                                                                 per_sentence)
-    sentence_of = np.repeat(np.arange(s_start.size), per_sentence)
-    kept = is_term[in_sentence]
-    term_values, term_sentence = term[in_sentence[kept]], sentence_of[kept]
-    term_bounds = np.searchsorted(term_sentence, np.arange(s_start.size + 1))
-    # shingles (as sketch.shingles): valid where SHINGLE words of the same text follow
-    n_words = np.bincount(t.doc, minlength=len(texts))
-    tok_first = np.r_[0, np.cumsum(n_words)]
-    values = shingles(t.hash, SHINGLE) if t.hash.size >= SHINGLE else np.empty(0, np.uint32)
-    spans = np.stack([t.start, t.end], axis=1)
-    sent_first = np.searchsorted(s_doc, np.arange(len(texts) + 1))
-    out = []
-    for d, base in enumerate(text_start.tolist()):
-        a, b = int(tok_first[d]), int(tok_first[d + 1])
-        sa, sb = int(sent_first[d]), int(sent_first[d + 1])
-        k = Sketch.__new__(Sketch)
-        k.body, k.n_words, k.spans = texts[d], b - a, spans[a:b] - base
-        k.shingles = values[a: b - SHINGLE + 1] if b - a >= SHINGLE else shingles(t.hash[a:b], SHINGLE)
-        k.unique_shingles = unique(k.shingles)
-        k.sentences = list(zip((s_start[sa:sb] - base).tolist(), (s_end[sa:sb] - base).tolist()))
-        k.sentence_tokens = list(zip((tok_lo[sa:sb] - a).tolist(), (tok_hi[sa:sb] - a).tolist()))
-        tb = term_bounds[sa: sb + 1]
-        k.sentence_terms = (term_values[tb[0]: tb[-1]], tb - tb[0])
-        out.append(k)
-    return out
-
-
-def _next(positions: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
+def next_position(positions: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
     """The first of ``positions`` (sorted) at or after each of ``at``; ``size`` if none."""
     k = np.searchsorted(positions, at)
     return np.where(k < positions.size, positions[np.minimum(k, positions.size - 1)], size) \
@@ -148,7 +87,7 @@ def _next(positions: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
 
 
 def sentence_breaks(raw: np.ndarray, lower: np.ndarray) -> np.ndarray:
-    """Sorted offsets where :func:`dedup.sketch.sentences` starts a new sentence.
+    """Sorted offsets where :func:`dedup.sketch.tokens.sentences` starts a new sentence.
 
     Its rule, on bytes: a run of ``.!?`` and closing quotes or brackets, followed by
     white space or the end, ends a sentence after that white space, unless it starts
@@ -159,11 +98,11 @@ def sentence_breaks(raw: np.ndarray, lower: np.ndarray) -> np.ndarray:
     end = _END[raw]
     run_start = np.flatnonzero(end & ~np.r_[False, end[:-1]])
     run_end = np.flatnonzero(end & ~np.r_[end[1:], False]) + 1
-    after = _next(np.flatnonzero(~_CLOSER[raw]), run_end, size)
-    space = _SPACE[raw]
+    after = next_position(np.flatnonzero(~_CLOSER[raw]), run_end, size)
+    space = SPACE[raw]
     valid = (after == size) | space[np.minimum(after, size - 1)]
     run_start, after = run_start[valid], after[valid]
-    match_end = _next(np.flatnonzero(~space), after, size)
+    match_end = next_position(np.flatnonzero(~space), after, size)
     newlines = np.r_[0, np.cumsum(raw == 10)]
     one_line = newlines[match_end] == newlines[after]
     doubt = (raw[run_start] == 46) & (match_end < size) & one_line

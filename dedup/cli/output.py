@@ -1,0 +1,51 @@
+"""What every command shares: writing a report, warnings and the progress bar on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+
+from dedup.model import Problem, Report
+from dedup.report import save
+from dedup.report.sections import summary
+
+
+def write_report(report: Report, fmt: str, output: str | None) -> int:
+    """The report in ``fmt`` to ``output`` (a summary on stderr), or to stdout; 2 when it cannot be written."""
+    if not output:
+        save(report, fmt, sys.stdout)
+        return 0
+    try:
+        save(report, fmt, output)
+    except OSError as e:
+        print(f"dedup: error: cannot write {output}: {e.strerror}", file=sys.stderr)
+        return 2
+    print(f"dedup: wrote {output} ({fmt}): {summary(report)}", file=sys.stderr)
+    return 0
+
+
+def warn(problems: Sequence[Problem]) -> None:
+    """Each input problem on stderr."""
+    for p in problems:
+        print(f"dedup: warning: {p}", file=sys.stderr)
+
+
+def unread(problems: Sequence[Problem]) -> None:
+    """How many inputs could not be read (listed before), on stderr, when any."""
+    skipped = sum(p.level == "error" for p in problems)
+    if skipped:
+        print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
+
+
+def show_progress(enabled: bool | None) -> bool:
+    """``--progress``/``--no-progress``, else whether stderr is a terminal."""
+    return sys.stderr.isatty() if enabled is None else enabled
+
+
+def bar(items: Iterable, total: int, desc: str, enabled: bool) -> Iterable:
+    """``items`` with a progress bar on stderr when ``enabled``."""
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, unit="article", file=sys.stderr, leave=False)

@@ -1,0 +1,214 @@
+"""The measurements of one candidate pair: verbatim reuse (shingle Jaccard, containment,
+shared passages) and an order-preserving sentence alignment (rewrites and digests follow
+their source's order; independent reports do not).
+
+>>> from dedup.sketch import Sketch
+>>> a = Sketch("The council approved the new budget on Monday after a long debate in the chamber.")
+>>> b = Sketch("Breaking: the council approved the new budget on Monday after a long debate.")
+>>> c = Comparison(0, 1); lexical(c, a, b); c.longest_run, round(c.containment_ba, 2)
+(12, 0.92)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from dedup.arrays import member, unique
+from dedup.model import Scores
+from dedup.params import DEFAULT, Params
+from dedup.sketch.body import Sketch
+
+
+@dataclass(slots=True)
+class Passage:
+    """Matching passages: offsets are into each article's cleaned ``body``."""
+
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    kind: str  # "verbatim" (shared word run) or "paraphrase" (aligned sentences)
+    similarity: float
+    words: int = 0
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The measurements of one pair; ``a``/``b`` are article indexes."""
+
+    a: int
+    b: int
+    cosine: float = 0.0
+    jaccard: float = 0.0
+    containment_ab: float = 0.0  # share of a's words inside passages shared with b
+    containment_ba: float = 0.0
+    longest_run: int = 0  # words in the longest shared verbatim passage
+    sentences_a: int = 0
+    sentences_b: int = 0
+    aligned: int = 0  # sentence pairs in the order-preserving alignment
+    matched: int = 0  # sentence pairs matched one-to-one, order ignored
+    similarity: float = 0.0  # mean TF-IDF cosine of the aligned sentence pairs
+    coverage_a: float = 0.0  # share of a's sentences (by length) that align
+    coverage_b: float = 0.0
+    passages: list[Passage] = field(default_factory=list)
+    quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+    @property
+    def order(self) -> float:
+        """Share of the matched sentences that keep the other article's order."""
+        return self.aligned / self.matched if self.matched else 0.0
+
+    def scores(self) -> Scores:
+        """The measurements as reported, rounded to three decimals."""
+        return Scores(
+            cosine=round(self.cosine, 3), jaccard=round(self.jaccard, 3),
+            containment_ab=round(self.containment_ab, 3), containment_ba=round(self.containment_ba, 3),
+            longest_passage_words=self.longest_run, aligned_sentences=self.aligned,
+            matched_sentences=self.matched, in_order=round(self.order, 3),
+            aligned_similarity=round(self.similarity, 3),
+            sentences_a=self.sentences_a, sentences_b=self.sentences_b,
+            coverage_a=round(self.coverage_a, 3), coverage_b=round(self.coverage_b, 3),
+            shared_quotes=len(self.quotes),
+        )
+
+
+class ShingleRun:
+    """An article as the verbatim measures see it: shingles in text order and a word count."""
+
+    __slots__ = ("shingles", "unique_shingles", "n_words", "spans")
+
+    def __init__(self, shingles: np.ndarray, n_words: int) -> None:
+        self.shingles, self.unique_shingles = shingles, unique(shingles)
+        self.n_words, self.spans = n_words, None
+
+
+def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:
+    """Cosine of every sentence of ``a`` with every sentence of ``b`` (columns re-indexed small)."""
+    cols = np.union1d(ma.indices, mb.indices)
+
+    def dense(m: sparse.csr_matrix) -> np.ndarray:
+        out = np.zeros((m.shape[0], cols.size), np.float32)
+        out[np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)), np.searchsorted(cols, m.indices)] = m.data
+        return out
+
+    return dense(ma) @ dense(mb).T
+
+
+def _covered(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
+    """Words covered by the shingles flagged in ``mask``."""
+    delta = np.zeros(n_words + 1, np.int32)
+    starts = np.flatnonzero(mask)
+    np.add.at(delta, starts, 1)
+    np.add.at(delta, np.minimum(starts + shingle_words, n_words), -1)
+    return np.cumsum(delta[:-1]) > 0
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.r_[0, flags.astype(np.int8), 0]))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, params: Params = DEFAULT) -> None:
+    """Fill ``c`` with the verbatim measures: shingle Jaccard, word containment both ways and
+    the shared verbatim passages (of ``min_passage_words`` at least)."""
+    ha, hb = sa.shingles, sb.shingles
+    if ha.size == 0 or hb.size == 0:
+        return
+    ua, ub = sa.unique_shingles, sb.unique_shingles
+    inter = np.intersect1d(ua, ub, assume_unique=True).size
+    c.jaccard = inter / (ua.size + ub.size - inter)
+    if inter == 0:
+        return
+    in_b, in_a = member(ha, ub), member(hb, ua)
+    k = params.shingle_words
+    cov_a, cov_b = _covered(in_b, sa.n_words, k), _covered(in_a, sb.n_words, k)
+    c.containment_ab, c.containment_ba = float(cov_a.mean()), float(cov_b.mean())
+    runs = [(s, e - k + 1) for s, e in _runs(cov_a) if e - s >= params.min_passage_words]
+    c.passages.extend(_verbatim(sa, sb, runs, k, params.min_passage_words))
+    c.longest_run = max((p.words for p in c.passages), default=0)
+
+
+def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple[int, int]], shingle_words: int,
+              min_words: int) -> list[Passage]:
+    """Passages of ``a`` (from shingle runs ``start:stop``) found word for word in ``b``.
+
+    Each passage follows one diagonal, the same shingles consecutive in both texts,
+    so its two sides are the same words.
+    """
+    if not runs:
+        return []
+    ha, hb = sa.shingles.tolist(), sb.shingles.tolist()
+    first_in_b: dict[int, int] = {}
+    for p, h in enumerate(hb):
+        first_in_b.setdefault(h, p)
+    out = []
+    for i, stop in runs:
+        while i < stop:
+            p = first_in_b.get(ha[i])
+            if p is None:
+                i += 1
+                continue
+            k = 1
+            while i + k < stop and p + k < len(hb) and ha[i + k] == hb[p + k]:
+                k += 1
+            words = k - 1 + shingle_words
+            if words >= min_words and (sa.spans is None or sb.spans is None):  # measures only
+                out.append(Passage((0, 0), (0, 0), "verbatim", 1.0, words))
+            elif words >= min_words:
+                out.append(Passage((int(sa.spans[i, 0]), int(sa.spans[i + words - 1, 1])),
+                                   (int(sb.spans[p, 0]), int(sb.spans[p + words - 1, 1])),
+                                   "verbatim", 1.0, words))
+            i += k
+    return out
+
+
+def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
+          params: Params = DEFAULT) -> None:
+    """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
+    of sentence pairs at ``sentence_similarity`` or more; ``ma``, ``mb``: the TF-IDF rows
+    of each article's sentences) and the one-to-one matching, order ignored."""
+    threshold, cap = params.sentence_similarity, params.max_aligned_candidates
+    if ma.shape[0] == 0 or mb.shape[0] == 0:
+        return
+    sim = _similarities(ma, mb)
+    ii, jj = np.nonzero(sim >= threshold)
+    if ii.size == 0:
+        return
+    ww = sim[ii, jj]
+    if ii.size > cap:  # keep the strongest pairs of very long, very similar articles
+        top = np.argsort(-ww)[:cap]
+        ii, jj, ww = ii[top], jj[top], ww[top]
+    # one-to-one greedy matching, order ignored
+    used_a, used_b, matched = set(), set(), 0
+    for k in np.argsort(-ww, kind="stable").tolist():
+        if ii[k] not in used_a and jj[k] not in used_b:
+            used_a.add(ii[k]), used_b.add(jj[k])
+            matched += 1
+    c.matched = matched
+    # heaviest chain with strictly increasing i and j; weights compared at 6 decimals, so
+    # that float32 noise in the last bits never decides between equally similar sentences
+    order = np.lexsort((jj, ii))
+    ii, jj, ww = ii[order].tolist(), jj[order].tolist(), ww[order].tolist()
+    weight = np.round(np.asarray(ww, np.float64), 6).tolist()
+    best, back = [0.0] * len(ii), [-1] * len(ii)
+    for k in range(len(ii)):
+        best[k] = weight[k]
+        for m in range(k):
+            if ii[m] < ii[k] and jj[m] < jj[k] and best[m] + weight[k] > best[k] + 1e-9:
+                best[k], back[k] = best[m] + weight[k], m
+    k = int(np.argmax(np.round(best, 6)))
+    chain = []
+    while k >= 0:
+        chain.append(k)
+        k = back[k]
+    chain.reverse()
+    c.aligned = len(chain)
+    c.matched = max(c.matched, c.aligned)  # greedy matching can miss the best one-to-one set
+    c.similarity = float(np.mean([ww[k] for k in chain]))
+    len_a = np.array([e - s for s, e in sa.sentences], float)
+    len_b = np.array([e - s for s, e in sb.sentences], float)
+    c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
+    c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
+    for k in chain:
+        c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))

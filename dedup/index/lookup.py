@@ -1,0 +1,150 @@
+"""One new article against the stored ones: its candidates from the posting tables (the
+three channels, with a scan's bucket caps), then the pipeline's rule and confirmation.
+
+The stored candidates and the new article are numbered locally, in ``doc`` order, the new
+one last (``k``); the confirmer is fitted on them with the IDF of the index plus the new
+article. What this driver owns: reading postings, terms and records from the store (the
+lookup runs under the index's lock; confirming does not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup import candidates as cand
+from dedup.arrays import member, unique
+from dedup.confirm import Confirmer, CorpusIdf
+from dedup.index.store import Record, Store, postings
+from dedup.model import Article, Pair
+from dedup.params import Params
+from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, report_order, runs_needed
+from dedup.sketch.features import Features, shingle_batch, stack_term_rows
+
+
+@dataclass
+class Lookup:
+    """A new article's candidates among the stored ones, read under the index's lock."""
+
+    docs: np.ndarray  # stored candidates' doc numbers, sorted: local numbers 0..k-1
+    found: cand.Candidates  # pairs (i, k), anchor runs not measured yet
+    hits: cand.AnchorHits  # the shared anchors: a = local number, b = k
+    records: dict[int, Record]  # the candidates that may be kept, by local number
+    confirmer: Confirmer | None  # fitted on the candidates and the new article
+
+
+def lookup(store: Store, f: Features, skip: Iterable[int], params: Params) -> Lookup:
+    """The candidates of the article of features ``f`` among the stored articles (but the
+    ``doc`` numbers ``skip``), and the records of those that may go on to confirmation."""
+    keys = postings(f)
+    skip_docs = np.array(sorted(skip), np.int64)
+    by_doc = unique(_rows(store, "doc", *keys["doc"], params.doc_max_bucket, skip_docs)[1])
+    key, doc, pos = _rows(store, "anchor", *keys["anchor"], params.anchor_max_docs, skip_docs)
+    hits = _anchor_hits(key, doc, pos, f, params)
+    sentence_rows = _rows(store, "sentence", *keys["sentence"], params.sentence_max_bucket, skip_docs)
+    by_sentence = _sentence_docs(*sentence_rows, *keys["sentence"], params.sentence_min_hits)
+    docs = unique(np.concatenate([by_doc, hits.a, by_sentence]))
+    k = docs.size
+    if k == 0:
+        return Lookup(docs, cand.Candidates.union(), hits, {}, None)
+    rows = store.terms(docs.tolist()) + [f.terms]
+    terms = unique(np.concatenate([r.indices for r in rows]).astype(np.int64))
+    df = store.doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
+    confirmer = Confirmer(params).fit([""] * (k + 1), stack_term_rows(rows, params.term_bits),
+                                      idf=CorpusIdf(terms, df, store.count() + 1))
+    hits.a, hits.b = np.searchsorted(docs, hits.a), np.full(hits.a.size, k, np.int64)
+    channels = {name: _with(np.searchsorted(docs, d), k) for name, d in
+                (("documents", by_doc), ("sentences", by_sentence))}
+    anchor_pairs = hits.pairs()
+    found = cand.Candidates.union(
+        documents=(channels["documents"], confirmer.cosines(channels["documents"])),
+        anchors=(anchor_pairs, confirmer.cosines(anchor_pairs), np.full(len(anchor_pairs), cand.NOT_MEASURED)),
+        sentences=(channels["sentences"], confirmer.cosines(channels["sentences"])))
+    maybe, _ = keep_candidates(found, params, measured=False)
+    wanted = found.pairs[maybe, 0]
+    loaded = {r.doc: r for r in store.records(docs[wanted].tolist())}  # (one removed meanwhile is left out)
+    records = {i: loaded[d] for i, d in zip(wanted.tolist(), docs[wanted].tolist()) if d in loaded}
+    return Lookup(docs, found, hits, records, confirmer)
+
+
+def confirm_matches(a: Article, f: Features, looked: Lookup, params: Params) -> list[Pair]:
+    """The new article's matches: its candidates measured, kept by the pipeline's rule and
+    confirmed (``a``: the stored article; ``b``: the new one)."""
+    if not looked.records:
+        return []
+    k = looked.docs.size
+    articles: list[Article | None] = [None] * k + [a]  # only the loaded candidates are ever compared
+    for i, r in looked.records.items():
+        articles[i] = r.article
+    bodies = Bodies(articles)
+    confirmer = looked.confirmer
+    assert confirmer is not None
+    confirmer.bodies_ = bodies
+    found = looked.found.subset(member(looked.found.pairs[:, 0], np.array(sorted(looked.records), np.int64)))
+    need = np.flatnonzero(found.by_anchor & runs_needed(found.cosine, params))
+    if need.size:
+        values, start = _shingles(bodies, np.r_[found.pairs[need, 0], k], params)
+        pairs, runs = cand.longest_runs(looked.hits.among(found.pairs[need]), values, start, params.run_reach)
+        found.anchor_run[need] = runs[np.searchsorted(pairs[:, 0], found.pairs[need, 0])]
+    keep, _ = keep_candidates(found, params)
+    digest = np.zeros(k + 1, np.uint64)
+    for i, r in looked.records.items():
+        digest[i] = r.features.digest[0]
+    digest[k] = f.digest[0]
+    return report_order(confirm_pairs(articles, confirmer, found.pairs[keep], found.cosine[keep], digest, params))
+
+
+def _rows(store: Store, channel: str, keys: np.ndarray, pos: np.ndarray, cap: int, skip: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stored rows sharing a key with the new article's, in buckets of at most ``cap``
+    rows counting the new article's own (larger buckets are skipped, as in a scan)."""
+    uk, mine = np.unique(keys, return_counts=True)
+    b = store.buckets(channel, uk, cap - 1)
+    total = b.counts + mine[np.searchsorted(uk, b.keys)]
+    ok = member(b.key, np.sort(b.keys[total <= cap])) & ~member(b.doc, skip)
+    return b.key[ok], b.doc[ok], b.pos[ok]
+
+
+def _with(local: np.ndarray, k: int) -> np.ndarray:
+    """Pairs of each local number with the new article's."""
+    return np.stack([local, np.full(local.size, k, np.int64)], axis=1).reshape(-1, 2)
+
+
+def _shingles(bodies: Bodies, which: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The shingles of ``bodies[i]`` for ``i`` in ``which``, laid out as a scan's (the others empty)."""
+    which = unique(which)
+    values, start = shingle_batch([bodies[i] for i in which.tolist()], params)
+    counts = np.zeros(len(bodies), np.int64)
+    counts[which] = np.diff(start)
+    return values, np.r_[0, np.cumsum(counts)]
+
+
+def _anchor_hits(key: np.ndarray, doc: np.ndarray, pos: np.ndarray, f: Features, params: Params) -> cand.AnchorHits:
+    """The anchors the new article shares with stored ones on one diagonal (as
+    :func:`dedup.candidates.anchor_hits`, the new article numbered last); ``a``: stored doc."""
+    docs = unique(doc)
+    owner = np.concatenate([np.searchsorted(docs, doc), np.full(f.anchors.size, docs.size)])
+    hits = cand.anchor_hits(np.concatenate([key, f.anchors.astype(np.int64)]), owner,
+                            np.concatenate([pos, f.anchor_pos.astype(np.int64)]), params)
+    mine = hits.b == docs.size
+    return cand.AnchorHits(docs[hits.a[mine]], np.full(int(mine.sum()), -1, np.int64), hits.pos_a[mine],
+                           hits.pos_b[mine])
+
+
+def _sentence_docs(key: np.ndarray, doc: np.ndarray, sent: np.ndarray, new_keys: np.ndarray,
+                   new_sent: np.ndarray, min_hits: int) -> np.ndarray:
+    """Stored docs with ``min_hits`` distinct sentence pairs colliding with the new
+    article's (in a band bucket small enough: :func:`dedup.candidates.pairs_with_hits`)."""
+    if key.size == 0:
+        return np.empty(0, np.int64)
+    order = np.argsort(new_keys, kind="stable")
+    sk, ss = new_keys[order], new_sent[order]
+    lo, hi = np.searchsorted(sk, key, "left"), np.searchsorted(sk, key, "right")
+    n = hi - lo
+    row = np.repeat(np.arange(key.size), n)
+    mine = ss[np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)]
+    width = int(max(int(sent.max()), int(new_sent.max())) + 1)
+    items = unique((doc[row] * width + sent[row]) * width + mine)  # distinct (doc, its sentence, new sentence)
+    return cand.pairs_with_hits(items // (width * width), min_hits)

@@ -1,0 +1,80 @@
+"""Bytes to text, never failing: UTF-8 (with or without BOM) or UTF-16 by its BOM, else
+cp1252 with a warning at the first line that is not UTF-8; newlines normalised to LF.
+
+>>> decode(b'\\xef\\xbb\\xbfcaf\\xc3\\xa9') == 'café'
+True
+>>> decode(b'caf\\xe9\\r\\nnext\\rlast')
+'café\\nnext\\nlast'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from dedup.model import Problem
+from dedup.ingest.files import NOT_UTF8
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes to text and normalise newlines to LF; never raises.
+
+    UTF-8 BOM -> utf-8-sig; UTF-16 BOM -> utf-16; else strict UTF-8; else cp1252.
+    """
+    return decode_checked(data)[0]
+
+
+def decode_checked(data: bytes) -> tuple[str, int | None]:
+    """:func:`decode`, plus the line of the first byte that is not UTF-8 when cp1252 was used.
+
+    >>> decode_checked(b"fine\\ncaf\\xe9")
+    ('fine\\ncafé', 2)
+    """
+    bad = None
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data.decode("utf-8-sig", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            bad = data.count(b"\n", 0, e.start) + 1
+            text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), bad
+
+
+def not_utf8_warning(path: str, line: int) -> Problem:
+    """The warning for a file read as cp1252, at its first line that is not UTF-8."""
+    return Problem(path, NOT_UTF8, line, "warning")
+
+
+class DecodedLines:
+    """Numbered raw JSONL lines (bytes) as numbered text lines: UTF-8, else cp1252 with a
+    warning for the first such line; CR removed; the UTF-8 BOM dropped from line 1 when
+    ``bom``. ``seen_text`` tells, once iterated, whether a line was not blank.
+
+    >>> problems = []
+    >>> lines = DecodedLines([(1, b'\\xef\\xbb\\xbf{}\\r\\n'), (2, b'caf\\xe9\\n'), (3, b'na\\xefve')], "f", problems)
+    >>> list(lines), lines.seen_text, [(p.line, p.level) for p in problems]
+    ([(1, '{}\\n'), (2, 'café\\n'), (3, 'naïve')], True, [(2, 'warning')])
+    """
+
+    def __init__(self, raw: Iterable[tuple[int, bytes]], path: str, problems: list[Problem], bom: bool = True) -> None:
+        self.raw, self.path, self.problems, self.bom = raw, path, problems, bom
+        self.seen_text = False
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        warned = False
+        for n, raw in self.raw:
+            if n == 1 and self.bom and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode("cp1252", errors="replace")
+                if not warned:
+                    self.problems.append(not_utf8_warning(self.path, n))
+                    warned = True
+            if not self.seen_text and line.strip():
+                self.seen_text = True
+            yield n, line.replace("\r", "")

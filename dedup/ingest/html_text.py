@@ -1,0 +1,121 @@
+"""The main text and metadata of an HTML page: trafilatura's extraction when it is
+installed, else a small parser that keeps the text of ``<article>`` (else ``<main>``, else
+the whole page) without navigation, headers, footers, scripts and forms.
+
+>>> html = "<title>T</title><nav>Menu</nav><article><p>One &amp; two.</p><p>Three</p></article>"
+>>> print(extract_html(html)["text"])
+One & two.
+Three
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from dedup.dates import parse_published
+
+try:  # optional, better extraction when available
+    import trafilatura
+except ImportError:
+    trafilatura = None
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "nav", "header", "footer",
+         "aside", "form", "button", "iframe", "title"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "blockquote",
+          "section", "article", "pre"}
+_DATE_META = ("article:published_time", "date", "pubdate", "publish-date", "dc.date")
+
+
+class _PageParser(HTMLParser):
+    """Collects metadata and the text of ``<article>``, ``<main>`` and the whole page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.depth = {"skip": 0, "article": 0, "main": 0, "pre": 0, "title": 0, "h1": 0}
+        self.parts: dict[str, list[str]] = {"article": [], "main": [], "body": []}
+        self.title: list[str] = []
+        self.h1: list[str] = []
+        self.h1_done = False
+        self.time: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta":
+            key = (a.get("property") or a.get("name") or "").lower()
+            if key and a.get("content") and key not in self.meta:
+                self.meta[key] = a["content"].strip()
+        elif tag == "link" and "canonical" in a.get("rel", "").lower().split() and a.get("href"):
+            self.meta.setdefault("canonical", a["href"].strip())
+        elif tag == "time" and self.time is None and a.get("datetime"):
+            self.time = a["datetime"]
+        self._count(tag, 1)
+        if tag in _BLOCK:
+            self._emit("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK:
+            self._emit("\n")
+        self._count(tag, -1)
+        if tag == "h1" and self.h1:
+            self.h1_done = True
+
+    def _count(self, tag: str, step: int) -> None:
+        name = "skip" if tag in _SKIP else tag
+        if name in self.depth:
+            self.depth[name] = max(0, self.depth[name] + step)
+        if tag == "title":
+            self.depth["title"] = max(0, self.depth["title"] + step)
+
+    def handle_data(self, data: str) -> None:
+        if self.depth["title"]:
+            self.title.append(data)
+        if self.depth["h1"] and not self.h1_done and not self.depth["skip"]:
+            self.h1.append(data)
+        self._emit(data if self.depth["pre"] else re.sub(r"\s+", " ", data))
+
+    def _emit(self, text: str) -> None:
+        if self.depth["skip"]:
+            return
+        self.parts["body"].append(text)
+        for box in ("article", "main"):
+            if self.depth[box]:
+                self.parts[box].append(text)
+
+
+def _lines(parts: list[str]) -> str:
+    """Chunks joined, each line's spaces collapsed, empty lines dropped."""
+    lines = (re.sub(r"[ \t\f\v\xa0]+", " ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _first_date(values: list[str | None]) -> str | None:
+    """The first of ``values`` that is a date, else the first given (reported as no date)."""
+    given = [v.strip() for v in values if v and v.strip()]
+    for value in given:
+        try:
+            parse_published(value)
+            return value
+        except ValueError:
+            continue
+    return given[0] if given else None
+
+
+def extract_html(html: str) -> dict[str, str | None]:
+    """Main text and metadata (title, published, publisher, url) of an HTML page."""
+    if trafilatura is not None:
+        text = trafilatura.extract(html, output_format="txt", include_comments=False, with_metadata=False)
+        meta = trafilatura.extract_metadata(html)
+        return {"text": text or "", "title": getattr(meta, "title", None),
+                "published": _first_date([getattr(meta, "date", None)]),
+                "publisher": getattr(meta, "sitename", None), "url": getattr(meta, "url", None)}
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    text = next((t for t in (_lines(parser.parts[k]) for k in ("article", "main", "body")) if t), "")
+    m = parser.meta
+    title = m.get("og:title") or " ".join("".join(parser.title).split()) or " ".join("".join(parser.h1).split())
+    published = _first_date([m.get(k) for k in _DATE_META] + [parser.time])
+    return {"text": text, "title": title or None, "published": published,
+            "publisher": m.get("og:site_name") or None, "url": m.get("canonical") or m.get("og:url") or None}

@@ -1,0 +1,153 @@
+"""The pipeline: the one place where the stages meet, whichever driver runs them.
+
+    ingest ─> clean ─> sketch ─> candidates ─> confirm ─> relation ─> report
+
+A driver reads, cleans and sketches articles and finds candidate pairs its own way: the
+local scan (:mod:`dedup.scan`) a corpus at once in processes, the index
+(:mod:`dedup.index`) one new article against stored ones, the Spark job
+(:mod:`dedup.spark`) in partitions on a cluster. Each then hands its candidates here and
+stores or shuffles what comes back; none decides a rule of its own:
+
+* :func:`keep_candidates`: which candidate pairs go on to confirmation;
+* :func:`confirm_pairs`: each kept pair measured (scores), its relation, source and evidence;
+* :func:`tell_stories`: the stories the pairs form, and the pairs oriented by them.
+
+>>> from dedup.model import Article
+>>> from dedup.clean import clean
+>>> from dedup.confirm import Confirmer
+>>> from dedup.sketch import featurize
+>>> story = "The council approved the new budget on Monday after a long debate. " * 3
+>>> arts = [clean(Article(id="a", text=story)), clean(Article(id="b", text=story + "Share this with friends."))]
+>>> f = featurize(Bodies(arts))
+>>> confirmer = Confirmer().fit(Bodies(arts), f.terms)
+>>> pairs = np.array([[0, 1]])
+>>> [(p.a, p.b, str(p.relation)) for p in confirm_pairs(arts, confirmer, pairs, confirmer.cosines(pairs), f.digest)]
+[('a', 'b', 'copy')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from dedup.candidates.channels import NOT_MEASURED, Candidates
+from dedup.clean.spans import TextSpans
+from dedup.confirm.measures import Comparison
+from dedup.confirm.tfidf import Confirmer
+from dedup.model import Article, Evidence, Pair, Quote, Story
+from dedup.params import DEFAULT, Params
+from dedup.relation.classify import relation
+from dedup.relation.direction import direction
+from dedup.relation.stories import clusters, orient_by_story
+
+
+def runs_needed(cosine: np.ndarray, params: Params = DEFAULT) -> np.ndarray:
+    """Which anchor-channel pairs need their verbatim run measured (``anchor_run`` of
+    :class:`dedup.candidates.Candidates`) before :func:`keep_candidates`: those below
+    the related cosine, where only verbatim reuse can make a relation."""
+    return np.asarray(cosine) < params.related_cosine
+
+
+def keep_candidates(found: Candidates, params: Params = DEFAULT, measured: bool = True
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Which candidate pairs go on to confirmation, and which anchor-channel pairs share a
+    passage (both masks over ``found``).
+
+    Every document-channel pair goes on; sentence- and anchor-channel pairs from the
+    related cosine on; below it, an anchor pair whose run of shared shingles makes a
+    verbatim passage long enough for a partial (``partial_run_words``); nothing else can
+    make a relation there. ``measured=False``: an anchor pair whose run is not measured
+    counts as kept (the pairs whose articles a driver must read to measure them).
+    """
+    close = found.cosine >= params.related_cosine
+    low = np.flatnonzero(found.by_anchor & ~close)
+    runs = found.anchor_run[low]
+    unknown = runs == NOT_MEASURED
+    if measured and unknown.any():
+        raise ValueError(f"{int(unknown.sum())} anchor pairs below the related cosine have no measured run "
+                         f"(measure those of runs_needed)")
+    passage = found.by_anchor & close
+    passage[low] = unknown | (runs >= params.partial_run_words - params.shingle_words + 1)
+    return found.by_document | passage | (found.by_sentence & close), passage
+
+
+class Bodies(Sequence[str]):
+    """The articles' bodies (``""`` for none), read when asked for: spilled bodies stay on disk."""
+
+    def __init__(self, articles: Sequence[Article | None]) -> None:
+        self.articles = articles
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [a.body or "" if a is not None else "" for a in self.articles[i]]
+        a = self.articles[i]
+        return a.body or "" if a is not None else ""
+
+
+def confirm_pairs(articles: Sequence[Article | None], confirmer: Confirmer, pairs: np.ndarray, cosines: np.ndarray,
+                  digest: np.ndarray | None = None, params: Params = DEFAULT) -> list[Pair]:
+    """The pairs among ``pairs`` (kept candidates, as positions in ``articles``, each
+    ``(i, j)`` with ``i`` first in the corpus) that share a history: measured by
+    ``confirmer`` (fitted on those articles; ``cosines``: each pair's TF-IDF cosine), with
+    their relation, source and evidence. ``digest``: each article's word-sequence hash
+    (``Features.digest``): equal digests make a duplicate; None: none is.
+
+    Below the related cosine a pair is first looked at verbatim only (cheap), and dropped
+    when that finds no relation.
+    """
+    p = params
+    todo = []
+    for (i, j), cosine in zip(np.asarray(pairs).reshape(-1, 2).tolist(), np.asarray(cosines).tolist()):
+        same_words = digest is not None and bool(digest[i] == digest[j])
+        if not same_words and cosine < p.related_cosine and relation(confirmer.lexical(i, j, cosine), params=p) is None:
+            continue  # below the related cosine only verbatim reuse counts, and there is none
+        todo.append((i, j, cosine, same_words))
+    confirmer.prepare(k for i, j, _, _ in todo for k in (i, j))
+    out: list[Pair] = []
+    for i, j, cosine, same_words in todo:
+        comp = confirmer.compare(i, j, cosine)
+        rel = relation(comp, same_words=same_words, params=p)
+        if rel is None:
+            continue
+        a, b = articles[i], articles[j]
+        assert a is not None and b is not None
+        spans_a, spans_b = TextSpans(a), TextSpans(b)
+        d = direction(a, b, comp, rel, p) if rel.derives else None
+        out.append(Pair(a.id, b.id, rel, d.source if d else None, d.reasons if d else (), d.against if d else (),
+                        comp.scores(), evidence(comp, spans_a, spans_b, p) if rel.derives else (),
+                        shared_quotes(comp, spans_a, spans_b)))
+    return out
+
+
+def evidence(comp: Comparison, spans_a: TextSpans, spans_b: TextSpans, params: Params = DEFAULT
+             ) -> tuple[Evidence, ...]:
+    """The passages of a comparison as evidence: verbatim ones first, longest first, at
+    most ``max_evidence``, then listed in the order of article ``a``."""
+    body_a, body_b = spans_a.body, spans_b.body
+    passages = sorted(comp.passages, key=lambda x: (x.kind != "verbatim", -x.words, x.a_span))
+    out = [Evidence(x.kind, x.similarity, body_a[x.a_span[0]:x.a_span[1]], body_b[x.b_span[0]:x.b_span[1]],
+                    spans_a(x.a_span), spans_b(x.b_span)) for x in passages[:params.max_evidence]]
+    out.sort(key=lambda e: (e.kind != "verbatim", e.a_span))
+    return tuple(out)
+
+
+def shared_quotes(comp: Comparison, spans_a: TextSpans, spans_b: TextSpans) -> tuple[Quote, ...]:
+    """The quotations both articles carry, with their offsets in each text as read."""
+    body_a, body_b = spans_a.body, spans_b.body
+    return tuple(Quote(body_a[qa[0]:qa[1]], body_b[qb[0]:qb[1]], spans_a(qa), spans_b(qb)) for qa, qb in comp.quotes)
+
+
+def report_order(pairs: Sequence[Pair]) -> list[Pair]:
+    """Pairs as reports list them: strongest relation first, then by ids."""
+    return sorted(pairs, key=lambda x: (-x.relation.strength, x.a, x.b))
+
+
+def tell_stories(ids: Sequence[str], pairs: Sequence[Pair]) -> tuple[list[Pair], list[Story]]:
+    """The stories of ``pairs`` among the articles ``ids`` (:func:`dedup.relation.clusters`)
+    and the pairs oriented by them (:func:`dedup.relation.orient_by_story`), in report order."""
+    stories = clusters(ids, pairs)
+    return report_order(orient_by_story(pairs, stories)), stories

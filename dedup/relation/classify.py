@@ -1,0 +1,45 @@
+"""The relation of a compared pair, strongest first.
+
+* **duplicate**: the same words after normalisation.
+* **copy**: most of each text is inside passages shared verbatim with the other.
+* **partial**: a substantial verbatim passage is shared, the rest differs.
+* **derived**: sentences align with the other's in the same order and cover a good
+  share of one text, while the words differ (rewrites, digests, summaries).
+* **related**: same subject (TF-IDF cosine) without a derivation: same event,
+  written independently.
+
+>>> from dedup.confirm import Comparison
+>>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3,
+...                    similarity=0.5))
+<Relation.DERIVED: 'derived'>
+>>> relation(Comparison(0, 1, cosine=0.33, aligned=3, matched=4, coverage_a=0.14, coverage_b=0.03))
+<Relation.RELATED: 'related'>
+"""
+
+from __future__ import annotations
+
+from dedup.confirm.measures import Comparison
+from dedup.model import Relation
+from dedup.params import DEFAULT, Params
+
+
+def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) -> Relation | None:
+    """The relation of a compared pair, or None when they are unrelated (see the module
+    docstring; the thresholds are :class:`dedup.params.Params`' ``relation`` stage)."""
+    p = params
+    lo, hi = sorted((c.containment_ab, c.containment_ba))
+    if same_words:
+        return Relation.DUPLICATE
+    if lo >= p.copy_both or (hi >= p.copy_truncated_long and lo >= p.copy_truncated_short):
+        return Relation.COPY
+    if (c.longest_run >= p.partial_long_run_words or hi >= p.partial_share
+            or (c.longest_run >= p.partial_run_words and hi >= p.partial_min_share)):
+        return Relation.PARTIAL
+    coverage = max(c.coverage_a, c.coverage_b)
+    aligned = (c.aligned >= p.derived_aligned and coverage >= p.derived_coverage and c.order >= p.derived_order
+               and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage))
+    if c.cosine >= p.derived_cosine and (hi >= p.derived_reuse or aligned):
+        return Relation.DERIVED
+    if c.cosine >= p.related_cosine:
+        return Relation.RELATED
+    return None

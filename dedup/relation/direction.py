@@ -1,0 +1,80 @@
+"""Which article of a pair is the source, and why.
+
+>>> from dedup.confirm import Comparison
+>>> a = Article(id="a", text="", body="x " * 100, published="2023-12-11")
+>>> b = Article(id="b", text="", body="x " * 40, published="2023-12-12")
+>>> d = direction(a, b, Comparison(0, 1, coverage_a=0.2, coverage_b=0.9), Relation.DERIVED)
+>>> d.source, d.reasons[0]
+('a', 'a was published first (2023-12-11 vs 2023-12-12)')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedup.clean.metadata import same_outlet
+from dedup.confirm.measures import Comparison
+from dedup.dates import published_day
+from dedup.model import Article, Relation
+from dedup.params import DEFAULT, Params
+
+
+@dataclass(slots=True, frozen=True)
+class Direction:
+    """The source of a pair (None: nothing tells), the reasons for it and those against."""
+
+    source: str | None
+    reasons: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+
+
+def _credits(x: Article, y: Article) -> str | None:
+    """The claim of ``x`` that names ``y``'s outlet or URL, if any."""
+    outlets = [o for o in (y.publisher, *y.attribution) if o]
+    for claim in x.attribution:
+        if any(same_outlet(claim, o) for o in outlets):
+            return claim
+    if y.url and y.url in x.attribution_urls:
+        return y.url
+    return None
+
+
+def direction(a: Article, b: Article, c: Comparison, rel: Relation, params: Params = DEFAULT) -> Direction:
+    """Which of ``a`` and ``b`` is the source, and why (strongest signal first): a credit
+    naming the other's outlet, the earlier publication date, one-way containment or
+    coverage (``one_way``), the longer text."""
+    votes: list[tuple[str, str]] = []  # (source id, reason)
+    for x, y in ((a, b), (b, a)):
+        claim = _credits(x, y)
+        if claim and not same_outlet(claim, x.publisher or ""):
+            votes.append((y.id, f"{x.id} credits {claim}, the outlet of {y.id}"))
+    day_a, day_b = (published_day(x.published) if x.published else None for x in (a, b))
+    if day_a and day_b and day_a != day_b:  # by the day: times are often missing, or a wire's
+        (first, d1), (_, d2) = sorted(((a, day_a), (b, day_b)), key=lambda x: x[1])
+        votes.append((first.id, f"{first.id} was published first ({d1.isoformat()} vs {d2.isoformat()})"))
+    if rel == Relation.PARTIAL:
+        # an excerpt cut from the other, or a piece the other embeds: the text cannot tell
+        share_a = share_b = 0.0
+        what = ""
+    elif rel == Relation.COPY:
+        share_a, share_b, what = c.containment_ab, c.containment_ba, "words in shared passages"
+    else:
+        share_a, share_b, what = c.coverage_a, c.coverage_b, "text in aligned sentences"
+    if abs(share_a - share_b) >= params.one_way:
+        inner, outer = (a, b) if share_a > share_b else (b, a)
+        hi, lo = max(share_a, share_b), min(share_a, share_b)
+        votes.append((outer.id, f"one-way: {hi:.0%} of {inner.id}'s {what} vs {lo:.0%} of {outer.id}'s"))
+    la, lb = len(a.body or ""), len(b.body or "")
+    if rel not in (Relation.DUPLICATE, Relation.PARTIAL) and min(la, lb) < 0.8 * max(la, lb):
+        longer, shorter = (a, b) if la > lb else (b, a)
+        votes.append((longer.id, f"{longer.id} is longer ({max(la, lb)} vs {min(la, lb)} characters)"))
+    if not votes:
+        why = "no signal tells which came first"
+        if rel == Relation.PARTIAL:
+            inner, outer, share = (a, b, c.containment_ab) if c.containment_ab >= c.containment_ba \
+                else (b, a, c.containment_ba)
+            why = (f"{share:.0%} of {inner.id}'s words are in passages shared with {outer.id}: an excerpt "
+                   f"of it or a piece it embeds; no date or credit tells which")
+        return Direction(None, (why,))
+    source = votes[0][0]
+    return Direction(source, tuple(r for s, r in votes if s == source), tuple(r for s, r in votes if s != source))

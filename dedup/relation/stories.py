@@ -1,0 +1,101 @@
+"""Stories: the articles linked by derived-or-stronger pairs, rooted at the original,
+and the pairs oriented by their story.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from dedup.model import Pair, Relation, Story
+
+
+def clusters(ids: Sequence[str], pairs: Sequence[Pair]) -> list[Story]:
+    """Stories: articles linked by duplicate/copy/partial/derived, rooted at the original.
+
+    The root is the article linked to the most others (everything else in the story
+    shares text with the original); ties go to the one that derives from nothing.
+
+    >>> clusters(["a", "b", "c", "d"], [Pair("a", "b", Relation.DERIVED, "b"), Pair("b", "c", Relation.COPY, "b"),
+    ...                                 Pair("a", "d", Relation.RELATED)])
+    [Story(root='b', members=('a', 'b', 'c'), related=('d',))]
+    """
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    strong = [p for p in pairs if p.relation.derives]
+    for p in strong:
+        parent[find(p.a)] = find(p.b)
+    group = {x: find(x) for p in strong for x in (p.a, p.b)}  # article -> its story
+    members: dict[str, list[str]] = {}
+    for i in ids:
+        if i in group:
+            members.setdefault(group[i], []).append(i)
+    degree: Counter[str] = Counter()
+    derived_from: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
+    for p in strong:
+        degree[p.a] += 1
+        degree[p.b] += 1
+        if p.source:
+            derived_from[p.b if p.source == p.a else p.a] += 1
+            sources[p.source] += 1
+    related: dict[str, set[str]] = {g: set() for g in members}
+    for p in pairs:
+        ga, gb = group.get(p.a), group.get(p.b)
+        if p.relation == Relation.RELATED and ga != gb:
+            if ga is not None:
+                related[ga].add(p.b)
+            if gb is not None:
+                related[gb].add(p.a)
+    out = []
+    for g, story in members.items():
+        # the original is what the most articles share text with; then what derives from nothing
+        root = min(story, key=lambda x: (-degree[x], derived_from[x], -sources[x], x))
+        out.append(Story(root, tuple(sorted(story)), tuple(sorted(related[g]))))
+    return story_order(out)
+
+
+def story_order(stories: Sequence[Story]) -> list[Story]:
+    """Stories as reports list them: the largest first, then by root."""
+    return sorted(stories, key=lambda c: (-len(c.members), c.root))
+
+
+def orient_by_story(pairs: Sequence[Pair], stories: Sequence[Story]) -> list[Pair]:
+    """``pairs`` with undecided ones given the story's root as source, and siblings named.
+
+    A whole-text pair (duplicate, copy, derived) whose own signals could not tell the
+    source, with the story's root on one side, gets the root as source; a pair of two
+    articles that both derive from the root says so instead of guessing. Partial pairs
+    are left undecided: the article sharing passages with many others may be the
+    original they were cut from or a compilation of them.
+
+    >>> pairs = [Pair("x", "r", Relation.COPY, "r", ("...",)), Pair("y", "r", Relation.DERIVED),
+    ...          Pair("x", "y", Relation.PARTIAL)]
+    >>> [(p.source, p.reasons) for p in orient_by_story(pairs, [Story("r", ("r", "x", "y"))])[1:]]
+    [('r', ('r is the original of its story (source in 1 other pair)',)), (None, ('siblings: both derive from r',))]
+    """
+    out = list(pairs)
+    root_of = {m: c.root for c in stories for m in c.members}
+    decided: Counter[str] = Counter(p.source for p in pairs if p.relation.derives and p.source)
+    undecided = [k for k, p in enumerate(pairs) if p.relation.derives and not p.source]
+    for k in undecided:
+        p = out[k]
+        root = root_of.get(p.a)
+        if p.relation != Relation.PARTIAL and root in (p.a, p.b):
+            # (a hub of partial copies may be the compilation, not the original)
+            n = decided[root]
+            out[k] = replace(p, source=root, reasons=(f"{root} is the original of its story (source in {n} other "
+                                                      f"pair{'' if n == 1 else 's'})",))
+    from_root = {p.b if p.source == p.a else p.a for p in out if p.relation.derives and p.source == root_of.get(p.a)}
+    for k in undecided:
+        p = out[k]
+        if not p.source and p.a in from_root and p.b in from_root:
+            out[k] = replace(p, reasons=(f"siblings: both derive from {root_of[p.a]}",))
+    return out

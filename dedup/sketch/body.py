@@ -1,0 +1,131 @@
+"""What the confirm stage needs of one article's body, computed once: its word spans,
+shingles in text order, sentences and each sentence's content terms.
+
+>>> s = Sketch("The minister met the press. He said nothing new today.")
+>>> s.n_words, len(s.sentences), s.shingles.size
+(10, 2, 6)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from dedup.arrays import unique
+from dedup.params import DEFAULT
+from dedup.sketch.bytescan import SPACE, next_position, scan_ascii
+from dedup.sketch.hashing import hash_words, is_stop, shingles, span_hashes, term_hashes
+from dedup.sketch.tokens import sentences, words, words_and_spans
+
+
+class Sketch:
+    """What the later stages need of one article's body, computed once.
+
+    ``sentence_terms``: the term hashes of each sentence (:func:`term_hashes`), laid end
+    to end, and where each sentence's start (``len(sentences) + 1`` offsets).
+    :meth:`many` makes the sketches of many bodies at once.
+
+    >>> s = Sketch("The minister met the press. He said nothing new today.")
+    >>> terms_, starts = s.sentence_terms
+    >>> s.n_words, len(s.sentences), bool((terms_[starts[1]:starts[2]] == hash_words(["new", "today"])).all())
+    (10, 2, True)
+    """
+
+    __slots__ = ("body", "n_words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens",
+                 "sentence_terms")
+
+    def __init__(self, body: str, with_sentences: bool = True, shingle_words: int = DEFAULT.shingle_words,
+                 stem: int = DEFAULT.stem) -> None:
+        words, self.spans = words_and_spans(body)
+        self.body, self.n_words = body, len(words)
+        hashes = hash_words(words)
+        self.shingles = shingles(hashes, shingle_words)
+        self.unique_shingles = unique(self.shingles)
+        self.sentences = sentences(body) if with_sentences else []
+        bounds = np.searchsorted(self.spans[:, 0], np.array(self.sentences, np.int64).reshape(-1, 2))
+        self.sentence_tokens = [tuple(b) for b in bounds.tolist()]
+        keep, th = term_hashes(words, hashes, stem)
+        sentence_of = np.repeat(np.arange(bounds.shape[0]), bounds[:, 1] - bounds[:, 0])
+        in_sentence = np.concatenate([np.arange(i, j) for i, j in bounds.tolist()]) if bounds.size else \
+            np.empty(0, np.int64)
+        term_at = in_sentence[keep[in_sentence]]
+        counts = np.bincount(sentence_of[keep[in_sentence]], minlength=bounds.shape[0])
+        self.sentence_terms = (th[term_at], np.r_[0, np.cumsum(counts)].astype(np.int64))
+
+    @property
+    def words(self) -> list[str]:
+        """The body's tokens (:func:`dedup.sketch.tokens.words`), made when asked for."""
+        return words(self.body)
+
+    @staticmethod
+    def many(bodies: Sequence[str], shingle_words: int = DEFAULT.shingle_words,
+             stem: int = DEFAULT.stem) -> list["Sketch"]:
+        """``[Sketch(b) for b in bodies]``, the ASCII bodies all at once with numpy
+        (:func:`sketch_ascii`), the others one by one."""
+        plain = [k for k, b in enumerate(bodies) if b.isascii()]
+        out: list[Sketch | None] = [None] * len(bodies)
+        for k, sketch in zip(plain, sketch_ascii([bodies[k] for k in plain], shingle_words, stem)):
+            out[k] = sketch
+        return [Sketch(b, shingle_words=shingle_words, stem=stem) if s is None else s for b, s in zip(bodies, out)]
+
+
+def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_words,
+                 stem: int = DEFAULT.stem) -> list[Sketch]:
+    """``[Sketch(t) for t in texts]`` for ASCII texts, computed over the whole batch with
+    numpy; only the slicing into sketches is done text by text.
+
+    >>> s = sketch_ascii(["Mr. Xi met U.S. officials. They agreed.", "", "A b"])
+    >>> [x.sentences for x in s], [x.n_words for x in s]
+    ([[(0, 26), (27, 39)], [], [(0, 3)]], [8, 0, 2])
+    """
+    if not texts:
+        return []
+    t = scan_ascii(texts)
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    text_start = np.r_[0, np.cumsum(lengths[:-1] + 1)]
+    size = t.lower.size
+    # sentences: the pieces between breaks (and text edges), stripped, empty ones dropped
+    edges = unique(np.r_[t.breaks, text_start, text_start + lengths])
+    lo, hi = edges[:-1], edges[1:]
+    filled = np.flatnonzero(~SPACE[t.lower])
+    first = next_position(filled, lo, size)
+    last = filled[np.maximum(np.searchsorted(filled, hi) - 1, 0)] if filled.size else hi
+    keep = first < hi
+    s_start, s_end = first[keep], last[keep] + 1
+    s_doc = np.searchsorted(text_start, s_start, side="right") - 1
+    tok_lo, tok_hi = np.searchsorted(t.start, s_start), np.searchsorted(t.start, s_end)
+    # terms (as term_hashes), gathered sentence by sentence
+    length = t.end - t.start
+    is_term = ~is_stop(t.hash) & (length > 1)
+    term = np.where(is_term, t.hash, np.uint64(0))
+    long_ = np.flatnonzero(is_term & (length > stem))
+    if long_.size:
+        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + stem)
+    per_sentence = tok_hi - tok_lo
+    in_sentence = np.arange(int(per_sentence.sum())) - np.repeat(np.cumsum(per_sentence) - per_sentence - tok_lo,
+                                                                 per_sentence)
+    sentence_of = np.repeat(np.arange(s_start.size), per_sentence)
+    kept = is_term[in_sentence]
+    term_values, term_sentence = term[in_sentence[kept]], sentence_of[kept]
+    term_bounds = np.searchsorted(term_sentence, np.arange(s_start.size + 1))
+    # shingles (as sketch.shingles): valid where shingle_words words of the same text follow
+    n_words = np.bincount(t.doc, minlength=len(texts))
+    tok_first = np.r_[0, np.cumsum(n_words)]
+    values = shingles(t.hash, shingle_words) if t.hash.size >= shingle_words else np.empty(0, np.uint32)
+    spans = np.stack([t.start, t.end], axis=1)
+    sent_first = np.searchsorted(s_doc, np.arange(len(texts) + 1))
+    out = []
+    for d, base in enumerate(text_start.tolist()):
+        a, b = int(tok_first[d]), int(tok_first[d + 1])
+        sa, sb = int(sent_first[d]), int(sent_first[d + 1])
+        k = Sketch.__new__(Sketch)
+        k.body, k.n_words, k.spans = texts[d], b - a, spans[a:b] - base
+        k.shingles = values[a: b - shingle_words + 1] if b - a >= shingle_words else shingles(t.hash[a:b], shingle_words)
+        k.unique_shingles = unique(k.shingles)
+        k.sentences = list(zip((s_start[sa:sb] - base).tolist(), (s_end[sa:sb] - base).tolist()))
+        k.sentence_tokens = list(zip((tok_lo[sa:sb] - a).tolist(), (tok_hi[sa:sb] - a).tolist()))
+        tb = term_bounds[sa: sb + 1]
+        k.sentence_terms = (term_values[tb[0]: tb[-1]], tb - tb[0])
+        out.append(k)
+    return out

@@ -1,0 +1,151 @@
+"""Tokens, content terms and sentences of a text.
+
+Tokens are runs of Unicode word characters (combining marks included, so Urdu and
+Hindi words stay whole); scripts written without spaces (Chinese, Japanese, Thai...)
+become overlapping character bigrams.
+
+>>> [t for t, _, _ in tokens("Xi's visit: 习近平访问越南")]
+['xi', 's', 'visit', '习近', '近平', '平访', '访问', '问越', '越南']
+>>> terms(["the", "presidents", "visited", "hanoi", "in", "2023"])
+['presid', 'visite', 'hanoi', '2023']
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from dedup.params import DEFAULT
+
+
+@lru_cache(maxsize=1)
+def _mark_class() -> str:
+    """A regex class of every combining mark (categories Mn, Mc, Me)."""
+    ranges: list[list[int]] = []
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+@lru_cache(maxsize=1)
+def _token_re() -> re.Pattern[str]:
+    return re.compile(f"[\\w{_mark_class()}]+")
+
+
+UNSPACED = re.compile(
+    "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\uac00-\ud7af\U00020000-\U0002fa1f]")
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "said", "says", "say", "would", "also", "mr", "ms"}
+
+
+_PLAIN_WORD = re.compile(r"\w+")
+ASCII_WORD = np.zeros(256, bool)  # \w on ASCII text, by byte
+ASCII_WORD[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"]] = True
+_PLAIN_END = "\u0300"  # below it: no combining mark and no script written without spaces
+
+
+def words_and_spans(text: str) -> tuple[list[str], np.ndarray]:
+    """The tokens of ``text`` as a list of words and an ``(n, 2)`` array of their spans.
+
+    >>> words_and_spans("Xi's visit")[0]
+    ['xi', 's', 'visit']
+    """
+    if text and max(text) >= _PLAIN_END:
+        toks = tokens(text)
+        return [t for t, _, _ in toks], np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
+    if text.isascii():
+        edge = np.diff(ASCII_WORD[np.frombuffer(text.encode("ascii"), np.uint8)].view(np.int8),
+                       prepend=np.int8(0), append=np.int8(0))
+        return _PLAIN_WORD.findall(text.lower()), np.stack([np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)], 1)
+    found = _PLAIN_WORD.finditer(text)
+    flat = np.fromiter((x for m in found for x in m.span()), np.int64)
+    words = _PLAIN_WORD.findall(text.lower()) if text.isascii() else [
+        w.casefold() for w in _PLAIN_WORD.findall(text)]
+    return words, flat.reshape(-1, 2)
+
+
+def words(text: str) -> list[str]:
+    """The tokens of ``text``, lower-cased (:func:`tokens` without the offsets).
+
+    >>> words("Xi's visit: 习近平")
+    ['xi', 's', 'visit', '习近', '近平']
+    """
+    if text.isascii():
+        return _PLAIN_WORD.findall(text.lower())
+    if max(text) < _PLAIN_END:
+        return [w.casefold() for w in _PLAIN_WORD.findall(text)]
+    return [t for t, _, _ in tokens(text)]
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """``(token, start, end)`` for every token of ``text``, lower-cased."""
+    out: list[tuple[str, int, int]] = []
+    for m in _token_re().finditer(text):
+        word, start = m.group().casefold(), m.start()
+        if not UNSPACED.search(word):
+            out.append((word, start, m.end()))
+            continue
+        for run in re.finditer(f"{UNSPACED.pattern}+|[^{UNSPACED.pattern[1:-1]}]+", word):
+            piece, s = run.group(), start + run.start()
+            if not UNSPACED.match(piece) or len(piece) == 1:
+                out.append((piece, s, s + len(piece)))
+            else:
+                out.extend((piece[k:k + 2], s + k, s + k + 2) for k in range(len(piece) - 1))
+    return out
+
+
+def terms(words: Sequence[str], stem: int = DEFAULT.stem) -> list[str]:
+    """Content terms: stop words and one-letter words dropped, words cut to their first
+    ``stem`` characters (a crude, language-neutral stemmer)."""
+    return [w[:stem] for w in words if w not in STOP_WORDS and (len(w) > 1 or UNSPACED.match(w))]
+
+
+_SENTENCE_END = re.compile(
+    "[.!?]+[\"')\\]]*(?:\\s+|$)"  # Latin-script ends need a space after them
+    "|[\u3002\uff01\uff1f\u0964\u06d4\u061f]+[\"'\u300d\u300f)\\]]*\\s*"  # CJK, Devanagari, Urdu ends
+    "|\n+")
+ABBREVIATIONS = frozenset(
+    "mr ms mrs dr st jr sr no gen col lt sgt gov rep sen prof vs inc ltd co corp jan feb mar apr "
+    "jun jul aug sep sept oct nov dec e.g i.e etc approx dept est fig".split())
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"(?:\w\.)+\w")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the sentences (and of lines without an end mark).
+
+    >>> t = "Mr. Xi met U.S. officials. They agreed.\\nA heading"
+    >>> [t[s:e] for s, e in sentences(t)]
+    ['Mr. Xi met U.S. officials.', 'They agreed.', 'A heading']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if text[m.start()] == "." and end < len(text) and "\n" not in m.group():
+            before = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            word = before.group(1).lower() if before else ""
+            if text[end].islower() or word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) \
+                    or _INITIALS.fullmatch(word):
+                continue  # "Mr. Xi", "U.S. officials", "e.g. this"
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+        start = end
+    if text[start:].strip():
+        lead = len(text[start:]) - len(text[start:].lstrip())
+        spans.append((start + lead, len(text.rstrip())))
+    return spans

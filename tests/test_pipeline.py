@@ -1,0 +1,90 @@
+"""Tests for dedup.pipeline: the one candidate rule, confirmation into records, stories, and
+parameters that reach every stage whichever driver runs them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import CREDITS_OTHER, DIGEST, ORIGINAL, seed_articles
+
+from dedup.candidates import NOT_MEASURED, Candidates
+from dedup.index import Index
+from dedup.model import Pair, Relation, Story
+from dedup.params import Params
+from dedup.pipeline import keep_candidates, report_order, runs_needed, tell_stories
+from dedup.scan import scan_articles
+
+P = Params()
+RUN = P.partial_run_words - P.shingle_words + 1  # shingles in a run long enough for a partial
+
+
+def found(cosine, document=False, anchor=False, sentence=False, run=NOT_MEASURED) -> Candidates:
+    one = lambda x: np.array([x])  # noqa: E731
+    return Candidates(np.array([[0, 1]]), one(document), one(anchor), one(sentence), one(np.float32(cosine)),
+                      one(run))
+
+
+@pytest.mark.parametrize("cosine, channels, run, kept", [
+    (0.0, {"document": True}, NOT_MEASURED, True),  # a document-channel pair always goes on
+    (P.related_cosine, {"sentence": True}, NOT_MEASURED, True),
+    (P.related_cosine - 0.01, {"sentence": True}, NOT_MEASURED, False),  # a paraphrase needs the cosine
+    (P.related_cosine, {"anchor": True}, NOT_MEASURED, True),
+    (0.05, {"anchor": True}, RUN, True),  # below it, a verbatim run long enough for a partial
+    (0.05, {"anchor": True}, RUN - 1, False),
+    (0.05, {"anchor": True, "sentence": True}, RUN - 1, False),
+])
+def test_keep_candidates(cosine, channels, run, kept):
+    keep, passage = keep_candidates(found(cosine, run=run, **channels))
+    assert keep.tolist() == [kept]
+    assert passage.tolist() == [kept and channels.get("anchor", False)]
+
+
+def test_anchor_runs_must_be_measured_where_needed():
+    assert runs_needed(np.array([0.1, P.related_cosine])).tolist() == [True, False]
+    with pytest.raises(ValueError, match="no measured run"):
+        keep_candidates(found(0.05, anchor=True))
+    assert keep_candidates(found(0.05, anchor=True), measured=False)[0].tolist() == [True]  # what to read
+
+
+def test_union_keeps_each_channels_view():
+    c = Candidates.union(documents=(np.array([[0, 2]]), np.array([0.9])),
+                         anchors=(np.array([[0, 2], [1, 3]]), np.array([0.9, 0.1]), np.array([NOT_MEASURED, 40])),
+                         sentences=(np.array([[1, 3]]), np.array([0.1])))
+    assert c.pairs.tolist() == [[0, 2], [1, 3]] and c.by_sentence.tolist() == [False, True]
+    assert keep_candidates(c)[0].tolist() == [True, True]
+
+
+def test_stories_and_report_order():
+    pairs = [Pair("a", "b", Relation.RELATED), Pair("b", "c", Relation.COPY), Pair("a", "c", Relation.DERIVED, "c")]
+    ordered, stories = tell_stories(["a", "b", "c"], pairs)
+    assert [p.relation for p in ordered] == [Relation.COPY, Relation.DERIVED, Relation.RELATED]
+    assert stories == [Story("c", ("a", "b", "c"))]
+    assert ordered[0].source == "c" and "original of its story" in ordered[0].reasons[0]
+    assert report_order(reversed(ordered)) == ordered
+
+
+def test_seed_pairs_are_records():
+    report = scan_articles(seed_articles(), workers=1)
+    (derived,) = [p for p in report.pairs if p.relation >= Relation.DERIVED]
+    assert (derived.a, derived.b, derived.source) == (DIGEST, ORIGINAL, ORIGINAL)
+    assert derived.evidence and all(e.kind in ("verbatim", "paraphrase") for e in derived.evidence)
+    assert report.to_dict()["pairs"][0] == derived.to_dict() == Pair.from_dict(derived.to_dict()).to_dict()
+
+
+def test_parameters_reach_every_stage_in_scan_and_index(tmp_path):
+    """Other thresholds change the result, and the index (with the same ones) agrees with the scan."""
+    strict = Params(related_cosine=0.3, derived_cosine=0.5)
+    default, changed = scan_articles(seed_articles(), workers=1), scan_articles(seed_articles(), workers=1,
+                                                                                params=strict)
+    assert len(changed.pairs) < len(default.pairs)
+    assert all(p.scores.cosine >= 0.3 for p in changed.pairs)
+    assert not any(p.relation.derives for p in changed.pairs)  # the digest's cosine is 0.43: not derived at 0.5
+    with Index.open(tmp_path / "strict.db", params=strict) as index:
+        for a in seed_articles():
+            index.add(a)
+        assert index.report(workers=1).pairs == changed.pairs
+    from dedup.index.store import IndexFormatError
+
+    with pytest.raises(IndexFormatError, match="other sketch parameters: shingle_words 5 \\(now 4\\)"):
+        Index.open(tmp_path / "strict.db", params=Params(shingle_words=4))
+    assert {CREDITS_OTHER, ORIGINAL} <= {x for p in changed.pairs for x in (p.a, p.b)}

@@ -31,12 +31,27 @@ def line_hashes(body: str) -> np.ndarray:
     return unique(np.fromiter((_line_hash(x) for x in body.split("\n") if x), np.uint64))
 
 
+def frequent_line(articles_carrying, params: Params = DEFAULT):
+    """The first half of the rule: a line carried by ``repeat_min_docs`` articles or more.
+    Works on numbers, NumPy arrays and Spark columns alike (the local scan and the Spark
+    job decide with this one expression)."""
+    return articles_carrying >= params.repeat_min_docs
+
+
+def boilerplate_line(median_share, params: Params = DEFAULT):
+    """The second half: a frequent line whose median carrier has at most ``repeat_max_shared``
+    of its lines frequent ones (copies of one story share all their lines and keep them).
+    Numbers, NumPy arrays or Spark columns, as :func:`frequent_line`."""
+    return median_share <= params.repeat_max_shared
+
+
 def drop_repeated_lines(articles: Sequence[Article], hashes: Sequence[np.ndarray] | None = None,
                         params: Params = DEFAULT) -> None:
     """Drop lines found in many articles that otherwise share little (footers, promos).
 
-    A line counts as repeated when at least ``repeat_min_docs`` articles carry it; it is
-    dropped when, in the median article carrying it, at most ``repeat_max_shared`` of the
+    A line counts as repeated when at least ``repeat_min_docs`` articles carry it
+    (:func:`frequent_line`); it is dropped when, in the median article carrying it, at most
+    ``repeat_max_shared`` of the
     lines are repeated ones: copies of one story share all their lines and keep them.
     ``hashes``: each article's :func:`line_hashes`, when already computed (in workers).
     """
@@ -49,7 +64,7 @@ def drop_repeated_lines(articles: Sequence[Article], hashes: Sequence[np.ndarray
     values, doc = values[order], doc[order]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, np.int64)
     counts = np.diff(np.r_[starts, values.size])
-    frequent = np.repeat(counts >= params.repeat_min_docs, counts)
+    frequent = np.repeat(frequent_line(counts, params), counts)
     if not frequent.any():
         return
     shared = np.bincount(doc[frequent], minlength=len(per_doc)) / np.maximum(sizes, 1)
@@ -60,7 +75,7 @@ def drop_repeated_lines(articles: Sequence[Article], hashes: Sequence[np.ndarray
     g_start = np.flatnonzero(np.r_[True, f_values[1:] != f_values[:-1]])
     g_size = np.diff(np.r_[g_start, f_values.size])
     median = (f_shared[g_start + (g_size - 1) // 2] + f_shared[g_start + g_size // 2]) / 2
-    boiler_hashes = f_values[g_start[median <= params.repeat_max_shared]]
+    boiler_hashes = f_values[g_start[boilerplate_line(median, params)]]
     if boiler_hashes.size == 0:
         return
     boiler = set(boiler_hashes.tolist())

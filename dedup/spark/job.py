@@ -41,6 +41,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from dedup.clean import clean, drop_lines, line_hashes
+from dedup.clean.repeated import boilerplate_line, frequent_line
 from dedup.confirm import CorpusIdf
 from dedup.model import Article, ClaimCheck, Pair, Problem, Relation, Report, Story
 from dedup.params import DEFAULT, Params
@@ -234,18 +235,17 @@ def _feature_batches(batches: Iterator[pa.RecordBatch], params: Params) -> Itera
 
 def repeated_lines(cleaned: DataFrame, params: Params = DEFAULT) -> DataFrame:
     """``idx``, ``boiler``: each article's lines to drop, by the rule of
-    :func:`dedup.clean.drop_repeated_lines` (lines in ``repeat_min_docs`` articles or more,
-    where the median article carrying them has at most ``repeat_max_shared`` of its lines
-    repeated ones), counted over the whole corpus."""
+    :func:`dedup.clean.drop_repeated_lines` (:func:`dedup.clean.repeated.frequent_line`,
+    :func:`dedup.clean.repeated.boilerplate_line`), counted over the whole corpus."""
     lines = cleaned.select("idx", F.size("line_hashes").alias("size"), F.explode("line_hashes").alias("h"))
-    frequent = lines.groupBy("h").count().where(F.col("count") >= params.repeat_min_docs).select("h")
+    frequent = lines.groupBy("h").count().where(frequent_line(F.col("count"), params)).select("h")
     carried = lines.join(frequent, "h")
     shared = carried.groupBy("idx").agg((F.count("*") / F.greatest(F.first("size"), F.lit(1))).alias("shared"))
     spread = carried.join(shared, "idx").groupBy("h").agg(F.sort_array(F.collect_list("shared")).alias("s"))
     n = F.size("s")
     median = (F.element_at("s", F.floor((n - 1) / 2).cast("int") + 1)
               + F.element_at("s", F.floor(n / 2).cast("int") + 1)) / 2
-    boiler = spread.where(median <= params.repeat_max_shared).select("h")
+    boiler = spread.where(boilerplate_line(median, params)).select("h")
     return lines.join(boiler, "h").groupBy("idx").agg(F.collect_list("h").alias("boiler"))
 
 

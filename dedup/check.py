@@ -20,8 +20,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dedup.model import Article, Pair, Problem, Relation
+
+if TYPE_CHECKING:  # (imported when used: the CLI reads this module at every start)
+    from dedup.index import Index
 
 FAIL_ON = ("copy", "partial", "derived", "related")  # the weakest relation that counts ("copy": and duplicate)
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -84,15 +88,15 @@ def fail_level(fail_on: str | Relation) -> Relation:
     return Relation(fail_on)
 
 
-def check_articles(new: Iterable[Article], index, fail_on: str | Relation = "derived") -> CheckResult:
-    """Each of ``new`` checked against ``index`` (a :class:`dedup.index.Index`), nothing stored."""
+def check_articles(new: Iterable[Article], index: Index, fail_on: str | Relation = "derived") -> CheckResult:
+    """Each of ``new`` checked against ``index``, nothing stored."""
     level = fail_level(fail_on)
     return CheckResult([(a, index.check(a)) for a in new], level)
 
 
 def published_index(folder: str, new: Sequence[Article], path: str,
                     progress: Callable[[Iterable[Article], int, str], Iterable[Article]] | None = None
-                    ) -> tuple[object, list[Problem]]:
+                    ) -> tuple[Index, list[Problem]]:
     """A new index at ``path`` of the articles under ``folder``, less the files given as new
     ones (a folder of published articles checked against), and the problems met reading it.
     ``progress(items, total, label)`` may wrap the articles as they are added."""

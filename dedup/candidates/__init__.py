@@ -12,16 +12,16 @@ Three channels feed the confirm stage:
 Buckets larger than a cap are skipped and counted (:mod:`dedup.candidates.buckets`).
 The union, with what each channel saw, is a :class:`Candidates`.
 
+>>> import numpy as np
 >>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 5], [9, 9, 9, 9]], np.uint32)
 >>> lsh_pairs(sig, bands=2, rows=2).tolist()
 [[0, 1]]
 """
 
-import numpy as np
-
-from dedup.candidates.anchors import AnchorHits, anchor_hits, anchor_pairs, full_cells, longest_runs, shared_anchor_pairs
-from dedup.candidates.buckets import (LshStats, bucket_pairs, bucket_rows, doc_pairs_from_items, key_pair_codes, key_pairs,
-                                      lsh_pairs, merge_pairs, partition)
+from dedup.candidates.anchors import (AnchorHits, anchor_hits, anchor_pairs, full_cells, longest_runs,
+                                      shared_anchor_pairs)
+from dedup.candidates.buckets import (LshStats, bucket_pairs, bucket_rows, doc_pairs_from_items, key_pair_codes,
+                                      key_pairs, lsh_pairs, merge_pairs, partition)
 from dedup.candidates.channels import NOT_MEASURED, Candidates
 from dedup.candidates.sentences import doc_pairs_from_keys, pairs_with_hits
 

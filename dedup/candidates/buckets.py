@@ -118,7 +118,8 @@ def bucket_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, np.r_[first, rows.size]
 
 
-def key_pair_codes(keys: np.ndarray, max_bucket: int = DEFAULT.doc_max_bucket, stats: LshStats | None = None) -> np.ndarray:
+def key_pair_codes(keys: np.ndarray, max_bucket: int = DEFAULT.doc_max_bucket,
+                   stats: LshStats | None = None) -> np.ndarray:
     """:func:`key_pairs` as sorted codes ``i * len(keys) + j`` (8 bytes a pair)."""
     n = keys.shape[0]
     per_band = []

@@ -45,7 +45,8 @@ class Candidates:
         """The pairs of the channels: ``documents`` and ``sentences`` as (pairs, cosines),
         ``anchors`` as (pairs, cosines, runs); a pair found by several keeps one cosine."""
         given = {"documents": documents, "anchors": anchors, "sentences": sentences}
-        parts = {name: (np.asarray(v[0], np.int64).reshape(-1, 2), *v[1:]) for name, v in given.items() if v is not None}
+        parts = {name: (np.asarray(v[0], np.int64).reshape(-1, 2), *v[1:])
+                 for name, v in given.items() if v is not None}
         everything = [p[0] for p in parts.values()]
         n = int(max((int(p.max()) for p in everything if p.size), default=0)) + 1
         codes = unique(np.concatenate([p[:, 0] * n + p[:, 1] for p in everything])) if everything else \

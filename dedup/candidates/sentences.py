@@ -21,15 +21,20 @@ from dedup.candidates.buckets import LshStats, bucket_pairs, partition
 from dedup.spill import ArraySink
 
 
-def pairs_with_hits(codes: np.ndarray, min_hits: int) -> np.ndarray:
+def pairs_with_hits(codes: np.ndarray, min_hits: int, in_place: bool = False) -> np.ndarray:
     """The article pairs that at least ``min_hits`` distinct colliding sentence pairs support:
     ``codes`` holds one article-pair code (any int64 numbering of the pairs) per distinct
     sentence pair; returns the codes listed ``min_hits`` times or more, sorted.
+    ``in_place``: ``codes`` (int64) may be sorted where it is (no copy: tens of millions
+    of codes at a million articles).
 
     >>> pairs_with_hits(np.array([7, 3, 7, 9, 7, 3]), 2).tolist()
     [3, 7]
     """
-    codes = np.sort(np.asarray(codes, np.int64))
+    if in_place and isinstance(codes, np.ndarray) and codes.dtype == np.int64:
+        codes.sort()
+    else:
+        codes = np.sort(np.asarray(codes, np.int64))
     if codes.size == 0:
         return codes
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
@@ -78,8 +83,10 @@ def doc_pairs_from_keys(keys: np.ndarray, item_doc: np.ndarray, max_bucket: int,
             stats.pairs += items.size
         da, db = item_doc[items // m].astype(np.int64), item_doc[items % m].astype(np.int64)
         del items
-        found.append(pairs_with_hits(np.minimum(da, db) * n + np.maximum(da, db), min_hits))
+        codes = np.minimum(da, db) * n + np.maximum(da, db)
         del da, db
+        found.append(pairs_with_hits(codes, min_hits, in_place=True))
+        del codes
     codes = np.sort(np.concatenate(found)) if found else np.empty(0, np.int64)
     return np.stack([codes // n, codes % n], axis=1)
 

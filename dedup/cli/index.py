@@ -68,7 +68,8 @@ def _add(args: argparse.Namespace, argv: list[str]) -> int:
     articles, problems = read
     with Index.open(args.index) as index:
         before = len(index)
-        found = index.add_many(bar(articles, len(articles), "add", show_progress(args.progress)), existing=args.existing)
+        found = index.add_many(bar(articles, len(articles), "add", show_progress(args.progress)),
+                               existing=args.existing)
         after = len(index)
     matches = [m for ms in found.values() for m in ms]
     skipped = len(articles) - (after - before) if args.existing == "skip" else 0

@@ -1,6 +1,7 @@
 """Direct quotations, and those two texts share.
 
->>> a, b = 'He said "we will build the new bridge next year" on Monday.', 'Mayor Ng: "We will build the new bridge next year."'
+>>> a = 'He said "we will build the new bridge next year" on Monday.'
+>>> b = 'Mayor Ng: "We will build the new bridge next year."'
 >>> [(a[x:y], b[u:v]) for (x, y), (u, v) in shared_quotes(a, b)]
 [('we will build the new bridge next year', 'We will build the new bridge next year.')]
 """

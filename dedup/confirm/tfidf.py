@@ -78,7 +78,8 @@ def weigh(tfidf: TfidfTransformer, counts: sparse.csr_matrix, block: int = 1 << 
         a, b = int(m.indptr[lo]), int(m.indptr[hi])
         view = sparse.csr_matrix((hi - lo, m.shape[1]), dtype=np.float32)
         view.data, view.indices = m.data[a:b], m.indices[a:b]
-        view.indptr = (m.indptr[lo: hi + 1] - a).astype(m.indices.dtype)  # one index dtype, as scikit-learn's kernels want
+        # one index dtype for the view, as scikit-learn's kernels want
+        view.indptr = (m.indptr[lo: hi + 1] - a).astype(m.indices.dtype)
         out = tfidf.transform(view, copy=False)
         if not np.shares_memory(out.data, m.data):
             m.data[a:b] = out.data

@@ -144,8 +144,8 @@ def published_date(value: str | None, article_id: str, path: str, line: int | No
     date is not used to tell which article came first).
 
     >>> problems = []
-    >>> published_date("2023-02-30", "a", "feed.jsonl", 3, problems), [str(p) for p in problems]
-    (None, ["feed.jsonl:3: article a: publication date '2023-02-30' not used (day 30 is out of range for February 2023)"])
+    >>> published_date("2023-02-30", "a", "feed.jsonl", 3, problems), problems[0].message
+    (None, "article a: publication date '2023-02-30' not used (day 30 is out of range for February 2023)")
     """
     if value is None or not value.strip():
         return None

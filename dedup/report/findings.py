@@ -47,8 +47,8 @@ def render_findings(findings: list[Finding], fmt: str, against: str = "", checke
     """The findings in ``fmt`` (one of :data:`CHECK_FORMATS`), ending with a newline (empty when none, for github)."""
     if fmt == "json":
         return json.dumps({"against": against, "fail_on": fail_on, "checked": checked, "found": len(findings),
-                           "findings": [{"path": f.path, "line": f.lines[0], "article": f.article.id, **f.match.to_dict()}
-                                        for f in findings]}, ensure_ascii=False, indent=2) + "\n"
+                           "findings": [{"path": f.path, "line": f.lines[0], "article": f.article.id,
+                                         **f.match.to_dict()} for f in findings]}, ensure_ascii=False, indent=2) + "\n"
     if fmt == "sarif":
         return json.dumps(_sarif(findings, against), ensure_ascii=False, indent=2) + "\n"
     if fmt == "github":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dedup.model import Relation, Report
+from dedup.model import Report
 
 
 def _short(text: str, n: int = 160) -> str:

@@ -121,7 +121,8 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
         sa, sb = int(sent_first[d]), int(sent_first[d + 1])
         k = Sketch.__new__(Sketch)
         k.body, k.n_words, k.spans = texts[d], b - a, spans[a:b] - base
-        k.shingles = values[a: b - shingle_words + 1] if b - a >= shingle_words else shingles(t.hash[a:b], shingle_words)
+        k.shingles = (values[a: b - shingle_words + 1] if b - a >= shingle_words
+                      else shingles(t.hash[a:b], shingle_words))
         k.unique_shingles = unique(k.shingles)
         k.sentences = list(zip((s_start[sa:sb] - base).tolist(), (s_end[sa:sb] - base).tolist()))
         k.sentence_tokens = list(zip((tok_lo[sa:sb] - a).tolist(), (tok_hi[sa:sb] - a).tolist()))

@@ -383,7 +383,7 @@ def measure(rows: int, prefix: str, base_prefix: str, base_rows: int, ids: list[
     matrix_mib = (counts.data.nbytes + counts.indices.nbytes + counts.indptr.nbytes) / MiB
     how = ("the corpus's first rows" if rows <= base_rows
            else f"the {base_rows:,}-row matrix stacked {-(-rows // base_rows)} times (rows repeated)")
-    out.append(f"\n## {rows:,} rows\n")
+    out.append(f"\n### {rows:,} rows\n")
     out.append(f"Matrix: {how}; {ncols:,} used term columns, {counts.nnz:,} non-zeros, {matrix_mib:,.0f} MiB as "
                f"CSR (float32 data, {counts.indices.dtype} indices). Pairs: {len(pairs):,} "
                f"({', '.join(f'{v:,} {k}' for k, v in kinds.items())}); sklearn plain's cosines "

@@ -84,6 +84,16 @@ def format_published(value: datetime.datetime) -> str:
     return value.isoformat()
 
 
+def has_time(value: datetime.datetime) -> bool:
+    """Whether ``value`` gives a time of day: anything but midnight UTC, which is how a date
+    alone is held (:func:`format_published`).
+
+    >>> has_time(parse_published("2023-12-11")), has_time(parse_published("2023-12-11T09:30Z"))
+    (False, True)
+    """
+    return format_published(value) != value.date().isoformat()
+
+
 def published_day(value: datetime.datetime) -> datetime.date:
     """The calendar date as the publisher printed it: the date in ``value``'s own offset.
 

@@ -88,7 +88,7 @@ def find_candidates(features: Features, confirmer: Confirmer, stats: dict, folde
     stats.update({
         "candidates_documents": int(len(by_doc)), "candidates_anchors": int(len(by_anchor)),
         "candidates_sentences": int(len(by_sentence)), "sentences_sketched": int(len(features.sentence_doc)),
-        "skipped_buckets": lsh_stats.skipped_buckets,
+        "large_buckets": lsh_stats.large_buckets,
     })
     return found
 

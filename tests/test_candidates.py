@@ -53,21 +53,21 @@ def test_lsh_pairs_never_self_and_ordered():
     assert as_set(pairs) == expect
 
 
-def test_lsh_pairs_skips_oversized_buckets():
+def test_lsh_pairs_joins_an_oversized_bucket_through_its_first_row():
     max_bucket = 5
     rng = np.random.default_rng(2)
     sig = rng.integers(0, 2**32, size=(max_bucket + 3, 8), dtype=np.uint64).astype(np.uint32)
     sig[: max_bucket + 1] = sig[0]  # one bucket of max_bucket + 1 identical rows
     stats = LshStats()
     pairs = lsh_pairs(sig, bands=2, rows=4, max_bucket=max_bucket, stats=stats)
-    assert len(pairs) == 0
-    assert stats.skipped_buckets > 0 and stats.skipped_members >= max_bucket + 1
-    # at max_bucket it is kept
+    assert as_set(pairs) == {(0, j) for j in range(1, max_bucket + 1)}  # a star, no row lost
+    assert stats.large_buckets > 0 and stats.large_members >= max_bucket + 1
+    # at max_bucket it is every pair
     sig2 = sig[1:]
     stats2 = LshStats()
     assert len(lsh_pairs(sig2, bands=2, rows=4, max_bucket=max_bucket, stats=stats2)) == \
         max_bucket * (max_bucket - 1) // 2
-    assert stats2.skipped_buckets == 0 and stats2.pairs == max_bucket * (max_bucket - 1) // 2
+    assert stats2.large_buckets == 0 and stats2.pairs == max_bucket * (max_bucket - 1) // 2
 
 
 def test_lsh_pairs_empty_and_single_row():
@@ -127,8 +127,10 @@ def test_doc_pairs_from_keys_equal_brute_force_in_memory_and_partitioned(tmp_pat
     rng = np.random.default_rng(3)
     keys = rng.integers(0, 40, size=(600, 3)).astype(np.uint32)  # many collisions, some oversized buckets
     item_doc = np.sort(rng.integers(0, 90, 600)).astype(np.int32)
+    first = [{v: int(np.flatnonzero(keys[:, band] == v)[0]) for v in np.unique(keys[:, band])} for band in range(3)]
     item_pairs = {(i, j) for band in range(3) for i in range(600) for j in range(i + 1, 600)
-                  if keys[i, band] == keys[j, band] and (keys[:, band] == keys[i, band]).sum() <= 20}
+                  if keys[i, band] == keys[j, band]
+                  and ((keys[:, band] == keys[i, band]).sum() <= 20 or i == first[band][keys[i, band]])}
     expected = doc_pairs_from_items(np.array(sorted(item_pairs)), item_doc, 2)
     in_memory = cand.doc_pairs_from_keys(keys, item_doc, 20, 2)
     partitioned = cand.doc_pairs_from_keys(keys, item_doc, 20, 2, folder=str(tmp_path), part_items=50)
@@ -208,11 +210,11 @@ def test_shared_anchor_pairs_min_hits_and_max_docs():
     sets = [np.r_[shared, others[0]], np.r_[shared, others[1]], others[2]]
     assert as_set(_anchored(sets, min_hits=4)) == {(0, 1)}
     assert as_set(_anchored(sets, min_hits=5)) == set()
-    # an anchor in more than max_docs articles is a stock phrase: skipped
+    # an anchor in more than max_docs articles pairs each with the first article only
     many = [np.r_[shared, o] for o in others] + [shared.copy()]
     stats = LshStats()
-    assert as_set(_anchored(many, min_hits=1, max_docs=3, stats=stats)) == set()
-    assert stats.skipped_buckets == 4
+    assert as_set(_anchored(many, min_hits=1, max_docs=3, stats=stats)) == {(0, 1), (0, 2), (0, 3)}
+    assert stats.large_buckets == 4
 
 
 def test_winnow_picks_two_anchors_in_any_run_of_two_windows(maker):
@@ -310,6 +312,8 @@ def test_bucket_pairs_equal_brute_force(monkeypatch, rows, chunk):
         got = sorted((min(a, b), max(a, b)) for x, y in cand.bucket_pairs(key, 6, stats)
                      for a, b in zip(x.tolist(), y.tolist()))
         small = [v for v in np.unique(key) if 2 <= (key == v).sum() <= 6]
-        expected = sorted((i, j) for i in range(120) for j in range(i + 1, 120) if key[i] == key[j] and key[i] in small)
+        first = {v: int(np.flatnonzero(key == v)[0]) for v in np.unique(key)}
+        expected = sorted((i, j) for i in range(120) for j in range(i + 1, 120)
+                          if key[i] == key[j] and (key[i] in small or i == first[key[i]]))
         assert got == expected
-        assert stats.skipped_buckets == sum((key == v).sum() > 6 for v in np.unique(key))
+        assert stats.large_buckets == sum((key == v).sum() > 6 for v in np.unique(key))

@@ -147,8 +147,16 @@ def test_direction_compares_dates_not_their_text(first, later):
     assert d.source == "b" and "b was published first" in d.reasons[0]
 
 
-def test_direction_same_day_tells_nothing():
-    a, b = art("a", SHORT, published="2023-12-12T08:00Z"), art("b", SHORT, published="2023-12-12T21:00Z")
+def test_direction_same_day_by_the_time_when_both_give_one():
+    a, b = art("a", SHORT, published="2023-12-12T21:00Z"), art("b", LONG, published="2023-12-12T08:00Z")
+    d = direction(a, b, comp(), "copy")
+    assert d.source == "b" and d.reasons[0] == "b was published first (2023-12-12T08:00:00+00:00 vs " \
+        "2023-12-12T21:00:00+00:00)"
+
+
+@pytest.mark.parametrize("other", ["2023-12-12", "Dec 12, 2023", "2023-12-12T21:00Z"])
+def test_direction_a_date_alone_tells_nothing_within_its_day(other):
+    a, b = art("a", SHORT, published="2023-12-12"), art("b", SHORT, published=other)
     assert not any("published" in r for r in direction(a, b, comp(), "copy").reasons)
 
 

@@ -51,7 +51,6 @@ def test_tokens_russian():
 
 @pytest.mark.parametrize("word", [
     "پاکستان",  # Urdu
-    "مُحَمَّد",  # Arabic script with harakat (combining marks)
     "हिन्दी",  # Devanagari: virama and vowel signs are combining marks
     "ভাষা",  # Bengali
     "Nguye\u0302\u0303n",  # Latin with combining marks (NFD)
@@ -59,6 +58,29 @@ def test_tokens_russian():
 def test_tokens_words_with_combining_marks_stay_whole(word):
     assert tokens(word) == [(word.casefold(), 0, len(word))]
     assert words(f"{word} {word}.") == [word.casefold()] * 2
+
+
+def test_arabic_vowel_marks_fold_away_and_the_span_keeps_them():
+    word = "مُحَمَّد"  # Arabic script with harakat (combining marks)
+    assert tokens(word) == [("محمد", 0, len(word))]
+
+
+@pytest.mark.parametrize("variant, plain", [
+    ("كتاب", "کتاب"),  # Arabic kaf / Urdu keheh
+    ("پاكستاني", "پاکستانی"),  # Arabic kaf and yeh in an Urdu word
+    ("ہفته", "ہفتہ"),  # Arabic heh / Urdu heh goal
+    ("أحمد", "احمد"),  # alef with hamza
+    ("٢٠٢٤", "2024"),  # Eastern Arabic-Indic digits
+    ("۲۰۲۴", "2024"),  # Persian / Urdu digits
+    ("२०२४", "2024"),  # Devanagari digits
+])
+def test_script_variants_fold_to_one_word(variant, plain):
+    assert words(f"{variant} x") == words(f"{plain} x")
+
+
+def test_urdu_sentence_ends_without_space():
+    text = "پہلا جملہ یہاں ختم ہوا۔دوسرا جملہ بھی ختم ہوا۔"
+    assert [text[s:e] for s, e in sentences(text)] == ["پہلا جملہ یہاں ختم ہوا۔", "دوسرا جملہ بھی ختم ہوا۔"]
 
 
 def test_tokens_urdu_sentence():

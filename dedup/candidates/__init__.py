@@ -9,7 +9,7 @@ Three channels feed the confirm stage:
 * **sentences**: MinHash of each sentence's content terms, banded for Jaccard around
   ``sentence_threshold``: digests and rewrites (:mod:`dedup.candidates.sentences`).
 
-Buckets larger than a cap are skipped and counted (:mod:`dedup.candidates.buckets`).
+A bucket larger than its cap pairs each member with its first only (:mod:`dedup.candidates.buckets`).
 The union, with what each channel saw, is a :class:`Candidates`.
 
 >>> import numpy as np

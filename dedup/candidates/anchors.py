@@ -30,7 +30,8 @@ def anchor_pairs(shingle_sets: list[np.ndarray], params: Params = DEFAULT, stats
     """Article pairs sharing ``min_hits`` anchors (:func:`winnow`) on one diagonal (see
     :func:`shared_anchor_pairs`); ``shingle_sets`` hold each article's shingles in text order.
 
-    Anchors found in more than ``anchor_max_docs`` articles are skipped (stock phrases).
+    An anchor found in more than ``anchor_max_docs`` articles (a stock phrase, or a story
+    syndicated many times) pairs each with its first article only.
     """
     start = np.r_[0, np.cumsum([s.size for s in shingle_sets])].astype(np.int64)
     values = np.concatenate(shingle_sets) if shingle_sets else np.empty(0, np.uint32)

@@ -1,11 +1,15 @@
 """Pairs of rows that share a key: the bucket step of every LSH channel, in bounded memory.
 
-Buckets larger than a cap are skipped and counted (they hold boilerplate-like items
-shared by many articles and would make the stage quadratic).
+A bucket larger than its cap is a group, not a clique: each member is paired with the
+bucket's representative, its first row (the earliest article), so no article is lost to a
+cap and the pairs stay linear in the bucket's size (a story syndicated a thousand times,
+stock phrases). Such buckets are counted.
 
 >>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 5], [9, 9, 9, 9]], np.uint32)
 >>> lsh_pairs(sig, bands=2, rows=2).tolist()
 [[0, 1]]
+>>> key_pairs(np.array([[7], [7], [7], [7]]), max_bucket=2).tolist()
+[[0, 1], [0, 2], [0, 3]]
 """
 
 from __future__ import annotations
@@ -25,8 +29,8 @@ BUCKET_ROWS = 1 << 24  # keys sorted at once (see bucket_pairs)
 @dataclass
 class LshStats:
     buckets: int = 0
-    skipped_buckets: int = 0
-    skipped_members: int = 0
+    large_buckets: int = 0  # over the cap: joined through their representative
+    large_members: int = 0
     pairs: int = 0
     extra: dict = field(default_factory=dict)
 
@@ -39,7 +43,7 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = DEFAULT.
 
 def bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
     """``(a, b)`` row arrays of every pair of rows with an equal ``key``, a chunk at a time;
-    buckets larger than ``max_bucket`` are skipped and counted.
+    in a bucket larger than ``max_bucket``, of each row with the bucket's first row only.
 
     More than :data:`BUCKET_ROWS` keys are split by a hash of their value into parts
     grouped one after the other (equal keys share a part), so the sort's memory is that of
@@ -64,10 +68,14 @@ def _part_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
     sizes = np.diff(bounds)
     for size in unique(sizes).tolist():
         group_starts = bounds[:-1][sizes == size]
-        if size > max_bucket:
+        if size > max_bucket:  # a group: every member with the representative (rows ascend within a bucket)
             if stats:
-                stats.skipped_buckets += group_starts.size
-                stats.skipped_members += group_starts.size * size
+                stats.large_buckets += group_starts.size
+                stats.large_members += group_starts.size * size
+            step = max(1, CHUNK_PAIRS // size)
+            for lo in range(0, group_starts.size, step):
+                members = rows[group_starts[lo: lo + step, None] + np.arange(size)[None, :]]
+                yield np.repeat(members[:, 0], size - 1), members[:, 1:].ravel()
             continue
         iu, ju = np.triu_indices(size, 1)
         if stats:

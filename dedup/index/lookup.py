@@ -98,13 +98,17 @@ def confirm_matches(a: Article, f: Features, looked: Lookup, params: Params) -> 
 
 def _rows(store: Store, channel: str, keys: np.ndarray, pos: np.ndarray, cap: int, skip: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Stored rows sharing a key with the new article's, in buckets of at most ``cap``
-    rows counting the new article's own (larger buckets are skipped, as in a scan)."""
+    """Stored rows sharing a key with the new article's: all of a bucket of at most ``cap``
+    rows counting the new article's own; of a larger one, its first row only (its
+    representative, as in a scan, where the new article would come last)."""
     uk, mine = np.unique(keys, return_counts=True)
     b = store.buckets(channel, uk, cap - 1)
     total = b.counts + mine[np.searchsorted(uk, b.keys)]
-    ok = member(b.key, np.sort(b.keys[total <= cap])) & ~member(b.doc, skip)
-    return b.key[ok], b.doc[ok], b.pos[ok]
+    order = np.lexsort((b.pos, b.doc, b.key))
+    key, doc, pos = b.key[order], b.doc[order], b.pos[order]
+    first = np.r_[True, key[1:] != key[:-1]] if key.size else np.empty(0, bool)
+    ok = (first | member(key, np.sort(b.keys[total <= cap]))) & ~member(doc, skip)
+    return key[ok], doc[ok], pos[ok]
 
 
 def _with(local: np.ndarray, k: int) -> np.ndarray:

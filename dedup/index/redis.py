@@ -8,7 +8,8 @@ prefix ``P``:
 * ``P:art:DOC`` (hash): one article's row (as :func:`dedup.index.store.encode`), ``DOC``
   numbered by ``INCR P:next`` in the order of adding; ``P:ids`` (hash) id -> DOC;
   ``P:docs``, ``P:ingested``, ``P:published`` (sorted sets of DOC by number, time, date);
-* ``P:p:CHANNEL:KEY`` (set of ``DOC:POS``): the postings; ``P:terms`` (hash) term ->
+* ``P:p:CHANNEL:KEY`` (sorted set of ``DOC:POS``, scored by both, so its first member is
+  the bucket's representative: :func:`posting_score`): the postings; ``P:terms`` (hash) term ->
   document frequency; ``P:count`` and ``P:n:CHANNEL`` counters.
 
 Writers hold the lock ``P:lock`` (redis-py's ``Lock``, renewed at each insert and expiring
@@ -37,11 +38,24 @@ _BUCKETS = """
 local limit = tonumber(ARGV[1])
 local out = {}
 for i, k in ipairs(KEYS) do
-  local n = redis.call('SCARD', k)
-  if n > 0 and n <= limit then out[i] = {n, redis.call('SMEMBERS', k)} else out[i] = {n, {}} end
+  local n = redis.call('ZCARD', k)
+  if n > limit then out[i] = {n, redis.call('ZRANGE', k, 0, 0)} else out[i] = {n, redis.call('ZRANGE', k, 0, -1)} end
 end
 return out
 """
+
+
+def posting_score(doc: int, pos: int) -> int:
+    """The score of posting ``DOC:POS`` in its sorted set: by ``doc``, then ``pos`` (exact in
+    a double up to 2**32 docs; positions past 2**21 words tie).
+
+    >>> posting_score(3, 7) < posting_score(3, 40) < posting_score(4, 0)
+    True
+    """
+    return doc * _POS_SPAN + min(pos, _POS_SPAN - 1)
+
+
+_POS_SPAN = 1 << 21
 
 
 def _redis():
@@ -173,7 +187,7 @@ class RedisStore(Store):
             pipe.zadd(self._k("published"), {doc: day})
         for channel, (keys, pos) in postings(record.features).items():
             for key, p in zip(keys.tolist(), pos.tolist()):
-                pipe.sadd(self._k("p", channel, key), f"{doc}:{p}")
+                pipe.zadd(self._k("p", channel, key), {f"{doc}:{p}": posting_score(doc, p)})
             pipe.incrby(self._k("n", channel), keys.size)
         for term in record.features.terms.indices.tolist():
             pipe.hincrby(self._k("terms"), term, 1)
@@ -196,7 +210,7 @@ class RedisStore(Store):
             pipe.zrem(self._k(name), doc)
         for channel, (keys, pos) in postings(record.features).items():
             for key, p in zip(keys.tolist(), pos.tolist()):
-                pipe.srem(self._k("p", channel, key), f"{doc}:{p}")
+                pipe.zrem(self._k("p", channel, key), f"{doc}:{p}")
             pipe.decrby(self._k("n", channel), keys.size)
         for term in terms:
             pipe.hincrby(self._k("terms"), term, -1)

@@ -274,6 +274,9 @@ class SQLiteStore(Store):
         for chunk in _chunks(small):
             rows += conn.execute(f"SELECT key, doc, pos FROM post_{channel} WHERE key IN ({_marks(chunk)})",
                                  chunk).fetchall()
+        for key in (k for k, n in counted if n > limit):  # the first row: a walk down the primary key
+            rows += conn.execute(f"SELECT key, doc, pos FROM post_{channel} WHERE key = ? ORDER BY doc, pos LIMIT 1",
+                                 (key,)).fetchall()
         table = np.array(rows, np.int64).reshape(-1, 3)
         c = np.array(counted, np.int64).reshape(-1, 2)
         return Buckets(c[:, 0], c[:, 1], table[:, 0], table[:, 1], table[:, 2])

@@ -158,7 +158,8 @@ def postings(f: Features) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 @dataclass
 class Buckets:
     """Posting rows of the keys asked for: ``counts[k]`` rows are stored under ``keys[k]``;
-    ``key``/``doc``/``pos`` list the rows of the keys with at most the limit asked for."""
+    ``key``/``doc``/``pos`` list the rows of the keys with at most the limit asked for and,
+    of each larger key, its first row (lowest ``doc``, then ``pos``): its representative."""
 
     keys: np.ndarray
     counts: np.ndarray
@@ -216,7 +217,8 @@ class Store(ABC):
 
     @abstractmethod
     def buckets(self, channel: str, keys: np.ndarray, limit: int) -> Buckets:
-        """The stored rows of ``keys`` in ``channel``, for the keys with at most ``limit`` rows."""
+        """The stored rows of ``keys`` in ``channel`` (all of a key with at most ``limit``
+        rows; of a larger key, its first row) as :class:`Buckets`."""
 
     @abstractmethod
     def doc_freq(self, terms: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dedup.clean.metadata import same_outlet
 from dedup.confirm.measures import Comparison
-from dedup.dates import published_day
+from dedup.dates import format_published, has_time, published_day
 from dedup.model import Article, Relation
 from dedup.params import DEFAULT, Params
 
@@ -39,19 +39,33 @@ def _credits(x: Article, y: Article) -> str | None:
     return None
 
 
+def _earlier(a: Article, b: Article) -> tuple[str, str] | None:
+    """The vote of the publication dates: by the day as each publisher printed it; on one
+    day, by the time when both give one (a date alone tells nothing within its day)."""
+    if a.published is None or b.published is None:
+        return None
+    day_a, day_b = published_day(a.published), published_day(b.published)
+    if day_a != day_b:
+        (first, d1), (_, d2) = sorted(((a, day_a), (b, day_b)), key=lambda x: x[1])
+        return first.id, f"{first.id} was published first ({d1.isoformat()} vs {d2.isoformat()})"
+    if has_time(a.published) and has_time(b.published) and a.published != b.published:
+        (first, t1), (_, t2) = sorted(((a, a.published), (b, b.published)), key=lambda x: x[1])
+        return first.id, f"{first.id} was published first ({format_published(t1)} vs {format_published(t2)})"
+    return None
+
+
 def direction(a: Article, b: Article, c: Comparison, rel: Relation, params: Params = DEFAULT) -> Direction:
     """Which of ``a`` and ``b`` is the source, and why (strongest signal first): a credit
-    naming the other's outlet, the earlier publication date, one-way containment or
+    naming the other's outlet, the earlier publication (:func:`_earlier`), one-way containment or
     coverage (``one_way``), the longer text."""
     votes: list[tuple[str, str]] = []  # (source id, reason)
     for x, y in ((a, b), (b, a)):
         claim = _credits(x, y)
         if claim and not same_outlet(claim, x.publisher or ""):
             votes.append((y.id, f"{x.id} credits {claim}, the outlet of {y.id}"))
-    day_a, day_b = (published_day(x.published) if x.published else None for x in (a, b))
-    if day_a and day_b and day_a != day_b:  # by the day: times are often missing, or a wire's
-        (first, d1), (_, d2) = sorted(((a, day_a), (b, day_b)), key=lambda x: x[1])
-        votes.append((first.id, f"{first.id} was published first ({d1.isoformat()} vs {d2.isoformat()})"))
+    when = _earlier(a, b)
+    if when:
+        votes.append(when)
     if rel == Relation.PARTIAL:
         # an excerpt cut from the other, or a piece the other embeds: the text cannot tell
         share_a = share_b = 0.0

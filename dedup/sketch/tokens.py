@@ -2,10 +2,15 @@
 
 Tokens are runs of Unicode word characters (combining marks included, so Urdu and
 Hindi words stay whole); scripts written without spaces (Chinese, Japanese, Thai...)
-become overlapping character bigrams.
+become overlapping character bigrams. Tokens are folded (:func:`fold`): every decimal
+digit as ASCII, and in Arabic script the letters Arabic and Urdu or Persian write
+differently as one, with no vowel marks, so a rewrite typed on another keyboard has the
+same words.
 
 >>> [t for t, _, _ in tokens("Xi's visit: 习近平访问越南")]
 ['xi', 's', 'visit', '习近', '近平', '平访', '访问', '问越', '越南']
+>>> words("كيا ١٢ ہفتے") == words("کیا 12 هفتے")
+True
 >>> terms(["the", "presidents", "visited", "hanoi", "in", "2023"])
 ['presid', 'visite', 'hanoi', '2023']
 """
@@ -40,6 +45,34 @@ def _mark_class() -> str:
 @lru_cache(maxsize=1)
 def _token_re() -> re.Pattern[str]:
     return re.compile(f"[\\w{_mark_class()}]+")
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """:func:`fold`'s table: decimal digits of every script to ASCII; Arabic-script letters
+    to the form Urdu writes (ي ى to ی, ك to ک, ه to ہ, أ إ آ ٱ to ا, ۂ to ہ, ۓ to ے); its
+    vowel marks, Quranic marks and tatweel removed."""
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x20000):  # every decimal digit (Nd) lies below U+20000
+        if chr(cp).isdecimal():
+            table[cp] = str(unicodedata.decimal(chr(cp)))
+    table.update({ord(k): v for k, v in {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9",
+                                          "\u0647": "\u06c1", "\u0623": "\u0627", "\u0625": "\u0627",
+                                          "\u0622": "\u0627", "\u0671": "\u0627", "\u06c2": "\u06c1",
+                                          "\u06d3": "\u06d2"}.items()})
+    for lo, hi in ((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED), (0x0640, 0x0640)):
+        table.update(dict.fromkeys(range(lo, hi + 1), ""))
+    return table
+
+
+def fold(word: str) -> str:
+    """``word`` with its digits in ASCII and its Arabic-script letters in one form (see
+    :func:`_fold_table`).
+
+    >>> fold("\u0643\u062a\u0627\u0628\u064e") == "\u06a9\u062a\u0627\u0628", fold("\u06f2\u06f0\u06f2\u06f4")
+    (True, '2024')
+    """
+    return word.translate(_fold_table())
 
 
 UNSPACED = re.compile(
@@ -92,7 +125,9 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     """``(token, start, end)`` for every token of ``text``, lower-cased."""
     out: list[tuple[str, int, int]] = []
     for m in _token_re().finditer(text):
-        word, start = m.group().casefold(), m.start()
+        word, start = fold(m.group().casefold()), m.start()
+        if not word:  # marks alone
+            continue
         if not UNSPACED.search(word):
             out.append((word, start, m.end()))
             continue

@@ -34,8 +34,9 @@ _LONG, _INT = pa.int64(), pa.int32()
 def bucket_pairs(keyed: DataFrame, by: list[str], max_bucket: int, channel: str, stats: dict,
                   extra: Sequence[str] = ()) -> DataFrame:
     """Every pair of rows of different articles sharing ``by`` (a bucket): ``i < j`` and the
-    ``extra`` columns of each side as ``<name>_i``, ``<name>_j``. Buckets of more than
-    ``max_bucket`` rows are skipped, counted in ``stats`` and logged, as the local scan does.
+    ``extra`` columns of each side as ``<name>_i``, ``<name>_j``. A bucket of more than
+    ``max_bucket`` rows pairs each with its first row only (the lowest article, then the
+    lowest ``extra`` values), counted in ``stats`` and logged, as the local scan does.
 
     One shuffle by ``by`` brings each bucket's rows into one partition, where the local
     scan's own pairing (:func:`dedup.candidates.bucket_pairs`, sorted in NumPy) pairs them.
@@ -45,18 +46,19 @@ def bucket_pairs(keyed: DataFrame, by: list[str], max_bucket: int, channel: str,
                          *[StructField(f"{c}_{side}", fields[c]) for side in "ij" for c in extra]])
     rows = cut(keyed.repartition(*by).mapInArrow(_partition_pairs(by, max_bucket, extra, schema), schema))
     big = rows.where(F.col("i") < 0).groupBy("i").agg(F.sum("j").alias("n")).collect()
-    skipped = {-r.i: int(r.n) for r in big}
-    buckets, members = skipped.get(1, 0), skipped.get(2, 0)
+    large = {-r.i: int(r.n) for r in big}
+    buckets, members = large.get(1, 0), large.get(2, 0)
     if buckets:
-        log.info("%s: %d buckets over %d rows skipped (%d rows)", channel, buckets, max_bucket, members)
-    stats["skipped_buckets"] = stats.get("skipped_buckets", 0) + buckets
-    stats.setdefault("skipped_by_channel", {})[channel] = buckets
+        log.info("%s: %d buckets over %d rows joined through their first row (%d rows)", channel, buckets,
+                 max_bucket, members)
+    stats["large_buckets"] = stats.get("large_buckets", 0) + buckets
+    stats.setdefault("large_by_channel", {})[channel] = buckets
     return rows.where(F.col("i") >= 0)
 
 
 def _partition_pairs(by: list[str], max_bucket: int, extra: Sequence[str], schema: StructType):
     """A ``mapInArrow`` function pairing the buckets of a partition (all rows of each of its
-    buckets: see :func:`_bucket_pairs`). Two last rows carry the skipped buckets and their
+    buckets: see :func:`_bucket_pairs`). Two last rows carry the large buckets and their
     rows in ``j`` (``i`` = -1 and -2)."""
     arrow = to_arrow_schema(schema)
 
@@ -68,6 +70,8 @@ def _partition_pairs(by: list[str], max_bucket: int, extra: Sequence[str], schem
         values = [table.column(c).to_numpy() for c in extra]
         group = table.column(by[0]).to_numpy() if len(by) > 1 else np.zeros(len(key), np.int8)
         del table
+        order = np.lexsort((*values[::-1], idx))  # the local scan's row order: a large bucket's first row agrees
+        idx, key, group, values = idx[order], key[order], group[order], [v[order] for v in values]
         lsh = cand.LshStats()
         for g in np.unique(group).tolist():  # a band at a time, as the local scan pairs them
             rows = np.flatnonzero(group == g)
@@ -79,7 +83,7 @@ def _partition_pairs(by: list[str], max_bucket: int, extra: Sequence[str], schem
                 a, b = np.where(first, a, b), np.where(first, b, a)
                 yield pa.RecordBatch.from_arrays([pa.array(idx[a]), pa.array(idx[b]), *[pa.array(v[a]) for v in values],
                                                   *[pa.array(v[b]) for v in values]], schema=arrow)
-        tail = {"i": [-1, -2], "j": [lsh.skipped_buckets, lsh.skipped_members]}
+        tail = {"i": [-1, -2], "j": [lsh.large_buckets, lsh.large_members]}
         yield pa.RecordBatch.from_pydict({f.name: tail.get(f.name, [None, None]) for f in arrow}, schema=arrow)
 
     return run

@@ -23,7 +23,7 @@ from functools import partial
 import numpy as np
 
 from dedup import candidates as cand
-from dedup.clean import clean, drop_repeated_lines, line_hashes
+from dedup.clean import clean, drop_repeated_lines, line_table
 from dedup.confirm import Confirmer
 from dedup.model import Article, Pair, Problem, Relation, Report
 from dedup.params import DEFAULT, Params
@@ -121,16 +121,16 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
     if store is not None:  # before the workers fork: freeing texts after would copy the pages they share
         _spill(articles, "text", store)
         release_memory()
-    line_hashes: list[np.ndarray] = []
+    line_tables: list[tuple[np.ndarray, np.ndarray]] = []
     for batch, cleaned in _iter_batched(_clean_batch, articles, workers, progress, "clean"):
-        for a, (fields, hashes) in zip(batch, cleaned):  # in place: a worker's copy of the text is not kept
+        for a, (fields, lines) in zip(batch, cleaned):  # in place: a worker's copy of the text is not kept
             for name, value in zip(_CLEANED, fields):
                 setattr(a, name, value)
-            line_hashes.append(hashes)
+            line_tables.append(lines)
         if store is not None:
             _spill(batch, "body", store)
-    drop_repeated_lines(articles, line_hashes, params)
-    del line_hashes
+    drop_repeated_lines(articles, line_tables, params)
+    del line_tables
     lap("clean")
     bodies = Bodies(articles)
     spill = tempfile.TemporaryDirectory(prefix="dedup-features-") if large else None
@@ -203,11 +203,11 @@ _CLEANED = ("body", "line_origins", "removed", "title", "published", "publisher"
             "attribution_urls")  # what clean() fills in
 
 
-def _clean_batch(batch: Sequence[Article]) -> list[tuple[tuple, np.ndarray]]:
+def _clean_batch(batch: Sequence[Article]) -> list[tuple[tuple, tuple[np.ndarray, np.ndarray]]]:
     out = []
     for a in batch:
         clean(a)
-        out.append((tuple(getattr(a, name) for name in _CLEANED), line_hashes(a.body or "")))
+        out.append((tuple(getattr(a, name) for name in _CLEANED), line_table(a.body or "")))
     return out
 
 

@@ -7,8 +7,8 @@ and offsets in a body map back to the text as read (:class:`TextSpans`).
 'The minister said "yes".'
 """
 
-from dedup.clean.repeated import clean_corpus, drop_lines, drop_repeated_lines, line_hashes
+from dedup.clean.repeated import clean_corpus, drop_lines, drop_repeated_lines, line_hashes, line_table
 from dedup.clean.rules import clean
 from dedup.clean.spans import TextSpans, text_span
 
-__all__ = ["TextSpans", "clean", "clean_corpus", "drop_lines", "drop_repeated_lines", "line_hashes", "text_span"]
+__all__ = ["TextSpans", "clean", "clean_corpus", "drop_lines", "drop_repeated_lines", "line_hashes", "line_table", "text_span"]

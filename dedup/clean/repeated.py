@@ -3,10 +3,11 @@ promotions) are dropped.
 
 >>> from dedup.model import Article
 >>> footer = "Follow our coverage at example.net"
->>> arts = [Article(id=str(k), text="", body=f"Story number {k} here.\\n{footer}", line_origins=[0, 22])
+>>> story = "Story number {} here, and what happened in it, told in a few more words."
+>>> arts = [Article(id=str(k), text="", body=f"{story.format(k)}\\n{footer}", line_origins=[0, 80])
 ...         for k in range(6)]
->>> drop_repeated_lines(arts); arts[0].body, arts[0].removed
-('Story number 0 here.', ['repeated: Follow our coverage at example.net'])
+>>> drop_repeated_lines(arts); arts[0].removed
+['repeated: Follow our coverage at example.net']
 """
 
 from __future__ import annotations
@@ -26,9 +27,25 @@ def _line_hash(line: str) -> int:
     return xxhash.xxh64_intdigest(line.lower().encode())
 
 
+def line_table(body: str) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct hashes of the non-empty lines of a body, sorted, and the characters of
+    the lines with each (what :func:`drop_repeated_lines` counts).
+
+    >>> h, chars = line_table("Footer\\nA story.\\nFooter")
+    >>> sorted(chars.tolist())
+    [8, 12]
+    """
+    lines = [x for x in body.split("\n") if x]
+    hashes = np.fromiter((_line_hash(x) for x in lines), np.uint64, len(lines))
+    values, inverse = np.unique(hashes, return_inverse=True)
+    chars = np.bincount(inverse.ravel(), weights=np.fromiter(map(len, lines), np.int64, len(lines)),
+                        minlength=values.size).astype(np.int64)
+    return values, chars
+
+
 def line_hashes(body: str) -> np.ndarray:
-    """The distinct hashes of the non-empty lines of a body (what :func:`drop_repeated_lines` counts)."""
-    return unique(np.fromiter((_line_hash(x) for x in body.split("\n") if x), np.uint64))
+    """The distinct hashes of the non-empty lines of a body (:func:`line_table`'s first half)."""
+    return line_table(body)[0]
 
 
 def frequent_line(articles_carrying, params: Params = DEFAULT):
@@ -40,34 +57,37 @@ def frequent_line(articles_carrying, params: Params = DEFAULT):
 
 def boilerplate_line(median_share, params: Params = DEFAULT):
     """The second half: a frequent line whose median carrier has at most ``repeat_max_shared``
-    of its lines frequent ones (copies of one story share all their lines and keep them).
+    of its text (in characters) in frequent lines: copies of one story share most of their
+    text and keep it, whatever page chrome of many short lines surrounds each.
     Numbers, NumPy arrays or Spark columns, as :func:`frequent_line`."""
     return median_share <= params.repeat_max_shared
 
 
-def drop_repeated_lines(articles: Sequence[Article], hashes: Sequence[np.ndarray] | None = None,
+def drop_repeated_lines(articles: Sequence[Article], tables: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
                         params: Params = DEFAULT) -> None:
     """Drop lines found in many articles that otherwise share little (footers, promos).
 
     A line counts as repeated when at least ``repeat_min_docs`` articles carry it
     (:func:`frequent_line`); it is dropped when, in the median article carrying it, at most
-    ``repeat_max_shared`` of the
-    lines are repeated ones: copies of one story share all their lines and keep them.
-    ``hashes``: each article's :func:`line_hashes`, when already computed (in workers).
+    ``repeat_max_shared`` of the text (in characters) is in repeated lines: copies of one
+    story share most of theirs and keep them (:func:`boilerplate_line`).
+    ``tables``: each article's :func:`line_table`, when already computed (in workers).
     """
-    per_doc = [line_hashes(a.body or "") for a in articles] if hashes is None else hashes
+    per_doc = [line_table(a.body or "") for a in articles] if tables is None else tables
     if not len(per_doc):
         return
-    sizes = np.fromiter((h.size for h in per_doc), np.int64, len(per_doc))
-    values, doc = np.concatenate(per_doc), np.repeat(np.arange(len(per_doc)), sizes)
+    sizes = np.fromiter((h.size for h, _ in per_doc), np.int64, len(per_doc))
+    values, doc = np.concatenate([h for h, _ in per_doc]), np.repeat(np.arange(len(per_doc)), sizes)
+    chars = np.concatenate([c for _, c in per_doc]).astype(np.float64)
+    total = np.bincount(doc, weights=chars, minlength=len(per_doc))
     order = np.argsort(values, kind="stable")
-    values, doc = values[order], doc[order]
+    values, doc, chars = values[order], doc[order], chars[order]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if values.size else np.empty(0, np.int64)
     counts = np.diff(np.r_[starts, values.size])
     frequent = np.repeat(frequent_line(counts, params), counts)
     if not frequent.any():
         return
-    shared = np.bincount(doc[frequent], minlength=len(per_doc)) / np.maximum(sizes, 1)
+    shared = np.bincount(doc[frequent], weights=chars[frequent], minlength=len(per_doc)) / np.maximum(total, 1)
     # the median share among the articles carrying each frequent line
     f_values, f_shared = values[frequent], shared[doc[frequent]]
     order = np.lexsort((f_shared, f_values))

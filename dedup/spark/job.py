@@ -40,7 +40,7 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from dedup.clean import clean, drop_lines, line_hashes
+from dedup.clean import clean, drop_lines, line_table
 from dedup.clean.repeated import boilerplate_line, frequent_line
 from dedup.confirm import CorpusIdf
 from dedup.model import Article, ClaimCheck, Pair, Problem, Relation, Report, Story
@@ -56,7 +56,7 @@ from dedup.spark.confirm import confirm, filter_candidates
 from dedup.spark.stories import stories_of
 
 _LONG, _INT = pa.int64(), pa.int32()
-CLEAN_SCHEMA = pa.schema([*ARTICLE_SCHEMA, ("line_hashes", pa.list_(_LONG))])
+CLEAN_SCHEMA = pa.schema([*ARTICLE_SCHEMA, ("line_hashes", pa.list_(_LONG)), ("line_chars", pa.list_(_LONG))])
 CORPUS_SCHEMA = pa.schema([
     *ARTICLE_SCHEMA, ("words", _LONG),  # words of the body, as the report counts them
     ("doc_keys", pa.list_(_LONG)), ("anchors", pa.list_(_LONG)), ("anchor_pos", pa.list_(_INT)),
@@ -191,11 +191,14 @@ def _clean_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch
     """:func:`dedup.clean.clean` each article, and its line hashes (for :func:`repeated_lines`)."""
     for batch in batches:
         articles = batch_articles(batch)
-        hashes = [line_hashes(clean(a).body or "") for a in articles]
+        tables = [line_table(clean(a).body or "") for a in articles]
+        sizes = np.array([h.size for h, _ in tables], np.int64)
         yield pa.RecordBatch.from_pydict({
             "idx": batch.column("idx"), **articles_columns(articles),
-            "line_hashes": ragged(as_signed(np.concatenate(hashes) if hashes else np.empty(0, np.uint64)),
-                                  np.array([h.size for h in hashes], np.int64), _LONG),
+            "line_hashes": ragged(as_signed(np.concatenate([h for h, _ in tables]) if tables
+                                            else np.empty(0, np.uint64)), sizes, _LONG),
+            "line_chars": ragged(np.concatenate([c for _, c in tables]) if tables else np.empty(0, np.int64),
+                                 sizes, _LONG),
         }, schema=CLEAN_SCHEMA)
 
 
@@ -237,10 +240,12 @@ def repeated_lines(cleaned: DataFrame, params: Params = DEFAULT) -> DataFrame:
     """``idx``, ``boiler``: each article's lines to drop, by the rule of
     :func:`dedup.clean.drop_repeated_lines` (:func:`dedup.clean.repeated.frequent_line`,
     :func:`dedup.clean.repeated.boilerplate_line`), counted over the whole corpus."""
-    lines = cleaned.select("idx", F.size("line_hashes").alias("size"), F.explode("line_hashes").alias("h"))
+    total = F.aggregate("line_chars", F.lit(0).cast("long"), lambda acc, x: acc + x)
+    lines = (cleaned.select("idx", total.alias("size"), F.explode(F.arrays_zip("line_hashes", "line_chars")).alias("l"))
+             .select("idx", "size", F.col("l.line_hashes").alias("h"), F.col("l.line_chars").alias("c")))
     frequent = lines.groupBy("h").count().where(frequent_line(F.col("count"), params)).select("h")
     carried = lines.join(frequent, "h")
-    shared = carried.groupBy("idx").agg((F.count("*") / F.greatest(F.first("size"), F.lit(1))).alias("shared"))
+    shared = carried.groupBy("idx").agg((F.sum("c") / F.greatest(F.first("size"), F.lit(1))).alias("shared"))
     spread = carried.join(shared, "idx").groupBy("h").agg(F.sort_array(F.collect_list("shared")).alias("s"))
     n = F.size("s")
     median = (F.element_at("s", F.floor((n - 1) / 2).cast("int") + 1)

@@ -46,7 +46,7 @@ def _parity(spark, paths: list[str]):
     report = result.report()
     _same(report, local)
     counts = ["articles", "candidates", "candidates_documents", "candidates_anchors", "candidates_sentences",
-              "skipped_buckets"]
+              "large_buckets"]
     assert {k: result.stats[k] for k in counts} == {k: local.stats[k] for k in counts}
     return report, result
 
@@ -102,9 +102,10 @@ def test_repeated_lines_dropped_as_locally(spark):
     assert report.pairs == local.pairs
 
 
-def test_large_buckets_skipped_as_locally(spark):
+def test_large_buckets_joined_as_locally(spark):
     """A text copied by 70 outlets fills buckets past every channel's cap (64 documents, 50
-    anchors, 16 sentences): the same buckets are skipped, counted and the same pairs kept."""
+    anchors, 16 sentences): the same buckets are joined through their first row, counted, and
+    the same pairs kept."""
     from conftest import TextMaker
     from dedup.spark.job import scan_articles_spark
 
@@ -115,9 +116,9 @@ def test_large_buckets_skipped_as_locally(spark):
     make = lambda: [Article(id=f"a{k:02d}", text=t) for k, t in enumerate(texts)]  # noqa: E731
     local = scan_articles(make(), workers=1)
     result = scan_articles_spark(spark, make())
-    assert local.stats["skipped_buckets"] > 0
-    assert result.stats["skipped_buckets"] == local.stats["skipped_buckets"]
-    assert all(result.stats["skipped_by_channel"][c] > 0 for c in ("documents", "anchors", "sentences"))
+    assert local.stats["large_buckets"] > 0
+    assert result.stats["large_buckets"] == local.stats["large_buckets"]
+    assert all(result.stats["large_by_channel"][c] > 0 for c in ("documents", "anchors", "sentences"))
     assert local.pairs and result.report().pairs == local.pairs
 
 

@@ -67,6 +67,11 @@ class Params:
     copy_both: float = _p(0.8, "relation", "copy: both texts this much inside shared passages", True)
     copy_truncated_long: float = _p(0.9, "relation", "copy: or one text this much inside...", True)
     copy_truncated_short: float = _p(0.5, "relation", "...and the other at least this much", True)
+    copy_lead: float = _p(0.9, "relation", "copy: or one text this much inside and the other's opening, this much "
+                          "of it shared, in a passage of partial_long_run_words (truncated)", True)
+    rewrite_coverage: float = _p(0.75, "relation", "derived before partial: one text this much in sentences matched "
+                                 "to the other's (order ignored), and...", True)
+    rewrite_other_coverage: float = _p(0.5, "relation", "...the other this much: a rewrite of all of it", True)
     partial_run_words: int = _p(20, "relation", "partial: a shared verbatim passage this long, with...")
     partial_min_share: float = _p(0.1, "relation", "...this share of one text in shared passages", True)
     partial_long_run_words: int = _p(40, "relation", "partial: or a shared passage this long alone")

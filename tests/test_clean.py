@@ -355,3 +355,42 @@ def test_drop_repeated_lines_empty_corpus_and_empty_bodies():
     arts = [clean(Article(id=str(i), text="Leave a Reply")) for i in range(6)]
     drop_repeated_lines(arts)
     assert all(a.body == "" for a in arts)
+
+
+# --- layout: own words, blocks, captions -------------------------------------------------
+
+from dedup.clean.layout import blocks, captions, own_words, quotations  # noqa: E402
+from dedup.sketch.tokens import words_and_spans  # noqa: E402
+
+PROSE = "The council approved the new budget on Monday after a long debate in the chamber."
+
+
+def test_blocks_break_at_two_short_lines_not_one():
+    body = "\n".join([PROSE, "A subheading", PROSE, "Related: one", "Most read", PROSE])
+    spans = blocks(body)
+    assert len(spans) == 2
+    assert body[spans[0][0]:spans[0][1]].count(PROSE) == 2 and body[spans[1][0]:spans[1][1]] == PROSE
+    assert blocks("short\nlines only") == [(0, len("short\nlines only"))]
+
+
+@pytest.mark.parametrize("line", ["Photo: The mayor at the site. (Reuters/Jane Doe)", "Image copyright Getty Images",
+                                  "The mayor at the site on Monday (AP Photo/Evan Vucci)", "Pictured: the new bridge",
+                                  "A rally in the capital. (AFP)"])
+def test_caption_and_credit_lines(line):
+    body = f"{PROSE}\n{line}\n{PROSE}"
+    assert [body[s:e] for s, e in captions(body)] == [line]
+
+
+def test_prose_is_not_a_caption():
+    body = f"{PROSE}\nThe photo agency said on Monday it would appeal against the ruling in the high court."
+    assert captions(body) == []
+
+
+def test_own_words_leave_out_quotations_and_captions():
+    body = f'{PROSE}\nPhoto: The chamber. (Reuters)\n"We will build the new bridge next year," she said.'
+    words, spans = words_and_spans(body)
+    own, block = own_words(body, spans)
+    kept = [w for w, o in zip(words, own) if o]
+    assert "chamber" in kept and "photo" not in kept and "bridge" not in kept and "said" in kept
+    assert [body[s:e] for s, e in quotations(body)] == ["We will build the new bridge next year,"]
+    assert block.min() == 0 and block.max() == 0

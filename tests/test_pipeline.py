@@ -9,7 +9,7 @@ from conftest import CREDITS_OTHER, DIGEST, ORIGINAL, seed_articles
 
 from dedup.candidates import NOT_MEASURED, Candidates
 from dedup.index import Index
-from dedup.model import Pair, Relation, Story
+from dedup.model import Article, Pair, Relation, Story
 from dedup.params import Params
 from dedup.pipeline import keep_candidates, report_order, runs_needed, tell_stories
 from dedup.scan import scan_articles
@@ -88,3 +88,58 @@ def test_parameters_reach_every_stage_in_scan_and_index(tmp_path):
     with pytest.raises(IndexFormatError, match="other sketch parameters: shingle_words 5 \\(now 4\\)"):
         Index.open(tmp_path / "strict.db", params=Params(shingle_words=4))
     assert {CREDITS_OTHER, ORIGINAL} <= {x for p in changed.pairs for x in (p.a, p.b)}
+
+
+# --- own words: copies in pages, quotations and captions, rewrites -----------------------
+
+def _prose(rnd, n: int) -> list[str]:
+    """``n`` paragraphs of two sentences of made-up words (seeded)."""
+    vocab = ["".join(rnd.choice("bcdfghklmnprstvz") + rnd.choice("aeiou") for _ in range(rnd.randint(2, 4)))
+             for _ in range(3000)]
+    sentence = lambda: " ".join(rnd.choice(vocab) for _ in range(rnd.randint(14, 22))).capitalize() + "."  # noqa: E731
+    return [f"{sentence()} {sentence()}" for _ in range(n)]
+
+
+def _relations(texts: dict[str, str]) -> dict[frozenset, Pair]:
+    arts = [Article(id=k, text=v, published=f"2024-03-0{n + 1}") for n, (k, v) in enumerate(texts.items())]
+    return {frozenset((p.a, p.b)): p for p in scan_articles(arts, workers=1).pairs}
+
+
+def test_a_copy_cut_short_inside_page_chrome_and_comments_is_a_truncated_copy():
+    import random
+    rnd = random.Random(7)
+    story, other = _prose(rnd, 12), _prose(rnd, 8)
+    comments = [f"reader{k}: {p}" for k, p in enumerate(other[:6])]  # longer than the copy's body
+    page = ["Home | World | Sport | Business", "Share: Facebook Twitter", "Title of the story", *story[:4],
+            "Read more at the Tribune", "Related: another headline", "Most read", "Comments (6)", *comments]
+    pairs = _relations({"src": "\n\n".join(story), "page": "\n".join(page)})
+    p = pairs[frozenset(("src", "page"))]
+    assert p.relation == Relation.COPY and p.source == "src"
+    assert any(r.startswith("truncated: page is the opening of src") for r in p.reasons + p.against)
+
+
+def test_shared_quotation_and_caption_are_not_reuse_but_embedded_paragraphs_are():
+    import random
+    rnd = random.Random(11)
+    a, b, c = _prose(rnd, 8), _prose(rnd, 8), _prose(rnd, 8)
+    quote = f'"{c[0][:-1]}," the minister said.'
+    caption = "Photo: The minister at the site on Monday. (Reuters/J. Doe)"
+    texts = {"a": "\n\n".join([caption, *a[:3], quote, *a[3:]]), "b": "\n\n".join([caption, *b[:5], quote, *b[5:]]),
+             "c": "\n\n".join(c), "d": "\n\n".join([*b[:2], *c[2:5], *b[2:]])}
+    pairs = _relations(texts)
+    ab = pairs.get(frozenset(("a", "b")))
+    assert ab is None or not ab.relation.derives
+    assert pairs[frozenset(("c", "d"))].relation == Relation.PARTIAL
+
+
+def test_a_rewrite_that_moves_and_rewords_sentences_is_derived():
+    import random
+    rnd = random.Random(5)
+    src = _prose(rnd, 8)
+    sentences = [s + "." for p in src for s in p[:-1].split(". ")]
+    reworded = [" ".join(w for k, w in enumerate(s.split()) if k % 5 != 3) if i % 2 else s
+                for i, s in enumerate(sentences)]  # every other sentence loses words
+    blocks = [reworded[i:i + 3] for i in range(0, len(reworded), 3)]
+    rnd.shuffle(blocks)
+    pairs = _relations({"src": " ".join(sentences), "rewrite": " ".join(s for b in blocks for s in b)})
+    assert pairs[frozenset(("src", "rewrite"))].relation == Relation.DERIVED

@@ -307,3 +307,30 @@ def test_unmatched_claim_names_a_few_of_the_outlets_articles():
     pairs = [pair("c", "r6", "derived"), pair("r2", "c", "related")]
     (check,) = check_attribution(outlet + [claimer], pairs)["c"]
     assert check.status == "matched" and check.articles == ("r6",)
+
+
+def test_copy_truncated_is_the_others_opening():
+    at = dict(containment_ab=P.copy_truncated_long, lead_b=P.copy_lead, longest_run=P.partial_long_run_words)
+    assert relation(comp(**at)) == "copy"
+    assert relation(comp(**{**at, "containment_ab": 0.0, "containment_ba": P.copy_truncated_long, "lead_b": 0.0,
+                            "lead_a": P.copy_lead})) == "copy"
+    assert relation(comp(**{**at, "lead_b": P.copy_lead - EPS})) != "copy"
+    assert relation(comp(**{**at, "longest_run": P.partial_long_run_words - 1})) != "copy"
+    assert relation(comp(**{**at, "containment_ab": P.copy_truncated_long - EPS})) != "copy"
+
+
+def test_rewrite_of_all_of_it_is_derived_before_partial():
+    at = dict(cosine=P.derived_cosine, matched_coverage_a=P.rewrite_coverage,
+              matched_coverage_b=P.rewrite_other_coverage, longest_run=P.partial_long_run_words)
+    assert relation(comp(**at)) == "derived"
+    assert relation(comp(**{**at, "matched_coverage_b": P.rewrite_other_coverage - EPS})) == "partial"
+    assert relation(comp(**{**at, "matched_coverage_a": P.rewrite_coverage - EPS})) == "partial"
+    assert relation(comp(**{**at, "cosine": P.derived_cosine - EPS})) == "partial"
+
+
+def test_direction_says_truncated():
+    a = Article(id="a", text="", body="x " * 100)
+    b = Article(id="b", text="", body="x " * 30)
+    c = comp(containment_ab=0.3, containment_ba=1.0, lead_a=1.0, longest_run=P.partial_long_run_words)
+    d = direction(a, b, c, relation(c))
+    assert d.source == "a" and d.reasons[0].startswith("truncated: b is the opening of a")

@@ -2,6 +2,11 @@
 shared passages) and an order-preserving sentence alignment (rewrites and digests follow
 their source's order; independent reports do not).
 
+Containment and shared passages count an article's own words
+(:func:`dedup.clean.layout.own_words`: outside quotations and caption lines) in the prose
+blocks that hold a shared passage, so that page chrome and comments around a copy do not
+dilute it, and a shared quote or agency caption does not make reuse.
+
 >>> from dedup.sketch import Sketch
 >>> a = Sketch("The council approved the new budget on Monday after a long debate in the chamber.")
 >>> b = Sketch("Breaking: the council approved the new budget on Monday after a long debate.")
@@ -17,6 +22,7 @@ import numpy as np
 from scipy import sparse
 
 from dedup.arrays import member, unique
+from dedup.clean.layout import own_words
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -41,8 +47,10 @@ class Comparison:
     b: int
     cosine: float = 0.0
     jaccard: float = 0.0
-    containment_ab: float = 0.0  # share of a's words inside passages shared with b
+    containment_ab: float = 0.0  # share of a's own words (its body) inside passages shared with b
     containment_ba: float = 0.0
+    lead_a: float = 0.0  # share of the first m words of a's body that are shared, m: its shared words
+    lead_b: float = 0.0
     longest_run: int = 0  # words in the longest shared verbatim passage
     sentences_a: int = 0
     sentences_b: int = 0
@@ -51,6 +59,8 @@ class Comparison:
     similarity: float = 0.0  # mean TF-IDF cosine of the aligned sentence pairs
     coverage_a: float = 0.0  # share of a's sentences (by length) that align
     coverage_b: float = 0.0
+    matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
+    matched_coverage_b: float = 0.0
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -109,9 +119,43 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
+def _layout(s: Sketch | ShingleRun, params: Params) -> tuple[np.ndarray, np.ndarray] | None:
+    """Own-word mask and block of each word of a sketch with a body (None for bare shingles)."""
+    body = getattr(s, "body", None)
+    if body is None or s.n_words == 0:
+        return None
+    return own_words(body, s.spans, params.quote_min_words)
+
+
+def _body(covered: np.ndarray, layout: tuple[np.ndarray, np.ndarray] | None, min_words: int) -> np.ndarray | None:
+    """The words a text is measured on: its own words in the prose blocks that hold a shared
+    passage (all its prose blocks when none does); None: all words."""
+    if layout is None:
+        return None
+    own, block = layout
+    in_runs = np.zeros(covered.size, bool)
+    for s, e in _runs(covered & own):
+        if e - s >= min_words:
+            in_runs[s:e] = True
+    held = np.unique(block[in_runs & (block >= 0)])
+    body = own & (np.isin(block, held) if held.size else block >= 0)
+    if body.sum() >= min_words:
+        return body
+    return own if own.sum() >= min_words else None
+
+
+def _share(covered: np.ndarray, body: np.ndarray | None) -> tuple[float, float]:
+    """Containment (share of the body covered) and lead (share of the body's first m words
+    covered, m its covered words: 1.0 when the shared text is the opening)."""
+    mine = covered if body is None else covered[body]
+    m = int(mine.sum())
+    return float(mine.mean()), float(mine[:m].mean()) if m else 0.0
+
+
 def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, params: Params = DEFAULT) -> None:
-    """Fill ``c`` with the verbatim measures: shingle Jaccard, word containment both ways and
-    the shared verbatim passages (of ``min_passage_words`` at least)."""
+    """Fill ``c`` with the verbatim measures: shingle Jaccard, containment of own words both
+    ways, lead, and the shared verbatim passages of own words (of ``min_passage_words`` at
+    least)."""
     ha, hb = sa.shingles, sb.shingles
     if ha.size == 0 or hb.size == 0:
         return
@@ -123,8 +167,11 @@ def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, par
     in_b, in_a = member(ha, ub), member(hb, ua)
     k = params.shingle_words
     cov_a, cov_b = _covered(in_b, sa.n_words, k), _covered(in_a, sb.n_words, k)
-    c.containment_ab, c.containment_ba = float(cov_a.mean()), float(cov_b.mean())
-    runs = [(s, e - k + 1) for s, e in _runs(cov_a) if e - s >= params.min_passage_words]
+    lay_a, lay_b = _layout(sa, params), _layout(sb, params)
+    c.containment_ab, c.lead_a = _share(cov_a, _body(cov_a, lay_a, params.min_passage_words))
+    c.containment_ba, c.lead_b = _share(cov_b, _body(cov_b, lay_b, params.min_passage_words))
+    mine = cov_a if lay_a is None else cov_a & lay_a[0]
+    runs = [(s, e - k + 1) for s, e in _runs(mine) if e - s >= params.min_passage_words]
     c.passages.extend(_verbatim(sa, sb, runs, k, params.min_passage_words))
     c.longest_run = max((p.words for p in c.passages), default=0)
 
@@ -186,6 +233,10 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
             used_a.add(ii[k]), used_b.add(jj[k])
             matched += 1
     c.matched = matched
+    len_a = np.array([e - s for s, e in sa.sentences], float)
+    len_b = np.array([e - s for s, e in sb.sentences], float)
+    c.matched_coverage_a = float(len_a[sorted(used_a)].sum() / len_a.sum())
+    c.matched_coverage_b = float(len_b[sorted(used_b)].sum() / len_b.sum())
     # heaviest chain with strictly increasing i and j; weights compared at 6 decimals, so
     # that float32 noise in the last bits never decides between equally similar sentences
     order = np.lexsort((jj, ii))
@@ -206,8 +257,6 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.aligned = len(chain)
     c.matched = max(c.matched, c.aligned)  # greedy matching can miss the best one-to-one set
     c.similarity = float(np.mean([ww[k] for k in chain]))
-    len_a = np.array([e - s for s, e in sa.sentences], float)
-    len_b = np.array([e - s for s, e in sb.sentences], float)
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
     for k in chain:

@@ -8,18 +8,16 @@
 
 from __future__ import annotations
 
-import re
-
+from dedup.clean.layout import quotations
 from dedup.params import DEFAULT, Params
 from dedup.sketch.tokens import terms, words
 
-_QUOTE = re.compile(r'"([^"\n]{12,1000}?)"')  # straight quotes (clean() straightens the others)
 Quotes = list[tuple[tuple[int, int], set[str]]]  # quotation spans with their content terms
 
 
 def quotes(body: str, params: Params = DEFAULT) -> list[tuple[int, int]]:
     """Spans of direct quotations (straight double quotes, ``quote_min_words`` words at least)."""
-    return [m.span(1) for m in _QUOTE.finditer(body) if len(m.group(1).split()) >= params.quote_min_words]
+    return quotations(body, params.quote_min_words)
 
 
 def quote_terms(body: str, params: Params = DEFAULT) -> Quotes:

@@ -1,7 +1,12 @@
 """The relation of a compared pair, strongest first.
 
 * **duplicate**: the same words after normalisation.
-* **copy**: most of each text is inside passages shared verbatim with the other.
+* **copy**: most of each text is inside passages shared verbatim with the other, or one
+  text is the other's opening (:func:`truncated`: a copy cut after some paragraphs).
+  Texts are measured by their own words (:mod:`dedup.clean.layout`).
+* **derived**, before partial: a rewrite: most of one text in sentences matched one to
+  one with the other's (order ignored: rewrites move, merge and split sentences), which
+  carries most of it, without the verbatim share of a copy.
 * **partial**: a substantial verbatim passage is shared, the rest differs.
 * **derived**: sentences align with the other's in the same order and cover a good
   share of one text, while the words differ (rewrites, digests, summaries).
@@ -23,6 +28,18 @@ from dedup.model import Relation
 from dedup.params import DEFAULT, Params
 
 
+def truncated(c: Comparison, params: Params = DEFAULT) -> tuple[str, str] | None:
+    """``("a", "b")`` when a is b's opening cut short (most of a inside, the shared part of b
+    its opening, one long passage), ``("b", "a")`` the other way, else None."""
+    p = params
+    if c.longest_run < p.partial_long_run_words:
+        return None
+    for inner, outer, share, lead in (("a", "b", c.containment_ab, c.lead_b), ("b", "a", c.containment_ba, c.lead_a)):
+        if share >= p.copy_truncated_long and lead >= p.copy_lead:
+            return inner, outer
+    return None
+
+
 def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) -> Relation | None:
     """The relation of a compared pair, or None when they are unrelated (see the module
     docstring; the thresholds are :class:`dedup.params.Params`' ``relation`` stage)."""
@@ -30,8 +47,11 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
     lo, hi = sorted((c.containment_ab, c.containment_ba))
     if same_words:
         return Relation.DUPLICATE
-    if lo >= p.copy_both or (hi >= p.copy_truncated_long and lo >= p.copy_truncated_short):
+    if lo >= p.copy_both or (hi >= p.copy_truncated_long and lo >= p.copy_truncated_short) or truncated(c, p):
         return Relation.COPY
+    lo_m, hi_m = sorted((c.matched_coverage_a, c.matched_coverage_b))
+    if c.cosine >= p.derived_cosine and hi_m >= p.rewrite_coverage and lo_m >= p.rewrite_other_coverage:
+        return Relation.DERIVED
     if (c.longest_run >= p.partial_long_run_words or hi >= p.partial_share
             or (c.longest_run >= p.partial_run_words and hi >= p.partial_min_share)):
         return Relation.PARTIAL

@@ -17,6 +17,7 @@ from dedup.confirm.measures import Comparison
 from dedup.dates import format_published, has_time, published_day
 from dedup.model import Article, Relation
 from dedup.params import DEFAULT, Params
+from dedup.relation.classify import truncated
 
 
 @dataclass(slots=True, frozen=True)
@@ -66,6 +67,11 @@ def direction(a: Article, b: Article, c: Comparison, rel: Relation, params: Para
     when = _earlier(a, b)
     if when:
         votes.append(when)
+    cut = truncated(c, params) if rel == Relation.COPY else None
+    if cut:
+        inner, outer, share = (a, b, c.containment_ba) if cut[0] == "a" else (b, a, c.containment_ab)
+        votes.append((outer.id, f"truncated: {inner.id} is the opening of {outer.id} cut short "
+                                f"({share:.0%} of {outer.id}'s words)"))
     if rel == Relation.PARTIAL:
         # an excerpt cut from the other, or a piece the other embeds: the text cannot tell
         share_a = share_b = 0.0

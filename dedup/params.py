@@ -86,6 +86,8 @@ class Params:
     derived_reuse: float = _p(0.3, "relation", "derived: or this share of one text in short shared runs", True)
     related_cosine: float = _p(0.2, "relation", "related: TF-IDF cosine at least (below: only verbatim reuse)",
                                True)
+    story_partial_share: float = _p(0.5, "relation", "a partial pair joins two stories when this share of one text is "
+                                    "in shared passages (an excerpt); a smaller embedding stays a pair", True)
     one_way: float = _p(0.15, "relation", "difference in coverage that tells which text was built from the other",
                         True)
     # report

@@ -146,8 +146,9 @@ def report_order(pairs: Sequence[Pair]) -> list[Pair]:
     return sorted(pairs, key=lambda x: (-x.relation.strength, x.a, x.b))
 
 
-def tell_stories(ids: Sequence[str], pairs: Sequence[Pair]) -> tuple[list[Pair], list[Story]]:
+def tell_stories(ids: Sequence[str], pairs: Sequence[Pair], params: Params = DEFAULT
+                 ) -> tuple[list[Pair], list[Story]]:
     """The stories of ``pairs`` among the articles ``ids`` (:func:`dedup.relation.clusters`)
     and the pairs oriented by them (:func:`dedup.relation.orient_by_story`), in report order."""
-    stories = clusters(ids, pairs)
+    stories = clusters(ids, pairs, params)
     return report_order(orient_by_story(pairs, stories)), stories

@@ -184,7 +184,7 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
                    batches_per_worker=CONFIRM_BATCHES_PER_WORKER)
     lap("confirm")
     stats["pairs"] = {r.value: sum(p.relation == r for p in out) for r in Relation}
-    out, stories = tell_stories([a.id for a in articles], out)
+    out, stories = tell_stories([a.id for a in articles], out, params)
     attribution = check_attribution(articles, out, params)
     lap("stories")
     stats["seconds"] = round(time.perf_counter() - t0, 3)

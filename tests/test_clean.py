@@ -8,8 +8,10 @@ from dedup.params import Params
 from dedup.dates import format_published
 from dedup.model import Article
 from dedup.clean import clean, clean_corpus, drop_repeated_lines, text_span
+from dedup.clean.layout import blocks, captions, own_words, quotations
 from dedup.clean.normalize import normalize_line
 from dedup.sketch import tokens
+from dedup.sketch.tokens import words_and_spans
 
 
 def cleaned(text: str, **kw) -> Article:
@@ -359,8 +361,6 @@ def test_drop_repeated_lines_empty_corpus_and_empty_bodies():
 
 # --- layout: own words, blocks, captions -------------------------------------------------
 
-from dedup.clean.layout import blocks, captions, own_words, quotations  # noqa: E402
-from dedup.sketch.tokens import words_and_spans  # noqa: E402
 
 PROSE = "The council approved the new budget on Monday after a long debate in the chamber."
 
@@ -394,3 +394,16 @@ def test_own_words_leave_out_quotations_and_captions():
     assert "chamber" in kept and "photo" not in kept and "bridge" not in kept and "said" in kept
     assert [body[s:e] for s, e in quotations(body)] == ["We will build the new bridge next year,"]
     assert block.min() == 0 and block.max() == 0
+
+
+def test_comments_section_after_the_text_is_dropped_to_the_end():
+    text = "\n".join([PROSE] * 5 + ["Comments (2)", "reader1: " + PROSE, "Jo B: Great piece.", "Privacy | Terms"])
+    a = clean(Article(id="x", text=text))
+    assert a.body == "\n".join([PROSE] * 5)
+    assert a.removed[0] == "comments: Comments (2)" and len(a.removed) == 4
+
+
+def test_a_comments_link_near_the_top_is_not_the_section():
+    text = "\n".join(["Title of it", "12 comments", PROSE, PROSE])
+    a = clean(Article(id="x", text=text))
+    assert a.body.count(PROSE) == 2 and a.removed == ["comments: 12 comments"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dedup.params import Params
-from dedup.model import Article, Pair, Relation, Story
+from dedup.model import Article, Pair, Relation, Scores, Story
 from dedup.confirm import Comparison
 from dedup.relation import check_attribution, clusters, direction, relation
 
@@ -214,8 +214,9 @@ def test_direction_same_date_is_no_signal():
 
 # --- clusters -------------------------------------------------------------------------
 
-def pair(a, b, rel, source=None):
-    return Pair(a, b, Relation(rel), source)
+def pair(a, b, rel, source=None, shared=P.story_partial_share):
+    """A pair; a partial one with ``shared`` of b inside shared passages (an excerpt by default)."""
+    return Pair(a, b, Relation(rel), source, scores=Scores(containment_ba=shared))
 
 
 def test_clusters_root_is_the_original():
@@ -244,6 +245,15 @@ def test_clusters_separate_stories_sorted_by_size():
     assert got[0].root == "d" and got[1].root == "a"
     # related-only articles form no story
     assert all("f" not in c.members and "g" not in c.members for c in got)
+
+
+def test_clusters_partial_joins_stories_only_as_an_excerpt():
+    pairs = [pair("a", "b", "copy", "a"), pair("b", "c", "partial", shared=P.story_partial_share - EPS),
+             pair("c", "d", "copy", "c")]
+    got = clusters(list("abcd"), pairs)
+    assert [c.members for c in got] == [("a", "b"), ("c", "d")]
+    pairs[1] = pair("b", "c", "partial", shared=P.story_partial_share)
+    assert [c.members for c in clusters(list("abcd"), pairs)] == [("a", "b", "c", "d")]
 
 
 def test_clusters_unknown_source_and_no_pairs():
@@ -334,3 +344,14 @@ def test_direction_says_truncated():
     c = comp(containment_ab=0.3, containment_ba=1.0, lead_a=1.0, longest_run=P.partial_long_run_words)
     d = direction(a, b, c, relation(c))
     assert d.source == "a" and d.reasons[0].startswith("truncated: b is the opening of a")
+
+
+def test_orient_by_story_leaves_a_partial_outside_the_stories_alone():
+    from dedup.relation import orient_by_story
+
+    pairs = [pair("r", "x", "copy", "r"), pair("r", "y", "copy", "r"), pair("q", "x", "partial", shared=0.1),
+             pair("x", "y", "partial"), pair("r", "q", "partial", "r", shared=0.1)]
+    stories = clusters(["r", "x", "y", "q"], pairs)
+    assert [s.members for s in stories] == [("r", "x", "y")]
+    out = orient_by_story(pairs, stories)
+    assert out[2] == pairs[2] and out[3].reasons == ("siblings: both derive from r",)

@@ -1,6 +1,7 @@
 """Per article: normalise every line, read the header (date, byline, title) and the
 attribution claims, and drop boilerplate by rule: market-ticker blocks, promotions, ads,
-credits, copyright, comment forms and navigation (what was removed is kept).
+credits, copyright, comment forms and navigation, and the comments section (a comments
+heading after the text, and everything below it); what was removed is kept.
 
 >>> a = clean(Article(id="x", text="Leave a Reply\\nThe minister said \\u201cyes\\u201d.\\nView all"))
 >>> a.body
@@ -36,6 +37,7 @@ _CREDIT = re.compile(
     r"with reporting from|photo(?:graph)?s? by)\b|(?:(?:photo|image|picture)s?(?: credit)?|credit):)", re.I)
 # a notice, not a sentence about copyright: the sign, a year after "(c)"/"copyright", or the formula
 _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*\d{4}|^copyright\s*(?:\(c\)|\d{4})|\ball rights reserved\b", re.I)
+COMMENTS_AFTER_WORDS = 50  # a comments heading after this much text opens the comments section: all below it goes
 _COMMENTS = re.compile(
     r"^(?:(?:(?:leave|add|post) a (?:reply|comment)|post comment|your email address will not be published|"
     r"required fields are marked|cancel reply|save my name, email)\b|"
@@ -130,8 +132,13 @@ def clean(article: Article) -> Article:
     kept: list[tuple[int, str]] = []
     removed: list[str] = []
     header = True  # still before the first paragraph of text
+    kept_words = 0
+    comments = False  # inside the comments section: a comments heading after the text, and all below it
     for i, line in enumerate(lines):
         if not line:
+            continue
+        if comments:
+            removed.append(f"comments: {line}")
             continue
         if i in ticker:
             removed.append(f"ticker: {line}")
@@ -167,6 +174,7 @@ def clean(article: Article) -> Article:
         reason = _rule(line)
         if reason:
             removed.append(f"{reason}: {line}")
+            comments = reason == "comments" and kept_words >= COMMENTS_AFTER_WORDS
             if reason == "copyright" and not article.publisher:
                 article.publisher = _copyright_holder(line)
             continue
@@ -174,6 +182,7 @@ def clean(article: Article) -> Article:
             article.title = line
         header = header and _is_title(line)
         kept.append((starts[i], line))
+        kept_words += _word_count(line)
     article.body = "\n".join(line for _, line in kept)
     article.line_origins = [start for start, _ in kept]
     article.removed = removed

@@ -1,5 +1,8 @@
 """Stories: the articles linked by derived-or-stronger pairs, rooted at the original,
-and the pairs oriented by their story.
+and the pairs oriented by their story. A partial pair links two stories only when one of
+its texts is mostly inside shared passages (:func:`joins_story`): a page quoting two
+sentences of another story in its comments, or an article embedding a few paragraphs of
+another, shares passages with it but is not a version of it.
 """
 
 from __future__ import annotations
@@ -9,10 +12,25 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from dedup.model import Pair, Relation, Story
+from dedup.params import DEFAULT, Params
 
 
-def clusters(ids: Sequence[str], pairs: Sequence[Pair]) -> list[Story]:
-    """Stories: articles linked by duplicate/copy/partial/derived, rooted at the original.
+def joins_story(relation, containment_ab, containment_ba, params: Params = DEFAULT):
+    """Whether a derived-or-stronger pair puts its two articles in one story: any but a
+    partial pair, and a partial one when ``story_partial_share`` of one text is shared.
+    Works on plain values and on Spark columns alike (the local scan and the Spark job
+    decide with this one expression).
+
+    >>> joins_story("partial", 0.2, 0.6), joins_story("partial", 0.2, 0.1), joins_story("copy", 0.0, 0.0)
+    (True, False, True)
+    """
+    share = params.story_partial_share
+    return (relation != Relation.PARTIAL.value) | (containment_ab >= share) | (containment_ba >= share)
+
+
+def clusters(ids: Sequence[str], pairs: Sequence[Pair], params: Params = DEFAULT) -> list[Story]:
+    """Stories: articles linked by duplicate/copy/derived, and partial pairs that
+    :func:`joins_story`, rooted at the original.
 
     The root is the article linked to the most others (everything else in the story
     shares text with the original); ties go to the one that derives from nothing.
@@ -29,7 +47,8 @@ def clusters(ids: Sequence[str], pairs: Sequence[Pair]) -> list[Story]:
             x = parent[x]
         return x
 
-    strong = [p for p in pairs if p.relation.derives]
+    strong = [p for p in pairs if p.relation.derives
+              and joins_story(p.relation.value, p.scores.containment_ab, p.scores.containment_ba, params)]
     for p in strong:
         parent[find(p.a)] = find(p.b)
     group = {x: find(x) for p in strong for x in (p.a, p.b)}  # article -> its story
@@ -96,6 +115,7 @@ def orient_by_story(pairs: Sequence[Pair], stories: Sequence[Story]) -> list[Pai
     from_root = {p.b if p.source == p.a else p.a for p in out if p.relation.derives and p.source == root_of.get(p.a)}
     for k in undecided:
         p = out[k]
-        if not p.source and p.a in from_root and p.b in from_root:
+        if not p.source and p.a in from_root and p.b in from_root and root_of.get(p.a) is not None \
+                and root_of.get(p.a) == root_of.get(p.b):
             out[k] = replace(p, reasons=(f"siblings: both derive from {root_of[p.a]}",))
     return out

@@ -159,7 +159,7 @@ def scan_frame(articles: DataFrame, problems: Sequence[Problem] = (), params: Pa
     lap("candidates")
     pairs = cut(confirm(corpus, candidates, idf, params))
     lap("confirm")
-    pairs, stories = stories_of(pairs, corpus)
+    pairs, stories = stories_of(pairs, corpus, params)
     pairs, stories = cut(pairs), cut(stories)
     stats["stories"], stats["pairs_found"] = stories.count(), pairs.count()
     from dedup.spark.attribution import attribution_checks

@@ -182,7 +182,8 @@ def clean(article: Article) -> Article:
             article.title = line
         header = header and _is_title(line)
         kept.append((starts[i], line))
-        kept_words += _word_count(line)
+        if kept_words < COMMENTS_AFTER_WORDS:
+            kept_words += _word_count(line)
     article.body = "\n".join(line for _, line in kept)
     article.line_origins = [start for start, _ in kept]
     article.removed = removed

@@ -124,7 +124,9 @@ def _layout(s: Sketch | ShingleRun, params: Params) -> tuple[np.ndarray, np.ndar
     body = getattr(s, "body", None)
     if body is None or s.n_words == 0:
         return None
-    return own_words(body, s.spans, params.quote_min_words)
+    if s.layout is None:  # once per sketch: a sketch is measured against many others
+        s.layout = own_words(body, s.spans, params.quote_min_words)
+    return s.layout
 
 
 def _body(covered: np.ndarray, layout: tuple[np.ndarray, np.ndarray] | None, min_words: int) -> np.ndarray | None:
@@ -133,11 +135,11 @@ def _body(covered: np.ndarray, layout: tuple[np.ndarray, np.ndarray] | None, min
     if layout is None:
         return None
     own, block = layout
-    in_runs = np.zeros(covered.size, bool)
-    for s, e in _runs(covered & own):
-        if e - s >= min_words:
-            in_runs[s:e] = True
-    held = np.unique(block[in_runs & (block >= 0)])
+    edges = np.flatnonzero(np.diff(np.r_[0, (covered & own).view(np.int8), 0]))
+    starts, stops = edges[::2], edges[1::2]
+    long = stops - starts >= min_words
+    held = np.unique(np.r_[block[starts[long]], block[stops[long] - 1]])
+    held = held[held >= 0]
     body = own & (np.isin(block, held) if held.size else block >= 0)
     if body.sum() >= min_words:
         return body

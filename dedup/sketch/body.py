@@ -32,13 +32,14 @@ class Sketch:
     (10, 2, True)
     """
 
-    __slots__ = ("body", "n_words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens",
+    __slots__ = ("body", "n_words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "layout",
                  "sentence_terms")
 
     def __init__(self, body: str, with_sentences: bool = True, shingle_words: int = DEFAULT.shingle_words,
                  stem: int = DEFAULT.stem) -> None:
         words, self.spans = words_and_spans(body)
         self.body, self.n_words = body, len(words)
+        self.layout = None  # own words and blocks, filled by the confirm stage when first measured
         hashes = hash_words(words)
         self.shingles = shingles(hashes, shingle_words)
         self.unique_shingles = unique(self.shingles)
@@ -120,7 +121,7 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
         a, b = int(tok_first[d]), int(tok_first[d + 1])
         sa, sb = int(sent_first[d]), int(sent_first[d + 1])
         k = Sketch.__new__(Sketch)
-        k.body, k.n_words, k.spans = texts[d], b - a, spans[a:b] - base
+        k.body, k.n_words, k.spans, k.layout = texts[d], b - a, spans[a:b] - base, None
         k.shingles = (values[a: b - shingle_words + 1] if b - a >= shingle_words
                       else shingles(t.hash[a:b], shingle_words))
         k.unique_shingles = unique(k.shingles)

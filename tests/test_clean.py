@@ -407,3 +407,8 @@ def test_a_comments_link_near_the_top_is_not_the_section():
     text = "\n".join(["Title of it", "12 comments", PROSE, PROSE])
     a = clean(Article(id="x", text=text))
     assert a.body.count(PROSE) == 2 and a.removed == ["comments: 12 comments"]
+
+
+def test_a_stray_quote_mark_does_not_make_the_text_between_quotations_a_quotation():
+    body = 'The sign read ") and then" and the copied passage runs on between them, then "Done here at last," he said.'
+    assert [body[s:e] for s, e in quotations(body)] == ["Done here at last,"]

@@ -22,6 +22,8 @@ headlines, comments) is not the article.
 ['Photo: The chamber on Monday. (Reuters/J. Doe)']
 >>> [body[s:e] for s, e in quotations(body)]
 ['We will build the new bridge next year,']
+>>> quotations('a stray quote ") and then text that reads like prose in the " middle')
+[]
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ import re
 
 import numpy as np
 
-QUOTE = re.compile(r'"([^"\n]{12,1000}?)"')
+# a quotation opens after a space, a bracket or a dash and closes before one or punctuation, so that a
+# stray quote mark does not pair with the next quotation's opening and take the text between them
+QUOTE = re.compile(r'(?:^|(?<=[\s(\[:;,\u2014\u2013-]))"(?=[^\s"])([^"\n]{12,1000}?)(?<=[^\s"])"(?=[\s.,;:!?)\]\u2014\u2013-]|$)',
+                   re.M)
 _CAPTION_LEAD = re.compile(r"(?:(?:photo(?:graph)?|image|picture|pictured|caption|credit|file photo)\b[^\n]{0,40}?[:|]"
                            r"|(?:image caption|image copyright|image source|media caption)\b)", re.IGNORECASE)
 _CREDIT_END = re.compile(r"\((?:[^()\n]{0,60}(?:/|\bphoto\b|\bpool\b|\bfile\b)[^()\n]{0,60}|reuters|ap|afp|getty images|"

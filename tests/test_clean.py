@@ -412,3 +412,8 @@ def test_a_comments_link_near_the_top_is_not_the_section():
 def test_a_stray_quote_mark_does_not_make_the_text_between_quotations_a_quotation():
     body = 'The sign read ") and then" and the copied passage runs on between them, then "Done here at last," he said.'
     assert [body[s:e] for s, e in quotations(body)] == ["Done here at last,"]
+
+
+def test_a_doubled_opening_quote_mark_still_opens_a_quotation():
+    body = '""It would have been impossible to go through at three," the chief executive said.'
+    assert [body[s:e] for s, e in quotations(body)] == ["It would have been impossible to go through at three,"]

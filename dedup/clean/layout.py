@@ -32,9 +32,10 @@ import re
 
 import numpy as np
 
-# a quotation opens after a space, a bracket or a dash and closes before one or punctuation, so that a
-# stray quote mark does not pair with the next quotation's opening and take the text between them
-QUOTE = re.compile(r'(?:^|(?<=[\s(\[:;,\u2014\u2013-]))"(?=[^\s"])([^"\n]{12,1000}?)(?<=[^\s"])"(?=[\s.,;:!?)\]\u2014\u2013-]|$)',
+# a quotation opens after a space, a bracket, a dash or a quote mark (a doubled one) and closes before a space
+# or punctuation, so that a stray quote mark does not pair with the next quotation's opening and take the
+# text between them
+QUOTE = re.compile(r'(?:^|(?<=[\s(\[:;,"\u2014\u2013-]))"(?=[^\s"])([^"\n]{12,1000}?)(?<=[^\s"])"(?=[\s.,;:!?)\]\u2014\u2013-]|$)',
                    re.M)
 _CAPTION_LEAD = re.compile(r"(?:(?:photo(?:graph)?|image|picture|pictured|caption|credit|file photo)\b[^\n]{0,40}?[:|]"
                            r"|(?:image caption|image copyright|image source|media caption)\b)", re.IGNORECASE)

@@ -317,3 +317,14 @@ def test_bucket_pairs_equal_brute_force(monkeypatch, rows, chunk):
                           if key[i] == key[j] and (key[i] in small or i == first[key[i]]))
         assert got == expected
         assert stats.large_buckets == sum((key == v).sum() > 6 for v in np.unique(key))
+
+
+def test_a_large_sentence_bucket_joins_through_its_lowest_article_whatever_the_item_order(tmp_path):
+    # items of articles 0..5 laid out of article order, two sentences each, all in one bucket
+    # (two bands) larger than the cap: every article pairs with article 0, the lowest
+    item_doc = np.array([3, 3, 5, 5, 0, 0, 4, 4, 1, 1, 2, 2])
+    keys = np.zeros((item_doc.size, 2), np.uint32)
+    pairs = cand.doc_pairs_from_keys(keys, item_doc, max_bucket=4, min_hits=1)
+    assert pairs.tolist() == [[0, 1], [0, 2], [0, 3], [0, 4], [0, 5]]
+    partitioned = cand.doc_pairs_from_keys(keys, item_doc, 4, 1, folder=str(tmp_path), part_items=3)
+    assert partitioned.tolist() == pairs.tolist()

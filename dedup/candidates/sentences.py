@@ -58,11 +58,17 @@ def doc_pairs_from_keys(keys: np.ndarray, item_doc: np.ndarray, max_bucket: int,
     if m == 0:
         return np.empty((0, 2), np.int64)
     n = int(item_doc.max()) + 1
+    # items by article first, so that a bucket over the cap joins through its lowest article's
+    # first item, as the Spark job and the index choose (batches may sketch articles out of order)
+    by_article = np.argsort(item_doc, kind="stable") if np.any(item_doc[1:] < item_doc[:-1]) else None
+    if by_article is not None:
+        item_doc = item_doc[by_article]
     parts = max(1, m // part_items) if folder is not None else 1
     sinks = [ArraySink(np.int64, path=None if folder is None else os.path.join(folder, f"sentence-pairs-{p}"))
              for p in range(parts)]
     for band in range(keys.shape[1]):
-        for a, b in bucket_pairs(np.ascontiguousarray(keys[:, band]), max_bucket, stats):
+        column = np.ascontiguousarray(keys[:, band]) if by_article is None else keys[by_article, band]
+        for a, b in bucket_pairs(column, max_bucket, stats):
             da, db = item_doc[a].astype(np.int64), item_doc[b].astype(np.int64)
             keep = da != db
             a, b, da, db = a[keep], b[keep], da[keep], db[keep]

@@ -115,7 +115,7 @@ def orient_by_story(pairs: Sequence[Pair], stories: Sequence[Story]) -> list[Pai
     from_root = {p.b if p.source == p.a else p.a for p in out if p.relation.derives and p.source == root_of.get(p.a)}
     for k in undecided:
         p = out[k]
-        if not p.source and p.a in from_root and p.b in from_root and root_of.get(p.a) is not None \
-                and root_of.get(p.a) == root_of.get(p.b):
-            out[k] = replace(p, reasons=(f"siblings: both derive from {root_of[p.a]}",))
+        root = root_of.get(p.a)
+        if not p.source and root is not None and root == root_of.get(p.b) and p.a in from_root and p.b in from_root:
+            out[k] = replace(p, reasons=(f"siblings: both derive from {root}",))
     return out

@@ -6,7 +6,6 @@ pairs by :func:`dedup.pipeline.tell_stories`.
 from __future__ import annotations
 
 import json
-from functools import partial
 
 import pyarrow as pa
 from pyspark.sql import DataFrame
@@ -40,7 +39,8 @@ def stories_of(pairs: DataFrame, corpus: DataFrame, params: Params = DEFAULT) ->
     fields = ["kind", "i", "j", "relation", "json"]
     # every derived-or-stronger pair with an article in a story goes to that story's group
     strong = pairs.where(F.col("relation").isin(strong_relations))
-    strong_rows = strong.join(comp_i, "i").select(F.col("ci").alias("component"), F.lit("pair").alias("kind"),
+    in_stories = strong.join(comp_i, "i")
+    strong_rows = in_stories.select(F.col("ci").alias("component"), F.lit("pair").alias("kind"),
                                                   "i", "j", "relation", F.col("pair").alias("json"))
     related = (pairs.where(F.col("relation") == "related").join(comp_i, "i", "left").join(comp_j, "j", "left"))
     related_rows = (related.where(F.col("ci").isNotNull()).select(F.col("ci").alias("component"), "i", "j", "pair")
@@ -53,13 +53,15 @@ def stories_of(pairs: DataFrame, corpus: DataFrame, params: Params = DEFAULT) ->
                        F.lit(None).cast("long").alias("j"), F.lit(None).cast("string").alias("relation"),
                        F.col("id").alias("json")))
     grouped = strong_rows.unionByName(related_rows).unionByName(members).select("component", *fields)
-    out = cut(grouped.groupBy("component").applyInPandas(partial(_story, params=params), spark_schema(STORY_SCHEMA)))
+    def story(group):  # no type hints: Spark takes it for a plain pandas function
+        return _story(group, params)
+
+    out = cut(grouped.groupBy("component").applyInPandas(story, spark_schema(STORY_SCHEMA)))
     story_json = out.where(F.col("kind") == "story").select(F.col("json").alias("story"))
     oriented = out.where(F.col("kind") == "pair").select("i", "j", F.col("json").alias("pair"))
     oriented = oriented.join(pairs.select("i", "j", "a", "b", "relation"), ["i", "j"])
     oriented = oriented.withColumn("source", F.get_json_object("pair", "$.source"))
-    grouped_pairs = strong.join(comp_i, "i").select("i", "j")
-    final = pairs.join(grouped_pairs, ["i", "j"], "left_anti").unionByName(
+    final = pairs.join(in_stories.select("i", "j"), ["i", "j"], "left_anti").unionByName(
         oriented.select(*[n for n in PAIR_SCHEMA.names]))
     return final, story_json
 

@@ -352,6 +352,25 @@ def test_copies_plus_footer_articles(maker):
     assert all(FOOTER not in a.body for a in out[n:])
 
 
+def test_teaser_pages_keep_the_story_they_carry(maker):
+    """Pages carrying only a story's headline and first paragraph amid many links to other
+    stories keep that paragraph: it is most of their prose (links and headlines are not)."""
+    title, lead = maker.sentence(5), maker.paragraph(2)
+    n = Params().repeat_min_docs + 3
+    pages = [Article(id=f"t{i}", text="\n".join([title, lead, "Read more at Example Daily",
+                                                 *(f"Related: {maker.sentence(7)}" for _ in range(12))]))
+             for i in range(n)]
+    out = clean_corpus(pages)
+    assert all(lead in a.body.split("\n") and title in a.body.split("\n") for a in out)
+
+
+def test_long_footer_in_many_different_articles_removed(maker):
+    footer = "This article is for general information only and is not advice of any kind whatsoever."
+    n = Params().repeat_min_docs + 1
+    out = clean_corpus([Article(id=str(i), text="\n".join([maker.paragraph(3), footer])) for i in range(n)])
+    assert all(footer not in a.body for a in out)
+
+
 def test_drop_repeated_lines_empty_corpus_and_empty_bodies():
     drop_repeated_lines([])
     arts = [clean(Article(id=str(i), text="Leave a Reply")) for i in range(6)]

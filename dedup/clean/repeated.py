@@ -18,6 +18,7 @@ import numpy as np
 import xxhash
 
 from dedup.arrays import unique
+from dedup.clean.layout import PROSE_WORDS
 from dedup.clean.rules import clean
 from dedup.model import Article
 from dedup.params import DEFAULT, Params
@@ -29,17 +30,20 @@ def _line_hash(line: str) -> int:
 
 def line_table(body: str) -> tuple[np.ndarray, np.ndarray]:
     """The distinct hashes of the non-empty lines of a body, sorted, and the characters of
-    the lines with each (what :func:`drop_repeated_lines` counts).
+    prose in the lines with each (what :func:`drop_repeated_lines` counts): lines of
+    :data:`~dedup.clean.layout.PROSE_WORDS` words or more; shorter ones (headlines, links,
+    navigation) count 0, so that a page's chrome does not dilute the article it carries.
 
-    >>> h, chars = line_table("Footer\\nA story.\\nFooter")
+    >>> h, chars = line_table("Footer\\nA story told in ten words or more, as prose is.\\nFooter")
     >>> sorted(chars.tolist())
-    [8, 12]
+    [0, 47]
     """
     lines = [x for x in body.split("\n") if x]
     hashes = np.fromiter((_line_hash(x) for x in lines), np.uint64, len(lines))
     values, inverse = np.unique(hashes, return_inverse=True)
-    chars = np.bincount(inverse.ravel(), weights=np.fromiter(map(len, lines), np.int64, len(lines)),
-                        minlength=values.size).astype(np.int64)
+    prose = np.fromiter((len(x) if len(x.split(None, PROSE_WORDS - 1)) >= PROSE_WORDS else 0 for x in lines),
+                        np.int64, len(lines))
+    chars = np.bincount(inverse.ravel(), weights=prose, minlength=values.size).astype(np.int64)
     return values, chars
 
 
@@ -69,8 +73,9 @@ def drop_repeated_lines(articles: Sequence[Article], tables: Sequence[tuple[np.n
 
     A line counts as repeated when at least ``repeat_min_docs`` articles carry it
     (:func:`frequent_line`); it is dropped when, in the median article carrying it, at most
-    ``repeat_max_shared`` of the text (in characters) is in repeated lines: copies of one
-    story share most of theirs and keep them (:func:`boilerplate_line`).
+    ``repeat_max_shared`` of the prose (in characters, :func:`line_table`) is in repeated
+    lines: copies of one story share most of theirs and keep them (:func:`boilerplate_line`),
+    even a teaser page of the headline and first paragraph amid links to other stories.
     ``tables``: each article's :func:`line_table`, when already computed (in workers).
     """
     per_doc = [line_table(a.body or "") for a in articles] if tables is None else tables

@@ -26,6 +26,7 @@ from urllib.parse import quote
 # line and paragraph separators; bidirectional embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_C0_SURROGATE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _MARKDOWN = {c: "\\" + c for c in "\\`*[]|"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 _MARKDOWN_RE = re.compile("[" + re.escape("".join(_MARKDOWN)) + "]")
@@ -40,14 +41,16 @@ def _escape_char(c: str) -> str:
     return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
 
 
-def escaped(text: str) -> str:
-    r"""``text`` with lone surrogates as ``\xNN`` (``\uNNNN`` when not a byte): writable as UTF-8.
+def escaped(text: str, controls: bool = False) -> str:
+    r"""``text`` with lone surrogates as ``\xNN`` (``\uNNNN`` when not a byte): writable as UTF-8;
+    with ``controls``, C0 control characters but tab, LF and CR too (``\x1b``; safe on a page
+    that embeds JSON, where ``json.dumps`` has escaped them already).
 
-    >>> escaped("bad\udcff.txt")
-    'bad\\xff.txt'
+    >>> escaped("bad\udcff.txt"), escaped("a\x1b[31m\n", controls=True)
+    ('bad\\xff.txt', 'a\\x1b[31m\n')
     """
-    return text if text.isascii() or not _SURROGATE.search(text) else _SURROGATE.sub(
-        lambda m: _escape_char(m.group()), text)
+    pattern = _C0_SURROGATE if controls else _SURROGATE
+    return text if pattern.search(text) is None else pattern.sub(lambda m: _escape_char(m.group()), text)
 
 
 def printable(text: str, keep: str = "") -> str:

@@ -5,7 +5,7 @@ by its sha256 hash in a Content-Security-Policy that forbids every fetch, and th
 the script needs as JSON in a ``<script type="application/json">`` block. Article text,
 ids and titles are untrusted: all of it goes through :func:`html.escape`, the JSON has
 ``<``, ``>`` and ``&`` escaped, and the script only ever sets ``textContent``. A file name's
-bytes that are not UTF-8 show as ``\xNN``.
+bytes that are not UTF-8 and control characters show as ``\xNN``.
 
 Only derived-or-stronger pairs get their texts side by side (related pairs have no
 passages to show, and a corpus has many); each pair sits in a closed ``<details>``,
@@ -83,13 +83,13 @@ def render(report: Report) -> str:
         f'<script type="application/json" id="dedup-data">{json_for_script(data)}</script>',
         f"<script>{script}</script>",
     ]
-    return escaped(  # a file name's undecodable bytes as \xNN (in the JSON above already)
+    return escaped(  # undecodable bytes and control characters as \xNN (in the JSON above already)
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy(script))}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>dedup report: {e(s.summary(report))}</title>\n"
-        f"<style>{_asset('html.css')}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
-    )
+        f"<style>{_asset('html.css')}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n",
+        controls=True)
 
 
 def _header(report: Report) -> str:

@@ -22,6 +22,7 @@ from dedup.check import EXIT_ERROR, check_articles, published_index
 from dedup.cli.output import bar, show_progress, warn, write_report
 from dedup.index import Index, IndexAccessError, IndexFormatError
 from dedup.model import Article, Pair, Problem, Relation
+from dedup.report.escape import printable
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             return _check(args)
         return {"add": _add, "stats": _stats, "report": _report}[args.action](args, argv)
     except (IndexFormatError, IndexAccessError) as e:
-        print(f"dedup: error: {e}", file=sys.stderr)
+        print(f"dedup: error: {printable(str(e))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("dedup: interrupted", file=sys.stderr)
@@ -41,7 +42,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     except Exception as e:  # exit 2 with one line; the traceback on request
         if os.environ.get("DEDUP_DEBUG"):
             traceback.print_exc()
-        print(f"dedup: internal error: {type(e).__name__}: {e} (DEDUP_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(f"dedup: internal error: {type(e).__name__}: {printable(str(e))} (DEDUP_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
         return 2
 
 
@@ -51,7 +53,7 @@ def _read(paths: list[str], what: str) -> tuple[list[Article], list[Problem]] | 
     articles, problems = read_articles(paths)
     warn(problems)
     if not articles:
-        print(f"dedup: error: no {what} could be read from " + " ".join(paths), file=sys.stderr)
+        print(f"dedup: error: no {what} could be read from " + printable(" ".join(paths)), file=sys.stderr)
         return None
     return articles, problems
 
@@ -73,7 +75,7 @@ def _add(args: argparse.Namespace, argv: list[str]) -> int:
         after = len(index)
     matches = [m for ms in found.values() for m in ms]
     skipped = len(articles) - (after - before) if args.existing == "skip" else 0
-    print(f"dedup: {args.index}: {after - before:+,} articles ({after:,} in all)"
+    print(f"dedup: {printable(args.index)}: {after - before:+,} articles ({after:,} in all)"
           + (f"; {skipped:,} already there, skipped" if skipped else "")
           + f"; matches with articles already in it: {_counts(matches)}", file=sys.stderr)
     if any(p.level == "error" for p in problems):
@@ -128,7 +130,7 @@ def _check(args: argparse.Namespace) -> int:
     sys.stdout.write(render_findings(findings, args.format, against=args.against, checked=len(new),
                                      fail_on=args.fail_on))
     hit = len({f.article.id for f in findings})
-    print(f"dedup: checked {len(new)} new article{'s' * (len(new) != 1)} against {args.against}: "
+    print(f"dedup: checked {len(new)} new article{'s' * (len(new) != 1)} against {printable(args.against)}: "
           + (f"{hit} of them match{'es' if hit == 1 else ''} published articles at --fail-on {args.fail_on} or above "
              f"({_counts(f.match for f in findings)})" if hit else f"nothing at --fail-on {args.fail_on} or above")
           + (f"; {len(below)} weaker match{'es' * (len(below) != 1)} not listed ({_counts(below)})" if below else ""),

@@ -1,33 +1,48 @@
-"""What every command shares: writing a report, warnings and the progress bar on stderr."""
+"""What every command shares: writing a report, warnings and the progress bar on stderr.
+
+Names from the input are printed with control characters and undecodable bytes escaped
+(:func:`dedup.report.escape.printable`): a file name cannot recolour the terminal or fake a line.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from collections.abc import Iterable, Sequence
 
 from dedup.model import Problem, Report
 from dedup.report import save
+from dedup.report.escape import printable
 from dedup.report.sections import summary
 
 
 def write_report(report: Report, fmt: str, output: str | None) -> int:
-    """The report in ``fmt`` to ``output`` (a summary on stderr), or to stdout; 2 when it cannot be written."""
+    """The report in ``fmt`` to ``output`` (a summary on stderr), or to stdout; 2 when it cannot be
+    written. A file is written whole or not at all (:func:`dedup.report.atomic_write`): any failure
+    is one line on stderr (``DEDUP_DEBUG=1`` adds the traceback) and leaves ``output`` as it was."""
     if not output:
         save(report, fmt, sys.stdout)
         return 0
     try:
         save(report, fmt, output)
     except OSError as e:
-        print(f"dedup: error: cannot write {output}: {e.strerror}", file=sys.stderr)
+        print(f"dedup: error: cannot write {printable(output)}: {printable(e.strerror or str(e))}", file=sys.stderr)
         return 2
-    print(f"dedup: wrote {output} ({fmt}): {summary(report)}", file=sys.stderr)
+    except Exception as e:  # a bug in a writer: one line, the file left as it was
+        if os.environ.get("DEDUP_DEBUG"):
+            traceback.print_exc()
+        print(f"dedup: error: cannot write {printable(output)}: {type(e).__name__}: {printable(str(e))} "
+              "(DEDUP_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
+    print(f"dedup: wrote {printable(output)} ({fmt}): {summary(report)}", file=sys.stderr)
     return 0
 
 
 def warn(problems: Sequence[Problem]) -> None:
     """Each input problem on stderr."""
     for p in problems:
-        print(f"dedup: warning: {p}", file=sys.stderr)
+        print(f"dedup: warning: {printable(str(p))}", file=sys.stderr)
 
 
 def unread(problems: Sequence[Problem]) -> None:

@@ -9,6 +9,7 @@ import sys
 
 from dedup.cli.output import show_progress, unread, warn, write_report
 from dedup.report import format_for_path
+from dedup.report.escape import printable
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -50,7 +51,7 @@ def run_scan(args: argparse.Namespace, argv: list[str]) -> int:
         report.command = "dedup " + shlex.join(argv)
     warn(report.problems)
     if not report.articles:
-        print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
+        print("dedup: error: no article could be read from " + printable(" ".join(args.paths)), file=sys.stderr)
         return 2
     if write_report(report, fmt, args.output):
         return 2
@@ -82,7 +83,7 @@ def run_scan_spark(args: argparse.Namespace, argv: list[str], fmt: str) -> int:
         return 2
     warn(result.problems)
     if not result.stats.get("articles"):
-        print("dedup: error: no article could be read from " + " ".join(args.paths), file=sys.stderr)
+        print("dedup: error: no article could be read from " + printable(" ".join(args.paths)), file=sys.stderr)
         return 2
     if fmt == "parquet":
         try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+from collections.abc import Iterator
 from typing import TextIO
 
 from dedup.model import Report
@@ -45,17 +46,50 @@ def write(report: Report, fmt: str, out: TextIO) -> None:
 
 
 def save(report: Report, fmt: str, out: str | os.PathLike | TextIO) -> None:
-    """:func:`write` to a text stream, or to a file at a path: written whole to a temporary
-    file beside it, then renamed, so a failure never leaves a half-written report (OSError)."""
+    """:func:`write` to a text stream, or to a file at a path atomically: see :func:`atomic_write`."""
     if not isinstance(out, (str, os.PathLike)):
         write(report, fmt, out)
         return
-    path = os.fspath(out)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".dedup-", suffix=".tmp", dir=folder)
+    with atomic_write(out) as f:
+        write(report, fmt, f)
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike) -> Iterator[TextIO]:
+    """A UTF-8 text stream to a new temporary file beside ``path``, renamed over ``path`` when the
+    block ends, deleted when it raises: ``path`` is never half-written, only old or complete.
+    The file gets the permissions an ``open()`` would (0666 less the umask).
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> target = os.path.join(folder, "r.md")
+    >>> with atomic_write(target) as f:
+    ...     _ = f.write("# done")
+    >>> try:
+    ...     with atomic_write(target) as f:
+    ...         _ = f.write("half")
+    ...         raise RuntimeError("render failed")
+    ... except RuntimeError:
+    ...     pass
+    >>> open(target).read(), os.listdir(folder)
+    ('# done', ['r.md'])
+    """
+    path = os.fsdecode(path)  # a bytes path as str (undecodable bytes as surrogates)
+    folder, name = os.path.split(os.path.abspath(path))
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"no free temporary name beside {path}")
     try:
         with open(fd, "w", encoding="utf-8") as f:
-            write(report, fmt, f)
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -10,6 +10,11 @@ A finding (:class:`dedup.check.Finding`) is a new article and one of its matches
 >>> print(render_findings([Finding(new, match)], "github", against="pub.db"), end="")
 ::error file=posts/n.md,line=2,endLine=2,title=dedup%3A copy::n.md is a copy of o.md (source: o.md; cosine 0.97; 90%25 of n.md \
 in passages shared with it) in pub.db
+
+File names and ids are shown safely: in the table and the annotations with control characters
+and undecodable bytes escaped (``bad\\xff.txt``, ``a\\x1b[31m``), annotations escaped as GitHub
+reads workflow commands (so a name cannot start a command of its own), JSON and SARIF with
+undecodable bytes as the text ``\\xNN`` and the SARIF ``uri`` percent-encoded.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 from tabulate import tabulate
 
 from dedup.check import Finding
+from dedup.report.escape import file_uri, json_text, printable, workflow_data, workflow_property
 
 CHECK_FORMATS = ("table", "json", "sarif", "github")
 _RULES = {
@@ -46,20 +52,21 @@ def message(f: Finding) -> str:
 def render_findings(findings: list[Finding], fmt: str, against: str = "", checked: int = 0, fail_on: str = "") -> str:
     """The findings in ``fmt`` (one of :data:`CHECK_FORMATS`), ending with a newline (empty when none, for github)."""
     if fmt == "json":
-        return json.dumps({"against": against, "fail_on": fail_on, "checked": checked, "found": len(findings),
+        return json_text(json.dumps({"against": against, "fail_on": fail_on, "checked": checked, "found": len(findings),
                            "findings": [{"path": f.path, "line": f.lines[0], "article": f.article.id,
-                                         **f.match.to_dict()} for f in findings]}, ensure_ascii=False, indent=2) + "\n"
+                                         **f.match.to_dict()} for f in findings]}, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "sarif":
-        return json.dumps(_sarif(findings, against), ensure_ascii=False, indent=2) + "\n"
+        return json_text(json.dumps(_sarif(findings, against), ensure_ascii=False, indent=2)) + "\n"
     if fmt == "github":
         where = f" in {against}" if against else ""
-        return "".join(f"::error file={_prop(f.path)},line={f.lines[0]},endLine={f.lines[1]},"
-                       f"title={_prop(f'dedup: {f.match.relation}')}::{_data(message(f) + where)}\n"
+        return "".join(f"::error file={workflow_property(f.path)},line={f.lines[0]},endLine={f.lines[1]},"
+                       f"title={workflow_property(f'dedup: {f.match.relation}')}::{workflow_data(message(f) + where)}\n"
                        for f in findings)
     if fmt == "table":
         if not findings:
             return "no article copies or rewrites one already published\n"
-        rows = [[f"{f.path}:{f.lines[0]}", str(f.match.relation), f.match.a, f.match.source or "",
+        rows = [[printable(f"{f.path}:{f.lines[0]}"), str(f.match.relation), printable(f.match.a),
+                 printable(f.match.source or ""),
                  f.match.scores.cosine, f"{f.match.scores.containment_ba:.0%}"] for f in findings]
         return tabulate(rows, ["new article", "relation", "already published", "source", "cosine",
                                "new text in shared passages"]) + "\n"
@@ -76,7 +83,7 @@ def _sarif(findings: list[Finding], against: str) -> dict:
         results.append({
             "ruleId": f.match.relation.value, "level": "error",
             "message": {"text": message(f) + (f" in {against}" if against else "")},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.path.replace("\\", "/")},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": file_uri(f.path)},
                                                 "region": {"startLine": start, "endLine": end}}}],
             "partialFingerprints": {"dedupPair/v1": f"{f.match.a}|{f.match.b}|{f.match.relation}"},
             "properties": {"matched": f.match.a, "source": f.match.source,
@@ -89,12 +96,3 @@ def _sarif(findings: list[Finding], against: str) -> dict:
             "runs": [{"tool": {"driver": {"name": "dedup", "version": __version__, "rules": rules}},
                       "results": results}]}
 
-
-def _data(text: str) -> str:
-    """A workflow command's message, escaped as GitHub reads it."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _prop(text: str) -> str:
-    """A workflow command's property value, escaped."""
-    return _data(text).replace(":", "%3A").replace(",", "%2C")

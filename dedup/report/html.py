@@ -4,7 +4,8 @@ One file that works offline, opened from disk: inline CSS, one inline script all
 by its sha256 hash in a Content-Security-Policy that forbids every fetch, and the data
 the script needs as JSON in a ``<script type="application/json">`` block. Article text,
 ids and titles are untrusted: all of it goes through :func:`html.escape`, the JSON has
-``<``, ``>`` and ``&`` escaped, and the script only ever sets ``textContent``.
+``<``, ``>`` and ``&`` escaped, and the script only ever sets ``textContent``. A file name's
+bytes that are not UTF-8 and control characters show as ``\xNN``.
 
 Only derived-or-stronger pairs get their texts side by side (related pairs have no
 passages to show, and a corpus has many); each pair sits in a closed ``<details>``,
@@ -29,6 +30,7 @@ from importlib.resources import files
 from dedup.model import Article, Relation, Report, Story
 from dedup.report import graph
 from dedup.report import sections as s
+from dedup.report.escape import escaped, json_text
 from dedup.report.html_pairs import PALETTE, PageIndex, e, lazy_bodies, mark, pairs_section, segments, why
 
 __all__ = ["PALETTE", "content_security_policy", "json_for_script", "mark", "render", "segments"]
@@ -44,7 +46,7 @@ def json_for_script(obj: object) -> str:
     >>> print(json_for_script({"t": "</script><b>&"}))
     {"t": "\u003c/script\u003e\u003cb\u003e\u0026"}
     """
-    text = json.dumps(obj, ensure_ascii=False)
+    text = json_text(json.dumps(obj, ensure_ascii=False))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -81,13 +83,13 @@ def render(report: Report) -> str:
         f'<script type="application/json" id="dedup-data">{json_for_script(data)}</script>',
         f"<script>{script}</script>",
     ]
-    return (
+    return escaped(  # undecodable bytes and control characters as \xNN (in the JSON above already)
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{e(content_security_policy(script))}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>dedup report: {e(s.summary(report))}</title>\n"
-        f"<style>{_asset('html.css')}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
-    )
+        f"<style>{_asset('html.css')}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n",
+        controls=True)
 
 
 def _header(report: Report) -> str:

@@ -3,7 +3,8 @@
 Indented for reading up to :data:`INDENT_MAX` articles; compact above, where the
 indenting encoder (pure Python) would take minutes and the file would be a third larger.
 :func:`write` streams a compact report entry by entry: at a million articles the whole
-document as one dict and one string would hold gigabytes.
+document as one dict and one string would hold gigabytes. A byte of a file name that is
+not UTF-8 is written as the text ``\\xNN`` (:func:`dedup.report.escape.json_text`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from typing import TextIO
 
 from dedup.model import Report
+from dedup.report.escape import json_text
 
 
 INDENT_MAX = 10_000
@@ -19,7 +21,7 @@ INDENT_MAX = 10_000
 
 def render(report: Report) -> str:
     indent = 2 if len(report.articles) <= INDENT_MAX else None
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=indent)
+    return json_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=indent))
 
 
 def write(report: Report, out: TextIO) -> None:
@@ -27,7 +29,10 @@ def write(report: Report, out: TextIO) -> None:
     if len(report.articles) <= INDENT_MAX:
         out.write(render(report))
         return
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    plain = json.JSONEncoder(ensure_ascii=False).encode
+
+    def encode(value) -> str:
+        return json_text(plain(value))
 
     def items(key: str, values, first: bool = False) -> None:
         out.write(("" if first else ", ") + f'"{key}": [')

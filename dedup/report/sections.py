@@ -1,7 +1,8 @@
 """The parts every human-readable format shows, in reading order.
 
 The answer first (stories: who derives from whom, and why), then pairs with their
-scores, attribution claims, the evidence, what was removed, and input problems.
+scores, attribution claims, the evidence, what was removed, and input problems. Every text
+taken from the input (ids, titles, passages, messages) is :func:`~dedup.report.escape.printable`.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 
 from dedup.model import Report
+from dedup.report.escape import printable as _p
 
 
 def _short(text: str, n: int = 160) -> str:
-    text = " ".join(text.split())
+    text = _p(" ".join(text.split()))
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
@@ -30,20 +32,20 @@ def story_rows(report: Report) -> list[list[str]]:
     rows = []
     for n, c in enumerate(report.stories, 1):
         root = c.root
-        rows.append([str(n), root, "original", "", _short(titles[root], 70)])
+        rows.append([str(n), _p(root), "original", "", _short(titles[root], 70)])
         inside = set(c.members)
         for p in report.pairs:
             if p.a not in inside or p.relation == "related":
                 continue
             if p.source in (p.a, p.b):
-                derived = p.b if p.source == p.a else p.a
-                role = f"from {p.source}"
+                derived = _p(p.b if p.source == p.a else p.a)
+                role = f"from {_p(p.source)}"
             else:
-                derived, role = f"{p.a} ~ {p.b}", "source unknown"
-            why = "; ".join(p.reasons) + (f" (against: {'; '.join(p.against)})" if p.against else "")
+                derived, role = f"{_p(p.a)} ~ {_p(p.b)}", "source unknown"
+            why = _p("; ".join(p.reasons) + (f" (against: {'; '.join(p.against)})" if p.against else ""))
             rows.append([str(n), derived, role, p.relation, why])
         if c.related:
-            rows.append([str(n), ", ".join(c.related), "same event", "related", "written independently"])
+            rows.append([str(n), _p(", ".join(c.related)), "same event", "related", "written independently"])
     return rows
 
 
@@ -51,7 +53,7 @@ def pair_rows(report: Report) -> list[list]:
     rows = []
     for p in report.pairs:
         s = p.scores
-        rows.append([p.a, p.b, p.relation, p.source or "", s.cosine,
+        rows.append([_p(p.a), _p(p.b), p.relation, _p(p.source or ""), s.cosine,
                      f"{s.containment_ab:.2f}/{s.containment_ba:.2f}", s.longest_passage_words,
                      f"{s.aligned_sentences}/{s.sentences_a}:{s.sentences_b}", s.in_order,
                      s.shared_quotes])
@@ -67,7 +69,7 @@ def attribution_rows(report: Report) -> list[list[str]]:
     for a in report.articles:
         for check in report.attribution.get(a.id, []):
             flag = "" if check.status in ("matched", "self") else "NOT MATCHING: "
-            rows.append([a.id, check.claim, check.status, flag + check.note])
+            rows.append([_p(a.id), _p(check.claim), check.status, _p(flag + check.note)])
     return rows
 
 
@@ -77,9 +79,9 @@ def evidence(report: Report, limit: int = 8) -> list[tuple[str, list[tuple[str, 
     for p in report.pairs:
         if p.relation == "related":
             continue
-        head = f"{p.a} ~ {p.b}: {p.relation}"
+        head = f"{_p(p.a)} ~ {_p(p.b)}: {p.relation}"
         if p.source:
-            head += f", source {p.source}"
+            head += f", source {_p(p.source)}"
         items = []
         for e in p.evidence[:limit]:
             label = f"{e.kind} {e.similarity:.2f} a[{e.a_span[0]}:{e.a_span[1]}] b[{e.b_span[0]}:{e.b_span[1]}]"
@@ -102,10 +104,10 @@ def removed_rows(report: Report, limit: int = 6) -> list[list[str]]:
         shown = [_short(r, 90) for r in a.removed[:limit]]
         if len(a.removed) > limit:
             shown.append(f"... {len(a.removed) - limit} more")
-        rows.append([a.id, ", ".join(f"{k} {v}" for k, v in kinds.items()), "\n".join(shown)])
+        rows.append([_p(a.id), _p(", ".join(f"{k} {v}" for k, v in kinds.items())), "\n".join(shown)])
     return rows
 
 
 def problem_lines(report: Report) -> list[str]:
     """One line per input problem: skipped inputs (errors), then doubts about read ones (warnings)."""
-    return [f"{p.level}: {p}" for p in sorted(report.problems, key=lambda p: p.level != "error")]
+    return [_p(f"{p.level}: {p}") for p in sorted(report.problems, key=lambda p: p.level != "error")]

@@ -121,7 +121,7 @@ def _check(args: argparse.Namespace) -> int:
                                               lambda items, n, label: bar(items, n, label, progress))
             warn(problems)
         else:
-            index = Index.open(args.against, create=False)
+            index = Index.open(args.against, create=False, read_only=True)
         with index:
             result = check_articles(bar(new, len(new), "check", progress), index, args.fail_on)
     findings, below = result.findings, result.below

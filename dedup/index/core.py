@@ -32,6 +32,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 
 from dedup.clean import clean, drop_repeated_lines
 from dedup.index.lookup import Lookup, confirm_matches, lookup
@@ -54,8 +55,9 @@ class Index:
     each sees every add that returned before it started.
     """
 
-    def __init__(self, store: Store, meta: dict[str, str], params: Params) -> None:
+    def __init__(self, store: Store, meta: dict[str, str], params: Params, read_only: bool = False) -> None:
         self.store = store
+        self.read_only = read_only
         self.meta = meta
         self.params = params
         self.location = store.location
@@ -64,20 +66,24 @@ class Index:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, location: str | os.PathLike, *, create: bool = True, params: Params = DEFAULT) -> "Index":
+    def open(cls, location: str | os.PathLike, *, create: bool = True, params: Params = DEFAULT,
+             read_only: bool = False) -> "Index":
         """Open the index at ``location`` (an SQLite file path, or ``redis://HOST:PORT/DB?prefix=NAME``),
-        made empty when absent and ``create`` is true. ``params``: the pipeline's parameters;
-        their sketch stage must be the one the stored features were computed with.
+        made empty when absent and ``create`` is true (and not ``read_only``). ``params``: the
+        pipeline's parameters; their sketch stage must be the one the stored features were
+        computed with. ``read_only``: for checks and reports; adding or removing raises
+        :class:`IndexAccessError` (an SQLite file is then read with ``mode=ro``, and may sit in
+        a read-only directory; so is one that cannot be written, see :mod:`dedup.index.sqlite`).
 
         Raises :class:`IndexFormatError` when the location holds something else, a damaged
         index, or one made by another version or with other sketch parameters (the message
         says how to rebuild it), and :class:`IndexAccessError` when it cannot be reached.
         """
-        store = open_store(location)
+        store = open_store(location, read_only=read_only)
         try:
             meta = store.read_meta()
             if meta is None:
-                if not create:
+                if not create or read_only:
                     raise IndexFormatError(f"no dedup index at {store.location}; make one with: "
                                            f"dedup index add {store.location} PATH...")
                 store.create(new_meta(params))
@@ -86,7 +92,7 @@ class Index:
         except BaseException:
             store.close()
             raise
-        return cls(store, meta, used)
+        return cls(store, meta, used, read_only)
 
     def close(self) -> None:
         self.store.close()
@@ -134,7 +140,7 @@ class Index:
         for chunk in _chunks(articles, batch):
             prepared = _prepare(chunk, self.params)
             found: list[tuple[Article, Features, Lookup | None]] = []
-            with self.store.writing():
+            with self._writing():
                 present = self.store.docs_of([a.id for a, _ in prepared])
                 for a, f in prepared:
                     if a.id in present:
@@ -164,7 +170,7 @@ class Index:
 
     def remove(self, article_id: str) -> bool:
         """Remove one article; False when it was not there."""
-        with self.store.writing():
+        with self._writing():
             docs = self.store.docs_of([article_id])
             for doc in docs.values():
                 self.store.delete(doc)
@@ -181,12 +187,17 @@ class Index:
                              f"Got {by!r} instead.")
         cutoff = _cutoff(older_than)
         value: str | float = cutoff.date().isoformat() if by == "published" else cutoff.timestamp()
-        with self.store.writing():
+        with self._writing():
             ids = self.store.older_than(by, value)
             docs = self.store.docs_of(ids)
             for doc in docs.values():
                 self.store.delete(doc)
         return len(docs)
+
+    def _writing(self) -> AbstractContextManager[None]:
+        if self.read_only:
+            raise IndexAccessError(f"{self.location} was opened read-only: cannot add to it or remove from it")
+        return self.store.writing()
 
     # --- reading -------------------------------------------------------------------------
 

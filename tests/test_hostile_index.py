@@ -1,0 +1,121 @@
+"""Issue 18, the index: a read-only index (file and directory)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hostile import TIME_LIMIT, assert_refused, run_dedup
+
+from dedup import Article
+from dedup.index import Index, IndexAccessError, IndexFormatError
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+
+
+def story(seed: int, sentences: int = 12) -> str:
+    """A made-up article: random words, so two seeds share nothing."""
+    rng = random.Random(seed)
+    words = ["".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+             for _ in range(400)]
+    return "\n\n".join(" ".join(rng.choice(words) for _ in range(15)).capitalize() + "." for _ in range(sentences))
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+    return folder / name
+
+
+def dedup(*args: str | Path, timeout: float = TIME_LIMIT) -> subprocess.CompletedProcess:
+    return run_dedup([str(a) for a in args], timeout=timeout, env=ENV)
+
+
+@contextmanager
+def read_only(db: Path) -> Iterator[None]:
+    """``db`` 0o444 and its directory 0o555 (restored afterwards, for the temporary directory's cleanup)."""
+    os.chmod(db, 0o444)
+    os.chmod(db.parent, 0o555)
+    try:
+        yield
+    finally:
+        os.chmod(db.parent, 0o755)
+        os.chmod(db, 0o644)
+
+
+def made_index(tmp_path: Path, folder: str = "published") -> tuple[Path, Path]:
+    """An index of one article (made here, in this process), in a directory ``folder``; and a copy of that article."""
+    db = tmp_path / folder / "idx.db"
+    db.parent.mkdir()
+    with Index.open(db) as index:
+        index.add(Article(id="original.txt", text=story(1)))
+    return db, write(tmp_path / "new", "copy.txt", story(1))
+
+
+def count(db: Path) -> int:
+    with Index.open(db, read_only=True) as index:
+        return len(index)
+
+
+# --- a read-only index ---------------------------------------------------------------------
+
+def test_check_reads_a_read_only_index_in_a_read_only_directory(tmp_path):
+    db, copy = made_index(tmp_path, "pub lished?#%")  # (characters an SQLite URI must escape)
+    fresh = write(tmp_path / "new", "fresh.txt", story(2))
+    with read_only(db):
+        before = sorted(os.listdir(db.parent))
+        proc = dedup("check", copy, fresh, "--against", db, "--format", "json")
+        after = sorted(os.listdir(db.parent))
+    err = assert_refused(proc, str(db), code=1)
+    assert "checked 2 new articles" in err
+    found = json.loads(proc.stdout)
+    assert {f["article"] for f in found["findings"]} == {"copy.txt"}, found
+    assert before == after == ["idx.db"]  # no -wal or -shm file needed
+
+
+def test_adding_to_a_read_only_index_is_refused(tmp_path):
+    db, copy = made_index(tmp_path)
+    size = db.stat().st_size
+    with read_only(db):
+        proc = dedup("index", "add", db, copy)
+    err = assert_refused(proc, str(db), code=2)
+    assert f"dedup: error: {db} is read-only (the file is not writable): cannot add to it" in err
+    assert db.stat().st_size == size
+    # a writable file in a read-only directory: refused too (its journal could not be made)
+    os.chmod(db.parent, 0o555)
+    try:
+        proc = dedup("index", "add", db, copy)
+        new = dedup("index", "add", db.parent / "other.db", copy)
+    finally:
+        os.chmod(db.parent, 0o755)
+    assert "its directory is not writable" in assert_refused(proc, str(db), code=2)
+    assert "cannot make an index at" in assert_refused(new, str(db.parent / "other.db"), code=2)
+    assert count(db) == 1
+
+
+# --- the library -----------------------------------------------------------------------
+
+def test_read_only_index_in_the_library(tmp_path, redis_url):
+    """``Index.open(read_only=True)`` refuses writes (SQLite and Redis) and makes nothing."""
+    db = tmp_path / "x.db"
+    with Index.open(db) as index:
+        index.add(Article(id="a", text=story(1)))
+    for location in (db, f"{redis_url}?prefix=ro-{tmp_path.name}"):
+        Index.open(location).close()
+        with Index.open(location, read_only=True) as index:
+            for write_to in (lambda: index.add(Article(id="e", text=story(6))), lambda: index.remove("a"),
+                             lambda: index.evict("2100-01-01")):
+                with pytest.raises(IndexAccessError, match="read-only"):
+                    write_to()
+    assert count(db) == 1
+    with pytest.raises(IndexFormatError, match="no dedup index at"):
+        Index.open(tmp_path / "none.db", read_only=True)
+    assert not (tmp_path / "none.db").exists()
+

@@ -1,17 +1,21 @@
-"""Issue 18, the index: a read-only index (file and directory)."""
+"""Issue 18, the index: a read-only index (file and directory), and concurrent
+``dedup index add`` runs each reporting what they stored."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+import re
+import resource
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hostile import TIME_LIMIT, assert_refused, run_dedup
+from hostile import MEMORY_LIMIT, TIME_LIMIT, assert_refused, run_dedup
 
 from dedup import Article
 from dedup.index import Index, IndexAccessError, IndexFormatError
@@ -100,6 +104,40 @@ def test_adding_to_a_read_only_index_is_refused(tmp_path):
     assert count(db) == 1
 
 
+# --- concurrent adds ---------------------------------------------------------------------
+
+ADDED = re.compile(r": ([+-][\d,]+) articles \(([\d,]+) in all\)(?:; ([\d,]+) already there, skipped)?")
+
+
+def test_concurrent_adds_each_report_what_they_stored(tmp_path):
+    """Two runs at once, 20 articles of their own and 10 shared (``--existing skip``): each
+    says what it added itself, and together they account for every article once."""
+    db = tmp_path / "idx.db"
+    with Index.open(db) as index:
+        index.add(Article(id="seed.txt", text=story(0)))
+    shared = [write(tmp_path / "shared", f"s{i}.txt", story(100 + i)) for i in range(10)]
+    runs = []
+    for tag in "pq":
+        mine = [write(tmp_path / tag, f"{tag}{i}.txt", story(ord(tag) * 100 + i)) for i in range(20)]
+        runs.append(mine + shared)
+    cmd = [sys.executable, "-m", "dedup.cli", "index", "add", str(db), "--existing", "skip"]
+    procs = [subprocess.Popen(cmd + [str(p) for p in paths], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT)))
+             for paths in runs]
+    outs = [p.communicate(timeout=2 * TIME_LIMIT) for p in procs]  # (both at once)
+    assert [p.returncode for p in procs] == [0, 0], outs
+    added, skipped = [], []
+    for _, err in outs:
+        text = err.decode()
+        assert "Traceback" not in text
+        m = ADDED.search(text)
+        assert m, text
+        added.append(int(m[1].replace(",", "")))
+        skipped.append(int((m[3] or "0").replace(",", "")))
+    assert all(20 <= a <= 30 for a in added) and sum(added) == 50 and sum(skipped) == 10, (added, skipped)
+    assert count(db) == 51
+
+
 # --- the library -----------------------------------------------------------------------
 
 def test_read_only_index_in_the_library(tmp_path, redis_url):
@@ -119,3 +157,14 @@ def test_read_only_index_in_the_library(tmp_path, redis_url):
         Index.open(tmp_path / "none.db", read_only=True)
     assert not (tmp_path / "none.db").exists()
 
+
+def test_add_many_counts_what_it_did(tmp_path):
+    """``add_many`` says what it added, replaced and skipped itself."""
+    with Index.open(tmp_path / "x.db") as index:
+        done = index.add_many([Article(id="a", text=story(1)), Article(id="b", text=story(2))])
+        assert (done.added, done.replaced, done.skipped) == (2, 0, 0) and set(done) == {"a", "b"}
+        again = [Article(id="a", text=story(3)), Article(id="c", text=story(4))]
+        done = index.add_many(again, existing="skip")
+        assert (done.added, done.replaced, done.skipped) == (1, 0, 1)
+        done = index.add_many(again + [Article(id="d", text=story(5))], existing="replace", batch=2)
+        assert (done.added, done.replaced, done.skipped) == (1, 2, 0) and len(index) == 4

@@ -67,14 +67,13 @@ def _add(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
     articles, problems = read
     with Index.open(args.index) as index:
-        before = len(index)
         found = index.add_many(bar(articles, len(articles), "add", show_progress(args.progress)),
                                existing=args.existing)
         after = len(index)
-    matches = [m for ms in found.values() for m in ms]
-    skipped = len(articles) - (after - before) if args.existing == "skip" else 0
-    print(f"dedup: {args.index}: {after - before:+,} articles ({after:,} in all)"
-          + (f"; {skipped:,} already there, skipped" if skipped else "")
+    matches = [m for ms in found.values() for m in ms]  # counts: what this run stored, not others meanwhile
+    print(f"dedup: {args.index}: {found.added:+,} articles ({after:,} in all)"
+          + (f"; {found.replaced:,} replaced" if found.replaced else "")
+          + (f"; {found.skipped:,} already there, skipped" if found.skipped else "")
           + f"; matches with articles already in it: {_counts(matches)}", file=sys.stderr)
     if any(p.level == "error" for p in problems):
         print(f"dedup: {sum(p.level == 'error' for p in problems)} input(s) could not be read (listed above)",

@@ -47,6 +47,16 @@ BATCH = 500  # articles per transaction in add_many
 EXISTING = ("error", "skip", "replace")
 
 
+class AddResult(dict[str, list[Pair]]):
+    """What :meth:`Index.add_many` returns: each id's matches, and what this call itself did
+    (whatever other writers did meanwhile): ``added`` new articles, ``replaced`` ones of
+    an id already stored, ``skipped`` ones already stored (``existing="skip"``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added = self.replaced = self.skipped = 0
+
+
 class Index:
     """A persistent index of articles; see the module docstring. Open with :meth:`open`.
 
@@ -125,35 +135,42 @@ class Index:
         return self.add_many([article], existing=existing, matches=matches)[article.id]
 
     def add_many(self, articles: Iterable[Article], *, batch: int = BATCH, existing: str = "error",
-                 matches: bool = True) -> dict[str, list[Pair]]:
+                 matches: bool = True) -> AddResult:
         """Store articles in transactions of ``batch``; each is matched against everything
         stored before it (earlier ones of the same batch included). Returns each id's
-        matches; a batch is stored whole (SQLite) or article by article (Redis) before
-        its matches are computed.
+        matches, and how many this call added, replaced and skipped (:class:`AddResult`);
+        a batch is stored whole (SQLite) or article by article (Redis) before its matches
+        are computed.
         """
         if existing not in EXISTING:
             raise ValueError(f"The 'existing' parameter of Index.add_many must be one of {', '.join(EXISTING)}. "
                              f"Got {existing!r} instead.")
         if not isinstance(batch, int) or batch < 1:
             raise ValueError(f"The 'batch' parameter of Index.add_many must be a positive int. Got {batch!r} instead.")
-        out: dict[str, list[Pair]] = {}
+        out = AddResult()
         for chunk in _chunks(articles, batch):
             prepared = _prepare(chunk, self.params)
             found: list[tuple[Article, Features, Lookup | None]] = []
+            skipped = replaced = 0
             with self._writing():
                 present = self.store.docs_of([a.id for a, _ in prepared])
                 for a, f in prepared:
                     if a.id in present:
                         if existing == "skip":
                             out.setdefault(a.id, [])
+                            skipped += 1
                             continue
                         if existing == "error":
                             raise ValueError(f"{a.where}: id {a.id!r} is already in the index {self.location} "
                                              f"(remove it first, or pass existing='replace' or 'skip')")
                         self.store.delete(present.pop(a.id))
+                        replaced += 1
                     hits = lookup(self.store, f, (), self.params) if matches else None
                     present[a.id] = self.store.insert(Record(a.id, a, f, time.time()))
                     found.append((a, f, hits))
+            out.added += len(found) - replaced  # counted once the batch is stored
+            out.replaced += replaced
+            out.skipped += skipped
             for a, f, hits in found:
                 out[a.id] = confirm_matches(a, f, hits, self.params) if hits is not None else []
         return out
@@ -293,4 +310,4 @@ def _cutoff(older_than: dt.date | dt.datetime | dt.timedelta | str) -> dt.dateti
                      f"string. Got {older_than!r} instead.")
 
 
-__all__ = ["Index", "IndexAccessError", "IndexFormatError", "open_store"]
+__all__ = ["AddResult", "Index", "IndexAccessError", "IndexFormatError", "open_store"]

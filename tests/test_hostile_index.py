@@ -1,5 +1,6 @@
-"""Issue 18, the index: a read-only index (file and directory), and concurrent
-``dedup index add`` runs each reporting what they stored."""
+"""Issue 18, the index and the Action: a read-only index (file and directory), concurrent
+``dedup index add`` runs each reporting what they stored, and the Action's paths taken one
+per line, literally (a file named ``*``, a path with spaces, one starting with ``-``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 from hostile import MEMORY_LIMIT, TIME_LIMIT, assert_refused, run_dedup
 
 from dedup import Article
@@ -136,6 +138,62 @@ def test_concurrent_adds_each_report_what_they_stored(tmp_path):
         skipped.append(int((m[3] or "0").replace(",", "")))
     assert all(20 <= a <= 30 for a in added) and sum(added) == 50 and sum(skipped) == 10, (added, skipped)
     assert count(db) == 51
+
+
+# --- the Action ------------------------------------------------------------------------
+
+def action_script() -> str:
+    (step,) = yaml.safe_load((REPO / "action.yml").read_text())["runs"]["steps"]
+    return step["run"]
+
+
+def run_action(tmp_path: Path, cwd: Path, paths: str, dedup_body: str, **env: str) -> subprocess.CompletedProcess:
+    """The Action's script in bash as GitHub runs it, its venv's ``dedup`` replaced by ``dedup_body``."""
+    venv = tmp_path / "runner" / "dedup-venv" / "bin"
+    venv.mkdir(parents=True, exist_ok=True)
+    (venv / "dedup").write_text("#!/bin/bash\n" + dedup_body)
+    (venv / "dedup").chmod(0o755)
+    full = {**ENV, "RUNNER_TEMP": str(tmp_path / "runner"), "DEDUP_ACTION_PATH": str(REPO), "DEDUP_PATHS": paths,
+            "DEDUP_AGAINST": str(tmp_path / "published"), "DEDUP_FAIL_ON": "derived", "DEDUP_FORMAT": "json",
+            "DEDUP_OUTPUT": "", "DEDUP_PYTHON": sys.executable, **env}
+    return subprocess.run(["bash", "-c", action_script()], cwd=cwd, env=full, capture_output=True, timeout=30)
+
+
+HOSTILE = ["*", "a b.txt", "-x.txt", "new/two  spaces.txt", "q'uote\".txt"]
+
+
+def test_action_checks_exactly_the_paths_given_one_per_line(tmp_path):
+    """A file named ``*``, paths with spaces and quotes, one starting with ``-``, blank lines
+    and a CRLF: each line is one path, passed as it is (``-x`` as ``./-x``), nothing globbed."""
+    work = tmp_path / "work"
+    for name in HOSTILE + ["decoy.txt"]:  # a glob of * would add decoy.txt
+        write(work, name, story(len(name)))
+    argv = tmp_path / "argv"
+    paths = "*\n\na b.txt\r\n-x.txt\n   \nnew/two  spaces.txt\nq'uote\".txt"
+    done = run_action(tmp_path, work, paths, f'printf "%s\\0" "$@" > {argv}\n')
+    assert done.returncode == 0, done.stderr
+    args = argv.read_bytes().decode().split("\0")[:-1]
+    against = str(tmp_path / "published")
+    assert args == ["check", "*", "a b.txt", "./-x.txt", "new/two  spaces.txt", "q'uote\".txt",
+                    f"--against={against}", "--fail-on=derived", "--format=json"]
+    assert run_action(tmp_path, work, "\n \n", "exit 3\n").stdout == b"dedup: no new articles to check\n"
+
+
+def test_action_with_dedup_reads_those_files_only(tmp_path):
+    """The same paths through the real ``dedup check`` against a directory: the five files
+    are read (and the copy of a published article in ``*`` found), the decoy is not."""
+    work = tmp_path / "work"
+    for name in HOSTILE:
+        write(work, name, story(len(name) + 50))
+    write(work, "decoy.txt", story(7))
+    write(tmp_path / "published", "old.txt", story(7))
+    write(tmp_path / "published", "older.txt", story(1 + 50))  # the text of "*"
+    body = f'PYTHONPATH={REPO} exec {sys.executable} -m dedup.cli "$@"\n'
+    done = run_action(tmp_path, work, "\n".join(HOSTILE), body)
+    assert done.returncode == 1, done.stderr
+    err = done.stderr.decode()
+    assert "checked 5 new articles" in err and "Traceback" not in err, err
+    assert {f["article"] for f in json.loads(done.stdout)["findings"]} == {"*"}
 
 
 # --- the library -----------------------------------------------------------------------

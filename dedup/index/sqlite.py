@@ -6,11 +6,12 @@ removal is part of one transaction, so a process killed at any moment leaves the
 it was after its last commit. ``synchronous=NORMAL``: a commit survives the process
 crashing; a power cut may lose the last commits (not the file).
 
-A file that cannot be written (opened ``read_only``, or the file or its directory not
-writable, or without write bits, which root is held to as well) is opened with
-``mode=ro``; ``immutable=1`` too, so no ``-wal``/``-shm`` file is needed beside it, unless a
-``-wal`` file holds commits not yet in it. Writing to it then raises
-:class:`IndexAccessError` naming the file.
+A file that cannot be written (the file or its directory not writable, or without write
+bits, which root is held to as well) is opened with ``mode=ro&immutable=1``, so no
+``-wal``/``-shm`` file is needed beside it (``mode=ro`` alone when a ``-wal`` file holds
+commits not yet in it). Writing to it, or to a store opened ``read_only``, raises
+:class:`IndexAccessError` naming the file. (A writable file opened ``read_only`` keeps a
+normal connection, which tidies the ``-wal``/``-shm`` files away when it closes.)
 
 >>> import tempfile, os
 >>> store = SQLiteStore(os.path.join(tempfile.mkdtemp(), "x.db"))
@@ -110,10 +111,8 @@ class SQLiteStore(Store):
             raise IndexFormatError(f"{self.path} is not a dedup index (not an SQLite file); "
                                    f"make an index with: dedup index add INDEX.db PATH...")
 
-    def _read_only_reason(self) -> str | None:
+    def _unwritable(self) -> str | None:
         """Why the file cannot be written (None when it can, or does not exist yet)."""
-        if self.read_only:
-            return "opened read-only"
         if not os.path.exists(self.path):
             return None
         if not _writable(self.path):
@@ -124,19 +123,18 @@ class SQLiteStore(Store):
 
     def _mode(self) -> str:
         """``rw``, ``ro`` (read-only, with SQLite's locks) or ``immutable`` (no locks, no -wal/-shm files)."""
-        if self._read_only_reason() is None:
+        if self._unwritable() is None:
             return "rw"
         wal = self.path + "-wal"
         if os.path.exists(wal) and os.path.getsize(wal) > 0:  # commits only there: read them, with the -shm file
             return "ro"
-        if _writable(self.path) and _writable(os.path.dirname(os.path.abspath(self.path))):
-            return "ro"  # opened read-only, but others may write it
         return "immutable"
 
     def _refuse_writes(self) -> None:
-        if self._local.mode != "rw":
-            raise IndexAccessError(f"{self.path} is read-only ({self._read_only_reason() or 'opened read-only'}): "
-                                   f"cannot add to it or remove from it; dedup check --against can still read it")
+        if self.read_only or self._local.mode != "rw":
+            why = "opened read-only" if self._local.mode == "rw" else self._unwritable() or "opened read-only"
+            raise IndexAccessError(f"{self.path} is read-only ({why}): cannot add to it or remove from it; "
+                                   f"dedup check --against can still read it")
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

@@ -69,14 +69,13 @@ def _add(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
     articles, problems = read
     with Index.open(args.index) as index:
-        before = len(index)
         found = index.add_many(bar(articles, len(articles), "add", show_progress(args.progress)),
                                existing=args.existing)
         after = len(index)
-    matches = [m for ms in found.values() for m in ms]
-    skipped = len(articles) - (after - before) if args.existing == "skip" else 0
-    print(f"dedup: {printable(args.index)}: {after - before:+,} articles ({after:,} in all)"
-          + (f"; {skipped:,} already there, skipped" if skipped else "")
+    matches = [m for ms in found.values() for m in ms]  # counts: what this run stored, not others meanwhile
+    print(f"dedup: {printable(args.index)}: {found.added:+,} articles ({after:,} in all)"
+          + (f"; {found.replaced:,} replaced" if found.replaced else "")
+          + (f"; {found.skipped:,} already there, skipped" if found.skipped else "")
           + f"; matches with articles already in it: {_counts(matches)}", file=sys.stderr)
     if any(p.level == "error" for p in problems):
         print(f"dedup: {sum(p.level == 'error' for p in problems)} input(s) could not be read (listed above)",
@@ -123,7 +122,7 @@ def _check(args: argparse.Namespace) -> int:
                                               lambda items, n, label: bar(items, n, label, progress))
             warn(problems)
         else:
-            index = Index.open(args.against, create=False)
+            index = Index.open(args.against, create=False, read_only=True)
         with index:
             result = check_articles(bar(new, len(new), "check", progress), index, args.fail_on)
     findings, below = result.findings, result.below

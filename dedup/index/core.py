@@ -32,6 +32,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 
 from dedup.clean import clean, drop_repeated_lines
 from dedup.index.lookup import Lookup, confirm_matches, lookup
@@ -46,6 +47,16 @@ BATCH = 500  # articles per transaction in add_many
 EXISTING = ("error", "skip", "replace")
 
 
+class AddResult(dict[str, list[Pair]]):
+    """What :meth:`Index.add_many` returns: each id's matches, and what this call itself did
+    (whatever other writers did meanwhile): ``added`` new articles, ``replaced`` ones of
+    an id already stored, ``skipped`` ones already stored (``existing="skip"``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added = self.replaced = self.skipped = 0
+
+
 class Index:
     """A persistent index of articles; see the module docstring. Open with :meth:`open`.
 
@@ -54,8 +65,9 @@ class Index:
     each sees every add that returned before it started.
     """
 
-    def __init__(self, store: Store, meta: dict[str, str], params: Params) -> None:
+    def __init__(self, store: Store, meta: dict[str, str], params: Params, read_only: bool = False) -> None:
         self.store = store
+        self.read_only = read_only
         self.meta = meta
         self.params = params
         self.location = store.location
@@ -64,20 +76,24 @@ class Index:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, location: str | os.PathLike, *, create: bool = True, params: Params = DEFAULT) -> "Index":
+    def open(cls, location: str | os.PathLike, *, create: bool = True, params: Params = DEFAULT,
+             read_only: bool = False) -> "Index":
         """Open the index at ``location`` (an SQLite file path, or ``redis://HOST:PORT/DB?prefix=NAME``),
-        made empty when absent and ``create`` is true. ``params``: the pipeline's parameters;
-        their sketch stage must be the one the stored features were computed with.
+        made empty when absent and ``create`` is true (and not ``read_only``). ``params``: the
+        pipeline's parameters; their sketch stage must be the one the stored features were
+        computed with. ``read_only``: for checks and reports; adding or removing raises
+        :class:`IndexAccessError` (an SQLite file is then read with ``mode=ro``, and may sit in
+        a read-only directory; so is one that cannot be written, see :mod:`dedup.index.sqlite`).
 
         Raises :class:`IndexFormatError` when the location holds something else, a damaged
         index, or one made by another version or with other sketch parameters (the message
         says how to rebuild it), and :class:`IndexAccessError` when it cannot be reached.
         """
-        store = open_store(location)
+        store = open_store(location, read_only=read_only)
         try:
             meta = store.read_meta()
             if meta is None:
-                if not create:
+                if not create or read_only:
                     raise IndexFormatError(f"no dedup index at {store.location}; make one with: "
                                            f"dedup index add {store.location} PATH...")
                 store.create(new_meta(params))
@@ -86,7 +102,7 @@ class Index:
         except BaseException:
             store.close()
             raise
-        return cls(store, meta, used)
+        return cls(store, meta, used, read_only)
 
     def close(self) -> None:
         self.store.close()
@@ -119,35 +135,42 @@ class Index:
         return self.add_many([article], existing=existing, matches=matches)[article.id]
 
     def add_many(self, articles: Iterable[Article], *, batch: int = BATCH, existing: str = "error",
-                 matches: bool = True) -> dict[str, list[Pair]]:
+                 matches: bool = True) -> AddResult:
         """Store articles in transactions of ``batch``; each is matched against everything
         stored before it (earlier ones of the same batch included). Returns each id's
-        matches; a batch is stored whole (SQLite) or article by article (Redis) before
-        its matches are computed.
+        matches, and how many this call added, replaced and skipped (:class:`AddResult`);
+        a batch is stored whole (SQLite) or article by article (Redis) before its matches
+        are computed.
         """
         if existing not in EXISTING:
             raise ValueError(f"The 'existing' parameter of Index.add_many must be one of {', '.join(EXISTING)}. "
                              f"Got {existing!r} instead.")
         if not isinstance(batch, int) or batch < 1:
             raise ValueError(f"The 'batch' parameter of Index.add_many must be a positive int. Got {batch!r} instead.")
-        out: dict[str, list[Pair]] = {}
+        out = AddResult()
         for chunk in _chunks(articles, batch):
             prepared = _prepare(chunk, self.params)
             found: list[tuple[Article, Features, Lookup | None]] = []
-            with self.store.writing():
+            skipped = replaced = 0
+            with self._writing():
                 present = self.store.docs_of([a.id for a, _ in prepared])
                 for a, f in prepared:
                     if a.id in present:
                         if existing == "skip":
                             out.setdefault(a.id, [])
+                            skipped += 1
                             continue
                         if existing == "error":
                             raise ValueError(f"{a.where}: id {a.id!r} is already in the index {self.location} "
                                              f"(remove it first, or pass existing='replace' or 'skip')")
                         self.store.delete(present.pop(a.id))
+                        replaced += 1
                     hits = lookup(self.store, f, (), self.params) if matches else None
                     present[a.id] = self.store.insert(Record(a.id, a, f, time.time()))
                     found.append((a, f, hits))
+            out.added += len(found) - replaced  # counted once the batch is stored
+            out.replaced += replaced
+            out.skipped += skipped
             for a, f, hits in found:
                 out[a.id] = confirm_matches(a, f, hits, self.params) if hits is not None else []
         return out
@@ -164,7 +187,7 @@ class Index:
 
     def remove(self, article_id: str) -> bool:
         """Remove one article; False when it was not there."""
-        with self.store.writing():
+        with self._writing():
             docs = self.store.docs_of([article_id])
             for doc in docs.values():
                 self.store.delete(doc)
@@ -181,12 +204,17 @@ class Index:
                              f"Got {by!r} instead.")
         cutoff = _cutoff(older_than)
         value: str | float = cutoff.date().isoformat() if by == "published" else cutoff.timestamp()
-        with self.store.writing():
+        with self._writing():
             ids = self.store.older_than(by, value)
             docs = self.store.docs_of(ids)
             for doc in docs.values():
                 self.store.delete(doc)
         return len(docs)
+
+    def _writing(self) -> AbstractContextManager[None]:
+        if self.read_only:
+            raise IndexAccessError(f"{self.location} was opened read-only: cannot add to it or remove from it")
+        return self.store.writing()
 
     # --- reading -------------------------------------------------------------------------
 
@@ -282,4 +310,4 @@ def _cutoff(older_than: dt.date | dt.datetime | dt.timedelta | str) -> dt.dateti
                      f"string. Got {older_than!r} instead.")
 
 
-__all__ = ["Index", "IndexAccessError", "IndexFormatError", "open_store"]
+__all__ = ["AddResult", "Index", "IndexAccessError", "IndexFormatError", "open_store"]

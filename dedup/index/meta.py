@@ -97,8 +97,10 @@ def check_meta(meta: dict[str, str], location: str, params: Params = DEFAULT) ->
 _SKETCH = {*Params().of_stage("sketch"), "doc_bands_rows", "sentence_bands_rows"}
 
 
-def open_store(location: str | os.PathLike) -> Store:
-    """The store for ``location``: ``redis://`` (or ``rediss://``, ``unix://``) URL, else an SQLite file."""
+def open_store(location: str | os.PathLike, read_only: bool = False) -> Store:
+    """The store for ``location``: ``redis://`` (or ``rediss://``, ``unix://``) URL, else an SQLite
+    file (``read_only``: opened so, see :mod:`dedup.index.sqlite`; a Redis store is refused writes
+    by :class:`dedup.index.Index`)."""
     text = os.fspath(location)
     if text.startswith(("redis://", "rediss://", "unix://")):
         from dedup.index.redis import RedisStore
@@ -106,4 +108,4 @@ def open_store(location: str | os.PathLike) -> Store:
         return RedisStore(text)
     from dedup.index.sqlite import SQLiteStore
 
-    return SQLiteStore(text)
+    return SQLiteStore(text, read_only=read_only)

@@ -6,6 +6,13 @@ removal is part of one transaction, so a process killed at any moment leaves the
 it was after its last commit. ``synchronous=NORMAL``: a commit survives the process
 crashing; a power cut may lose the last commits (not the file).
 
+A file that cannot be written (the file or its directory not writable, or without write
+bits, which root is held to as well) is opened with ``mode=ro&immutable=1``, so no
+``-wal``/``-shm`` file is needed beside it (``mode=ro`` alone when a ``-wal`` file holds
+commits not yet in it). Writing to it, or to a store opened ``read_only``, raises
+:class:`IndexAccessError` naming the file. (A writable file opened ``read_only`` keeps a
+normal connection, which tidies the ``-wal``/``-shm`` files away when it closes.)
+
 >>> import tempfile, os
 >>> store = SQLiteStore(os.path.join(tempfile.mkdtemp(), "x.db"))
 >>> store.read_meta() is None
@@ -20,6 +27,7 @@ import functools
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -63,6 +71,9 @@ def _translated(method):
             raise
         except sqlite3.OperationalError as e:
             msg = str(e)
+            if "readonly" in msg:
+                raise IndexAccessError(f"{self.location} is read-only ({msg}): cannot add to it or remove from it; "
+                                       f"dedup check --against can still read it") from None
             if "no such table" in msg or "no such column" in msg:
                 raise IndexFormatError(f"{self.location} is not a dedup index or is damaged ({msg}); "
                                        + rebuild_hint(self.location)) from None
@@ -77,9 +88,10 @@ def _translated(method):
 class SQLiteStore(Store):
     """An index in one SQLite file at ``path`` (made on :meth:`create`)."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, read_only: bool = False) -> None:
         self.path = os.fspath(path)
         self.location = self.path
+        self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
@@ -99,14 +111,44 @@ class SQLiteStore(Store):
             raise IndexFormatError(f"{self.path} is not a dedup index (not an SQLite file); "
                                    f"make an index with: dedup index add INDEX.db PATH...")
 
+    def _unwritable(self) -> str | None:
+        """Why the file cannot be written (None when it can, or does not exist yet)."""
+        if not os.path.exists(self.path):
+            return None
+        if not _writable(self.path):
+            return "the file is not writable"
+        if not _writable(os.path.dirname(os.path.abspath(self.path))):
+            return "its directory is not writable"
+        return None
+
+    def _mode(self) -> str:
+        """``rw``, ``ro`` (read-only, with SQLite's locks) or ``immutable`` (no locks, no -wal/-shm files)."""
+        if self._unwritable() is None:
+            return "rw"
+        wal = self.path + "-wal"
+        if os.path.exists(wal) and os.path.getsize(wal) > 0:  # commits only there: read them, with the -shm file
+            return "ro"
+        return "immutable"
+
+    def _refuse_writes(self) -> None:
+        if self.read_only or self._local.mode != "rw":
+            why = "opened read-only" if self._local.mode == "rw" else self._unwritable() or "opened read-only"
+            raise IndexAccessError(f"{self.path} is read-only ({why}): cannot add to it or remove from it; "
+                                   f"dedup check --against can still read it")
+
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            mode = self._mode()
+            uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + {
+                "rw": "", "ro": "?mode=ro", "immutable": "?mode=ro&immutable=1"}[mode]
             try:
                 # used by this thread only; check_same_thread=False lets close() close it from another
-                conn = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+                conn = sqlite3.connect(uri, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False,
+                                       uri=True)
             except sqlite3.Error as e:
                 raise IndexAccessError(f"{self.path}: cannot open it ({e})") from None
+            self._local.mode = mode
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of pages per connection
@@ -132,7 +174,14 @@ class SQLiteStore(Store):
 
     @_translated
     def create(self, meta: dict[str, str]) -> None:
+        if self.read_only:
+            raise IndexAccessError(f"no dedup index at {self.path} (opened read-only, so none is made)")
+        folder = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.exists(self.path) and not (os.path.isdir(folder) and _writable(folder)):
+            why = "is not writable" if os.path.isdir(folder) else "does not exist"
+            raise IndexAccessError(f"cannot make an index at {self.path}: its directory {why}")
         conn = self._conn()
+        self._refuse_writes()
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -148,6 +197,7 @@ class SQLiteStore(Store):
     @contextmanager
     def writing(self) -> Iterator[None]:
         conn = self._conn()
+        self._refuse_writes()
         if self._local.depth:
             self._local.depth += 1
             try:
@@ -317,6 +367,14 @@ class SQLiteStore(Store):
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def _writable(path: str) -> bool:
+    """Whether ``path`` may be written: permitted, and with a write bit set (root is held to them too)."""
+    try:
+        return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & 0o222)
+    except OSError:
+        return False
 
 
 def _marks(values: Sequence) -> str:

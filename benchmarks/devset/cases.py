@@ -150,7 +150,8 @@ def plain(story: Story) -> str:
 
 def fanout(stories: list[Story], copies: dict[str, int], background: int = 150) -> list[Case]:
     """One wire story per part syndicated ``copies[part]`` times, each copy in its own page
-    chrome on one of 40 sites, a third cut after 3-6 paragraphs; among ``background``
+    chrome on one of 40 sites: two in three of them teasers (the headline and first paragraph,
+    then "Read more"), a sixth cut after 3-6 paragraphs, the rest whole; among ``background``
     other stories. Gold: every copy vs the original (copy, source the original)."""
     out = []
     for split, n in copies.items():
@@ -160,7 +161,7 @@ def fanout(stories: list[Story], copies: dict[str, int], background: int = 150) 
         case = Case("fanout", split)
         original = case.add(f"wire/{wire.id}", plain(wire), "Agency Wire", 1, 6)
         for k in range(n):
-            cut = rnd.randint(3, 6) if k % 3 == 2 else None
+            cut = 1 if k % 3 else rnd.randint(3, 6) if k % 2 else None
             site = SITES[k % len(SITES)]
             copy = case.add(f"copy{k:04d}", in_page(wire, site, rnd, stories, cut), site, 1 + rnd.randint(0, 2),
                             7 + rnd.randint(0, 10))

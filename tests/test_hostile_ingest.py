@@ -68,8 +68,8 @@ def test_max_article_mb_on_scan(tmp_path):
     write(tmp_path / "rows.csv", f"id,text\nc1,{GOOD}\nc2,{big}\n")
     write(tmp_path / "ok.txt", GOOD)
     proc = run_dedup(["scan", tmp_path, "--max-article-mb", "0.1", "--format", "json"])
-    err = assert_refused(proc, "big.html: article too large: 0.1 MB, over the 0.1 MB limit", 0)
-    assert "rows.csv:3: article too large: 0.1 MB of text, over the 0.1 MB limit" in err
+    err = assert_refused(proc, "big.html: article too large: 0.143 MB, over the 0.1 MB limit", 0)
+    assert "rows.csv:3: article too large: 0.143 MB of text, over the 0.1 MB limit" in err
     assert scanned(proc) == ["ok.txt", "c1"]
 
 
@@ -131,7 +131,7 @@ def test_max_article_mb_on_check_and_its_bounds(tmp_path, capsys):
     write(tmp_path / "new.txt", "word " * 30_000)
     assert main(["check", str(tmp_path / "new.txt"), "--against", str(tmp_path / "published"),
                  "--max-article-mb", "0.1"]) == 2
-    assert "new.txt: article too large: 0.1 MB, over the 0.1 MB limit" in capsys.readouterr().err
+    assert "new.txt: article too large: 0.143 MB, over the 0.1 MB limit" in capsys.readouterr().err
     write(tmp_path / "new.txt", GOOD + " New.")
     main(["check", str(tmp_path / "new.txt"), "--against", str(tmp_path / "published"), "--max-article-mb", "0.1"])
     assert "big.txt: article too large" in capsys.readouterr().err  # the folder checked against too

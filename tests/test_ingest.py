@@ -410,7 +410,7 @@ def test_article_over_the_limit_is_refused_unread(tmp_path):
     assert [(os.path.basename(p.path), p.line, p.message.split(":")[0]) for p in problems] == [
         ("big.txt", None, "article too large"), ("feed.jsonl", 1, "article too large"),
         ("feed.jsonl", 2, "line too long"), ("rows.csv", 3, "article too large")]
-    assert problems[0].message == "article too large: 0 MB, over the 0 MB limit (--max-article-mb): not read"
+    assert problems[0].message == "article too large: 1001 bytes, over the 1000 bytes limit (--max-article-mb): not read"
 
 
 def test_long_jsonl_line_is_never_held_whole(tmp_path):

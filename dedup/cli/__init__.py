@@ -10,6 +10,7 @@ listed on stderr (and in the report) and the rest is processed.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 
@@ -115,7 +116,7 @@ def _input_options(parser) -> None:
 
 def read_options(args: argparse.Namespace) -> dict:
     """The keywords of :func:`dedup.ingest.read_articles` that ``args`` set."""
-    return {"max_article_bytes": int(args.max_article_mb * (1 << 20)), "follow_links": args.follow_links}
+    return {"max_article_bytes": math.ceil(args.max_article_mb * (1 << 20)), "follow_links": args.follow_links}
 
 
 def _progress_option(parser) -> None:

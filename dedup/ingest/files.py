@@ -121,8 +121,17 @@ def not_regular(path: str, mode: int) -> Problem:
 
 
 def megabytes(size: int) -> str:
-    """``size`` bytes as megabytes (MiB) for messages: ``10 MB``, ``60.5 MB``."""
-    return f"{size / (1 << 20):.1f}".removesuffix(".0") + " MB"
+    """``size`` bytes for messages, in MB (MiB; 3 significant digits below 100), else kB or bytes.
+
+    >>> [megabytes(n) for n in (10 << 20, 12_500_000, 150_000, 5000, 12, 5 << 30)]
+    ['10 MB', '11.9 MB', '0.143 MB', '4.88 kB', '12 bytes', '5,120 MB']
+    """
+    mb = size / (1 << 20)
+    if mb >= 100:
+        return f"{mb:,.0f} MB"
+    if mb >= 0.1:
+        return f"{mb:.3g} MB"
+    return f"{size / 1024:.3g} kB" if size >= 1024 else f"{size} bytes"
 
 
 def too_large(path: str, size: int, limit: int, line: int | None = None, what: str = "") -> Problem:

@@ -116,7 +116,8 @@ def _read_file(path: str, file_id: str, problems: list[Problem], limit: int) -> 
                 f.seek(0)
                 yield from _read_jsonl_stream(f, path, file_id, problems, limit)
                 return
-            data = head + f.read()
+            f.seek(0)
+            data = f.read()  # one copy in memory, not head + rest
     except OSError as e:
         problems.append(Problem(path, f"cannot read: {e.strerror}"))
         return

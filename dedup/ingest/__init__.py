@@ -212,5 +212,5 @@ def _read_stdin(stream: TextIO, problems: list[Problem], limit: int) -> Iterator
 
     if buffer is not None:
         return read_jsonl(DecodedLines(lines(), "-", problems), "-", "-", problems, limit)
-    return read_jsonl(((n, None if line is None else line.replace("\r", "")) for n, line in lines()
-                       if line is not None), "-", "-", problems, limit)
+    text_lines = ((n, line.replace("\r", "")) for n, line in lines() if line is not None)  # None: too long, said
+    return read_jsonl(text_lines, "-", "-", problems, limit)

@@ -23,7 +23,10 @@ Where it differs from the local reader: it reads Parquet; ``-`` (stdin) it does 
 path without a scheme is read from Hadoop's default filesystem when that is not the local
 one; a file that turns unreadable after the listing fails the job; under a URI, Hadoop
 lists no broken symbolic link (the local reader reports it); a file read whole must be
-under 2 GB (``spark.sql.sources.binaryFile.maxLength``).
+under 2 GB (``spark.sql.sources.binaryFile.maxLength``). The article size limit is the
+default one (:data:`dedup.ingest.MAX_ARTICLE_BYTES`), and a JSONL line is not cut short by it
+(Spark reads the lines; a row's text over it is refused as locally); a NUL byte in a JSONL
+line stops the block of lines it is in, not the rest of the file.
 
 >>> import pathlib, tempfile
 >>> from dedup.spark.session import get_session

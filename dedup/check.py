@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dedup.model import Article, Pair, Problem, Relation
 
@@ -95,16 +95,17 @@ def check_articles(new: Iterable[Article], index: Index, fail_on: str | Relation
 
 
 def published_index(folder: str, new: Sequence[Article], path: str,
-                    progress: Callable[[Iterable[Article], int, str], Iterable[Article]] | None = None
-                    ) -> tuple[Index, list[Problem]]:
+                    progress: Callable[[Iterable[Article], int, str], Iterable[Article]] | None = None,
+                    **read_options: Any) -> tuple[Index, list[Problem]]:
     """A new index at ``path`` of the articles under ``folder``, less the files given as new
     ones (a folder of published articles checked against), and the problems met reading it.
-    ``progress(items, total, label)`` may wrap the articles as they are added."""
+    ``progress(items, total, label)`` may wrap the articles as they are added; ``read_options``
+    go to :func:`dedup.ingest.read_articles`."""
     from dedup.index import Index
     from dedup.ingest import read_articles
 
     mine = {os.path.realpath(a.path) for a in new if a.path}
-    published, problems = read_articles([folder])
+    published, problems = read_articles([folder], **read_options)
     published = [a for a in published if not a.path or os.path.realpath(a.path) not in mine]
     index = Index.open(path)
     items = progress(published, len(published), "read " + folder) if progress else published

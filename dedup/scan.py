@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -245,12 +246,13 @@ def _spill(articles: Sequence[Article], field: str, store: TextSpill, chunk: int
             setattr(a, field, ref)
 
 
-def scan(paths: Iterable[str], progress: bool = False, params: Params = DEFAULT) -> Report:
-    """Read articles from files, directories or ``-`` (JSONL on stdin) and scan them."""
+def scan(paths: Iterable[str], progress: bool = False, params: Params = DEFAULT, **read_options: Any) -> Report:
+    """Read articles from files, directories or ``-`` (JSONL on stdin) and scan them;
+    ``read_options`` go to :func:`dedup.ingest.read_articles` (``max_article_bytes``, ``follow_links``)."""
     from dedup.ingest import read_articles
 
     t0 = time.perf_counter()
-    articles, problems = read_articles(paths)
+    articles, problems = read_articles(paths, **read_options)
     read, read_peak = time.perf_counter() - t0, peak_memory_mib()
     report = scan_articles(articles, problems, progress=progress, params=params)
     report.stats["timings"] = {"read": round(read, 3), **report.stats["timings"]}

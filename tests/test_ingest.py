@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from dedup.dates import format_published
-from dedup.ingest import SUPPORTED, decode, iter_articles, read_articles
+from dedup.ingest import (MAX_ARTICLE_BYTES, NUL_REST, SUPPORTED, SURROGATES, decode, iter_articles,
+                          read_articles)
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -192,7 +193,11 @@ def test_duplicate_ids_made_unique(tmp_path):
     articles, problems = read_articles([str(tmp_path / "d1"), str(tmp_path / "d2"), str(tmp_path / "r.jsonl")])
     assert [a.id for a in articles] == ["same.txt", "same.txt#2", "same.txt#3"]
     assert [a.text for a in articles] == ["one", "two", "three"]
-    assert problems == []
+    assert [(p.path, p.line, p.level, p.message) for p in problems] == [  # each rename said, once all is read
+        (str(tmp_path / "d2" / "same.txt"), None, "warning",
+         "duplicate id 'same.txt' (already used in this run): renamed 'same.txt#2'"),
+        (str(tmp_path / "r.jsonl"), 1, "warning",
+         "duplicate id 'same.txt' (already used in this run): renamed 'same.txt#3'")]
 
 
 def test_stdin_jsonl(tmp_path):
@@ -346,17 +351,16 @@ def test_unreadable_file(tmp_path):
 
 
 def test_unreadable_file_via_oserror(tmp_path, monkeypatch):
-    import builtins
     f = write(tmp_path / "locked.txt", "secret")
     write(tmp_path / "ok.txt", "good")
-    real_open = builtins.open
+    real_open = os.open
 
     def fake_open(path, *args, **kwargs):
         if str(path) == str(f):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
     articles, problems = read_articles([str(tmp_path)])
     assert [a.id for a in articles] == ["ok.txt"]
     assert [(p.path, p.message) for p in problems] == [(str(f), "cannot read: Permission denied")]
@@ -376,3 +380,138 @@ def test_jsonl_is_streamed_line_by_line_with_bom_crlf_and_one_bad_line(tmp_path)
     articles, problems = read_articles([str(f)])
     assert [(a.text, a.line) for a in articles] == [("café", 1), ("naïve", 2), ("naïve", 3), ("été", 4)]
     assert [(p.line, p.level) for p in problems] == [(2, "warning")]  # the file's first bad line
+
+
+# --- hostile input (issue 18): bounded, named, never silent ----------------------------
+
+def test_lone_surrogates_become_replacement_characters_with_a_warning(tmp_path):
+    write(tmp_path / "s.jsonl", '{"id": "a\\ud800", "title": "T\\udfff", "text": "one \\ud800 two"}\n'
+                                '{"id": "ok", "text": "pair \\ud83d\\ude00 kept"}\n')
+    write(tmp_path / "s.json", '[{"text": "x"}, {"text": "y \\udc00"}]')
+    articles, problems = read_articles([str(tmp_path)])
+    assert [(a.id, a.text, a.title) for a in articles] == [
+        ("s.json:1", "x", None), ("s.json:2", "y \ufffd", None),
+        ("a\ufffd", "one \ufffd two", "T\ufffd"), ("ok", "pair \U0001F600 kept", None)]
+    assert [(os.path.basename(p.path), p.line, p.level, p.message) for p in problems] == [
+        ("s.json", None, "warning", "item 2: " + SURROGATES), ("s.jsonl", 1, "warning", SURROGATES)]
+    for a in articles:
+        a.text.encode("utf-8")  # what hashing needs
+
+
+def test_article_over_the_limit_is_refused_unread(tmp_path):
+    limit = 1000
+    write(tmp_path / "big.txt", "w" * 1001)
+    write(tmp_path / "fits.txt", "w" * 1000)
+    write(tmp_path / "feed.jsonl", json.dumps({"text": "v" * 1001}) + "\n" + "x" * 5000 + "\n"
+          + json.dumps({"id": "after", "text": "small"}) + "\n")
+    write(tmp_path / "rows.csv", "id,text\nc1,small\nc2," + "c" * 1001 + "\n")
+    articles, problems = read_articles([str(tmp_path)], max_article_bytes=limit)
+    assert [a.id for a in articles] == ["after", "fits.txt", "c1"]
+    assert [(os.path.basename(p.path), p.line, p.message.split(":")[0]) for p in problems] == [
+        ("big.txt", None, "article too large"), ("feed.jsonl", 1, "article too large"),
+        ("feed.jsonl", 2, "line too long"), ("rows.csv", 3, "article too large")]
+    assert problems[0].message == "article too large: 1001 bytes, over the 1000 bytes limit (--max-article-mb): not read"
+
+
+def test_long_jsonl_line_is_never_held_whole(tmp_path):
+    class Counting(io.BytesIO):
+        biggest = 0
+
+        def readline(self, size=-1):
+            line = super().readline(size)
+            Counting.biggest = max(Counting.biggest, len(line))
+            return line
+
+    stdin = io.TextIOWrapper(Counting(b'{"text": "' + b"z" * 50_000 + b'"}\n{"text": "fine"}\n'))
+    articles, problems = read_articles(["-"], stdin=stdin, max_article_bytes=1000)
+    assert [(a.text, a.line) for a in articles] == [("fine", 2)]
+    assert [(p.path, p.line) for p in problems] == [("-", 1)] and problems[0].message.startswith("line too long")
+    assert Counting.biggest <= 1 << 20
+
+
+def test_default_limit_is_10_mb():
+    assert MAX_ARTICLE_BYTES == 10 << 20
+
+
+def test_only_regular_files_are_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    write(tmp_path / "ok.txt", "fine")
+    articles, problems = read_articles([str(tmp_path), str(tmp_path / "pipe.txt"), "/dev/zero"])
+    assert [a.id for a in articles] == ["ok.txt"]
+    assert [(p.path, p.message) for p in problems] == [
+        (str(tmp_path / "pipe.txt"), "not a regular file (a FIFO): not read"),
+        (str(tmp_path / "pipe.txt"), "not a regular file (a FIFO): not read"),
+        ("/dev/zero", "not a regular file (a character device): not read")]
+
+
+def test_symlinks_followed_inside_the_folder_only(tmp_path):
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    write(root / "a.txt", "a")
+    write(outside / "o.txt", "out")
+    (root / "in_link.txt").symlink_to(root / "a.txt")
+    (root / "sub").mkdir()
+    (root / "sub" / "up").symlink_to(root)  # a loop: walked once
+    (root / "out_dir").symlink_to(outside)
+    (root / "out_file.txt").symlink_to(outside / "o.txt")
+    (root / "slash").symlink_to("/")
+    (root / "broken.txt").symlink_to(tmp_path / "nowhere")
+    articles, problems = read_articles([str(root)])
+    assert [a.id for a in articles] == ["a.txt", "in_link.txt"]
+    assert [(os.path.basename(p.path), p.level, p.message.split(",")[0]) for p in problems] == [
+        ("broken.txt", "error", "no such file or directory (broken symbolic link)"),
+        ("out_dir", "warning", f"symbolic link to {outside}"),
+        ("out_file.txt", "warning", f"symbolic link to {outside / 'o.txt'}"),
+        ("slash", "warning", "symbolic link to /")]
+    assert problems[1].message.endswith(f"outside {root}: not followed (--follow-links follows it)")
+    articles, problems = read_articles([str(root / "out_dir"), str(root)], follow_links=False)
+    assert [a.id for a in articles][:1] == ["o.txt"]  # a link given as PATH is the user's choice
+
+
+def test_follow_links_follows_out_of_the_folder_and_still_stops_loops(tmp_path):
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    write(outside / "o.txt", "out")
+    (outside / "back").symlink_to(root)
+    root.mkdir()
+    (root / "out_dir").symlink_to(outside)
+    articles, problems = read_articles([str(root)], follow_links=True)
+    assert [a.id for a in articles] == ["out_dir/o.txt"] and problems == []
+
+
+def test_deep_folders_walked_without_recursion(tmp_path):
+    import inspect
+    import sys
+
+    deep = tmp_path
+    for _ in range(150):
+        deep = deep / "d"
+        deep.mkdir()
+    write(deep / "bottom.txt", "deep down")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 60)  # fewer frames than folders (shutil.rmtree recurses: kept small)
+    try:
+        articles, problems = read_articles([str(tmp_path)])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [a.text for a in articles] == ["deep down"] and problems == []
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be", "utf-16", "utf-16-le", "utf-16-be"])
+def test_utf32_and_utf16_by_their_bom(tmp_path, encoding):
+    bom = "" if encoding in ("utf-32", "utf-16") else "\ufeff"  # these two codecs write the BOM themselves
+    write(tmp_path / "w.txt", (bom + "café naïve\r\nline").encode(encoding))
+    write(tmp_path / "w.jsonl", (bom + '{"text": "wide row"}\n').encode(encoding))
+    articles, problems = read_articles([str(tmp_path)])
+    assert [a.text for a in articles] == ["wide row", "café naïve\nline"] and problems == []
+
+
+def test_nul_byte_after_the_sniffed_head(tmp_path):
+    write(tmp_path / "late.txt", "text line\n" * 1000 + "x\x00y\n")
+    rows = "".join(json.dumps({"text": f"row {i}"}) + "\n" for i in range(1, 501))
+    write(tmp_path / "late.jsonl", rows + '{"text": "nul \x00"}\n{"text": "after"}\n')
+    write(tmp_path / "late.json", json.dumps([{"text": "t " * 5000}]) + "\x00")
+    articles, problems = read_articles([str(tmp_path)])
+    assert len(articles) == 500 and articles[-1].text == "row 500"
+    assert [(os.path.basename(p.path), p.line, p.message) for p in problems] == [
+        ("late.json", 1, "binary data (a NUL byte), not text: not read"),
+        ("late.jsonl", 501, NUL_REST),
+        ("late.txt", 1001, "binary data (a NUL byte), not text: not read")]

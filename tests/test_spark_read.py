@@ -228,7 +228,8 @@ def test_parquet_rows(spark, tmp_path):
     assert [(p.path, p.line, p.message) for p in problems[:3]] == [
         (part0, i + 1, "no 'text' (or 'body'/'content') field") for i in (500, 1500, 2500)]
     assert [(Path(p.path).name, p.message.split(":")[0]) for p in problems[3:]] == [
-        ("part-1.parquet", "empty file"), ("part-2.parquet", "cannot read Parquet")]
+        ("part-1.parquet", "empty file"), ("part-2.parquet", "cannot read Parquet"),
+        ("z-notes.jsonl", "duplicate id 'p0' (already used in this run)")]
 
 
 # --- duplicate ids ------------------------------------------------------------------------

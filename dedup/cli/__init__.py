@@ -10,11 +10,13 @@ listed on stderr (and in the report) and the rest is processed.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 
 from dedup import __version__
 from dedup.check import EXIT_CODES, FAIL_ON
+from dedup.ingest.files import MAX_ARTICLE_BYTES
 from dedup.report import FORMATS
 from dedup.report.findings import CHECK_FORMATS
 
@@ -30,6 +32,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     "or - for JSONL on stdin) and report duplicate, copy, partial, derived and related pairs.")
     inputs = scan.add_argument_group("Input")
     inputs.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
+    _input_options(inputs)
     _report_options(scan.add_argument_group("Output"), parquet=True)
     engine = scan.add_argument_group("Engine")
     engine.add_argument("--engine", choices=("local", "spark"), default="local",
@@ -61,6 +64,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              description="Add articles to INDEX; each is compared with those already in it.")
     add.add_argument("index", metavar="INDEX", help="SQLite file or redis:// URL")
     add.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
+    _input_options(add)
     add.add_argument("--existing", choices=("skip", "replace", "error"), default="skip",
                      help="an id already in the index: skip it (default), replace it, or stop with an error")
     _progress_option(add)
@@ -81,6 +85,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     check.add_argument("paths", nargs="+", metavar="NEW", help="new article: file, directory (recursive) or -")
     check.add_argument("--against", required=True, metavar="INDEX|DIR",
                        help="an index (SQLite file or redis:// URL) or a directory of published articles")
+    _input_options(check)
     check.add_argument("--fail-on", choices=FAIL_ON, default="derived",
                        help="the weakest relation that counts as found: copy (and duplicate), partial, derived "
                             "(default: derived or stronger) or related (everything)")
@@ -88,6 +93,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                        help="table (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
     _progress_option(check)
     return parser.parse_args(argv)
+
+
+def _megabytes(value: str) -> float:
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < mb < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0: {value!r}")
+    return mb
+
+
+def _input_options(parser) -> None:
+    """How input is read (``scan``, ``index add``, ``check``)."""
+    parser.add_argument("--max-article-mb", type=_megabytes, default=MAX_ARTICLE_BYTES / (1 << 20), metavar="MB",
+                        help=f"refuse an article over MB megabytes, unread (default: {MAX_ARTICLE_BYTES >> 20}; "
+                             "news articles are a few hundred kB at most)")
+    parser.add_argument("--follow-links", action="store_true",
+                        help="follow symbolic links that lead out of a directory given (default: report them)")
+
+
+def read_options(args: argparse.Namespace) -> dict:
+    """The keywords of :func:`dedup.ingest.read_articles` that ``args`` set."""
+    return {"max_article_bytes": math.ceil(args.max_article_mb * (1 << 20)), "follow_links": args.follow_links}
 
 
 def _progress_option(parser) -> None:

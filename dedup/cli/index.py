@@ -47,10 +47,11 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         return 2
 
 
-def _read(paths: list[str], what: str) -> tuple[list[Article], list[Problem]] | None:
+def _read(paths: list[str], what: str, args: argparse.Namespace) -> tuple[list[Article], list[Problem]] | None:
+    from dedup.cli import read_options
     from dedup.ingest import read_articles
 
-    articles, problems = read_articles(paths)
+    articles, problems = read_articles(paths, **read_options(args))
     warn(problems)
     if not articles:
         print(f"dedup: error: no {what} could be read from " + printable(" ".join(paths)), file=sys.stderr)
@@ -64,7 +65,7 @@ def _counts(matches: Iterable[Pair]) -> str:
 
 
 def _add(args: argparse.Namespace, argv: list[str]) -> int:
-    read = _read(args.paths, "article")
+    read = _read(args.paths, "article", args)
     if read is None:
         return 2
     articles, problems = read
@@ -109,9 +110,10 @@ def _report(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from dedup.cli import read_options
     from dedup.report.findings import render_findings
 
-    read = _read(args.paths, "new article")
+    read = _read(args.paths, "new article", args)
     if read is None:
         return EXIT_ERROR
     new, _ = read
@@ -119,7 +121,8 @@ def _check(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="dedup-check-") as tmp:
         if os.path.isdir(args.against):
             index, problems = published_index(args.against, new, os.path.join(tmp, "index.db"),
-                                              lambda items, n, label: bar(items, n, label, progress))
+                                              lambda items, n, label: bar(items, n, label, progress),
+                                              **read_options(args))
             warn(problems)
         else:
             index = Index.open(args.against, create=False, read_only=True)

@@ -46,7 +46,9 @@ def run_scan(args: argparse.Namespace, argv: list[str]) -> int:
         what = "--master" if args.master else "--spark-conf" if args.spark_conf else "parquet output"
         print(f"dedup: error: {what} needs --engine spark", file=sys.stderr)
         return 2
-    report = scan(args.paths, progress=show_progress(args.progress))
+    from dedup.cli import read_options
+
+    report = scan(args.paths, progress=show_progress(args.progress), **read_options(args))
     if args.output:
         report.command = "dedup " + shlex.join(argv)
     warn(report.problems)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from dedup.model import Problem
+
 
 def unique_id(id_: str, seen: dict[str, int]) -> str:
     """``id_``, or ``id_#N`` with the smallest N > 1 not used yet in this run; ``seen`` (the
@@ -20,3 +22,12 @@ def unique_id(id_: str, seen: dict[str, int]) -> str:
     seen[id_] = n
     seen[f"{id_}#{n}"] = 1
     return f"{id_}#{n}"
+
+
+def renamed_id(path: str, line: int | None, id_: str, unique: str) -> Problem:
+    """The warning for an article whose id ``id_`` was taken, renamed ``unique``.
+
+    >>> print(renamed_id("feed.jsonl", 4, "a", "a#2"))
+    feed.jsonl:4: duplicate id 'a' (already used in this run): renamed 'a#2'
+    """
+    return Problem(path, f"duplicate id {id_!r} (already used in this run): renamed {unique!r}", line, "warning")

@@ -1,7 +1,9 @@
 """Rows to articles: JSONL lines, a JSON object or array, CSV rows (and, for the Spark
 reader, Parquet rows). A row is an object with a text (``text``, ``body`` or ``content``)
 and optional ``id``, ``title``, ``published``/``date``, ``publisher``/``source``, ``url``
-(:data:`ROW_KEYS`); a row without text, or a line that is not JSON, is a problem at its line.
+(:data:`ROW_KEYS`); a row without text, or a line that is not JSON, is a problem at its line;
+so is a text longer than ``limit`` characters. Lone surrogates (JSON escapes such as
+``\\ud800``, which no encoding can write) become U+FFFD, with a warning.
 
 >>> problems = []
 >>> lines = [(1, '{"id": "a", "body": "One", "date": "2024-03-05T10:00Z"}'), (2, ''), (3, '{"title": "T"}'),
@@ -23,6 +25,8 @@ from typing import Any
 
 from dedup.dates import parse_published
 from dedup.model import Article, Problem
+from dedup.ingest.decoding import SURROGATES, scrub
+from dedup.ingest.files import MAX_ARTICLE_BYTES, too_large
 
 _NO_TEXT = "no 'text' (or 'body'/'content') field"
 _TEXT_KEYS, _DATE_KEYS, _PUBLISHER_KEYS = ("text", "body", "content"), ("published", "date"), ("publisher", "source")
@@ -30,7 +34,7 @@ ROW_KEYS = (*_TEXT_KEYS, "id", "title", *_DATE_KEYS, *_PUBLISHER_KEYS, "url")  #
 
 
 def read_jsonl(lines: Iterable[tuple[int, str]], path: str, file_id: str,
-               problems: list[Problem]) -> Iterator[Article]:
+               problems: list[Problem], limit: int = MAX_ARTICLE_BYTES) -> Iterator[Article]:
     """Articles from numbered JSONL lines (text); blank lines are skipped, a line that is not
     JSON or has no text is a problem at its number."""
     def rows() -> Iterator[tuple[int, Any]]:
@@ -42,22 +46,21 @@ def read_jsonl(lines: Iterable[tuple[int, str]], path: str, file_id: str,
             except (ValueError, RecursionError) as e:
                 problems.append(Problem(path, _json_error(e), n))
 
-    return row_articles(rows(), path, file_id, problems)
+    return row_articles(rows(), path, file_id, problems, limit)
 
 
 def row_articles(rows: Iterable[tuple[int, Any]], path: str, file_id: str,
-                 problems: list[Problem]) -> Iterator[Article]:
+                 problems: list[Problem], limit: int = MAX_ARTICLE_BYTES) -> Iterator[Article]:
     """Articles from numbered rows (JSONL lines, Parquet rows): ``line`` is the number and the
     default id ``<file_id>:<number>``; a row without text is a problem at its number."""
     for n, row in rows:
-        article = _row_article(row, f"{file_id}:{n}", path, n, problems)
-        if article is None:
-            problems.append(Problem(path, _NO_TEXT, n))
-        else:
+        article = _row_article(row, f"{file_id}:{n}", path, n, problems, limit)
+        if article is not None:
             yield article
 
 
-def read_json(text: str, path: str, file_id: str, problems: list[Problem]) -> Iterator[Article]:
+def read_json(text: str, path: str, file_id: str, problems: list[Problem],
+              limit: int = MAX_ARTICLE_BYTES) -> Iterator[Article]:
     """Articles from a JSON document: one object (id: ``file_id``), or an array of objects
     (ids ``<file_id>:<item number>``)."""
     try:
@@ -66,17 +69,13 @@ def read_json(text: str, path: str, file_id: str, problems: list[Problem]) -> It
         problems.append(Problem(path, _json_error(e), getattr(e, "lineno", None)))
         return
     if not isinstance(data, list):
-        article = _row_article(data, file_id, path, None, problems)
-        if article is None:
-            problems.append(Problem(path, _NO_TEXT))
-        else:
+        article = _row_article(data, file_id, path, None, problems, limit)
+        if article is not None:
             yield article
         return
     for i, row in enumerate(data, 1):
-        article = _row_article(row, f"{file_id}:{i}", path, None, problems)
-        if article is None:
-            problems.append(Problem(path, f"item {i}: {_NO_TEXT}"))
-        else:
+        article = _row_article(row, f"{file_id}:{i}", path, None, problems, limit, f"item {i}: ")
+        if article is not None:
             yield article
 
 
@@ -87,7 +86,8 @@ def _json_error(e: Exception) -> str:
     return f"invalid JSON: {getattr(e, 'msg', e)}"
 
 
-def read_csv(text: str, path: str, file_id: str, problems: list[Problem]) -> Iterator[Article]:
+def read_csv(text: str, path: str, file_id: str, problems: list[Problem],
+             limit: int = MAX_ARTICLE_BYTES) -> Iterator[Article]:
     """Articles from CSV with a header row (names compared lower-cased); blank rows are
     skipped; ids ``<file_id>:<line>``, the line where the row starts."""
     csv.field_size_limit(2**31 - 1)
@@ -102,10 +102,8 @@ def read_csv(text: str, path: str, file_id: str, problems: list[Problem]) -> Ite
             if header is None:
                 header = [h.strip().lower() for h in values]
                 continue
-            article = _row_article(dict(zip(header, values)), f"{file_id}:{line}", path, line, problems)
-            if article is None:
-                problems.append(Problem(path, _NO_TEXT, line))
-            else:
+            article = _row_article(dict(zip(header, values)), f"{file_id}:{line}", path, line, problems, limit)
+            if article is not None:
                 yield article
     except csv.Error as e:
         problems.append(Problem(path, f"invalid CSV: {e}", start))
@@ -120,20 +118,32 @@ def _field(row: dict[str, Any], *names: str) -> str | None:
     return None
 
 
-def _row_article(row: Any, default_id: str, path: str, line: int | None, problems: list[Problem]) -> Article | None:
-    """An Article from a JSON/CSV row, or None when it is not an object or has no text; a
+def _row_article(row: Any, default_id: str, path: str, line: int | None, problems: list[Problem],
+                 limit: int = MAX_ARTICLE_BYTES, where: str = "") -> Article | None:
+    """An Article from a JSON/CSV row, or None (a problem in ``problems``, ``where`` in the
+    row) when it is not an object, has no text or a text over ``limit`` characters; a
     publication date that is no possible date is a warning in ``problems``, and left out."""
-    if not isinstance(row, dict):
-        return None
-    text = _field(row, *_TEXT_KEYS)
+    text = _field(row, *_TEXT_KEYS) if isinstance(row, dict) else None
     if text is None:
+        problems.append(Problem(path, where + _NO_TEXT, line))
         return None
-    optional = {k: (v.strip() if v else None) for k, v in
-                (("title", _field(row, "title")), ("url", _field(row, "url")),
-                 ("publisher", _field(row, *_PUBLISHER_KEYS)))}
-    article_id = (_field(row, "id") or default_id).strip()
-    return Article(id=article_id, text=text.replace("\r\n", "\n").replace("\r", "\n"),
-                   published=published_date(_field(row, *_DATE_KEYS), article_id, path, line, problems),
+    if len(text) > limit:
+        problems.append(too_large(path, len(text), limit, line, " of text"))
+        return None
+    fields = {k: _field(row, *names) for k, names in
+              (("text", _TEXT_KEYS), ("title", ("title",)), ("url", ("url",)), ("publisher", _PUBLISHER_KEYS),
+               ("id", ("id",)), ("published", _DATE_KEYS))}
+    scrubbed = False
+    for k, v in fields.items():
+        if v is not None:
+            fields[k], bad = scrub(v)
+            scrubbed |= bad
+    if scrubbed:
+        problems.append(Problem(path, where + SURROGATES, line, "warning"))
+    optional = {k: (fields[k].strip() if fields[k] else None) for k in ("title", "url", "publisher")}
+    article_id = (fields["id"] or default_id).strip()
+    return Article(id=article_id, text=fields["text"].replace("\r\n", "\n").replace("\r", "\n"),
+                   published=published_date(fields["published"], article_id, path, line, problems),
                    path=path, line=line, **optional)
 
 

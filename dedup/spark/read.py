@@ -23,7 +23,10 @@ Where it differs from the local reader: it reads Parquet; ``-`` (stdin) it does 
 path without a scheme is read from Hadoop's default filesystem when that is not the local
 one; a file that turns unreadable after the listing fails the job; under a URI, Hadoop
 lists no broken symbolic link (the local reader reports it); a file read whole must be
-under 2 GB (``spark.sql.sources.binaryFile.maxLength``).
+under 2 GB (``spark.sql.sources.binaryFile.maxLength``). The article size limit is the
+default one (:data:`dedup.ingest.MAX_ARTICLE_BYTES`), and a JSONL line is not cut short by it
+(Spark reads the lines; a row's text over it is refused as locally); a NUL byte in a JSONL
+line stops the block of lines it is in, not the rest of the file.
 
 >>> import pathlib, tempfile
 >>> from dedup.spark.session import get_session
@@ -58,7 +61,7 @@ from pyspark.sql.pandas.types import from_arrow_schema
 
 from dedup.dates import format_published
 from dedup.model import Article, Problem
-from dedup.ingest import ROW_KEYS, DecodedLines, parse_bytes, read_jsonl, row_articles, unique_id
+from dedup.ingest import ROW_KEYS, DecodedLines, parse_bytes, read_jsonl, renamed_id, row_articles, unique_id
 from dedup.spark.listing import Listing, glob_escape, java_reason
 
 ARTICLE_COLUMNS = ("id", "text", "title", "published", "publisher", "url", "path")
@@ -116,10 +119,11 @@ def read_articles_spark(spark: SparkSession, paths: Iterable[str]) -> tuple[Data
         renames = _renames(numbered, {r.id for r in side if r.kind == "repeated"})
         result = _renamed(spark, numbered, renames).selectExpr(*_casts()).persist()
         result.count()
+        warnings = _rename_warnings(numbered, renames)
     finally:
         records.unpersist()
     found = [((r.rank, r.block, r.k), Problem(r.path, r.message, r.line, r.level)) for r in side if r.kind == "problem"]
-    return result, listing.sorted_problems(found + listing.empty_files(blocks))
+    return result, listing.sorted_problems(found + listing.empty_files(blocks)) + warnings
 
 
 def _records(spark: SparkSession, listing: Listing) -> DataFrame | None:
@@ -337,6 +341,15 @@ def _renames(numbered: DataFrame, bases: set[str]) -> list[tuple[int, str]]:
         if unique != id_:
             renames.append((idx, unique))
     return renames
+
+
+def _rename_warnings(numbered: DataFrame, renames: list[tuple[int, str]]) -> list[Problem]:
+    """The warnings of ``renames`` (idx, new id), in reading order, as the local reader adds them last."""
+    if not renames:
+        return []
+    wanted = numbered.sparkSession.createDataFrame(renames, "idx long, unique_id string")
+    rows = numbered.join(F.broadcast(wanted), "idx").select("idx", "id", "unique_id", "path", "line").collect()
+    return [renamed_id(r.path, r.line, r.id, r.unique_id) for r in sorted(rows, key=lambda r: r.idx)]
 
 
 def _renamed(spark: SparkSession, numbered: DataFrame, renames: list[tuple[int, str]]) -> DataFrame:

@@ -237,3 +237,21 @@ def test_add_many_counts_what_it_did(tmp_path):
         assert (done.added, done.replaced, done.skipped) == (1, 0, 1)
         done = index.add_many(again + [Article(id="d", text=story(5))], existing="replace", batch=2)
         assert (done.added, done.replaced, done.skipped) == (1, 2, 0) and len(index) == 4
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_and_checked(tmp_path):
+    """Its id and path are stored escaped (``bad\\xff.txt``): the index holds text only."""
+    published, new = tmp_path / "pub", tmp_path / "new"
+    published.mkdir(), new.mkdir()
+    text = story(7)
+    (published / os.fsdecode(b"bad\xff.txt")).write_text(text)
+    write(published, "ok.txt", story(8))
+    (new / os.fsdecode(b"copy\xfe.txt")).write_text(text)
+    db = tmp_path / "idx.db"
+    added = dedup("index", "add", db, published)
+    assert added.returncode == 0, added.stderr
+    assert "+2 articles" in assert_refused(added, "idx.db")
+    checked = dedup("check", new, "--against", db, "--format", "json")
+    assert checked.returncode == 1 and b"Traceback" not in checked.stderr, checked.stderr
+    found = json.dumps(json.loads(checked.stdout))
+    assert "copy\\\\xfe.txt" in found and "bad\\\\xff.txt" in found, found

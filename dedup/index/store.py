@@ -29,6 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from dedup.dates import format_published, published_day
+from dedup.ingest.files import name_id
 from dedup.model import Article
 from dedup.params import DEFAULT, Params
 from dedup.sketch.features import Features, sentence_bands_rows
@@ -76,6 +77,8 @@ def encode(r: Record) -> dict[str, str | float | int | bytes | None]:
     f = r.features
     terms = f.terms.tocsr()
     article = {name: getattr(r.article, name) for name in _ARTICLE_FIELDS}
+    if article.get("path"):  # a file name that is not UTF-8: stored escaped, as its id is
+        article["path"] = name_id(article["path"])
     day = None
     if r.article.published is not None:
         article["published"] = format_published(r.article.published)

@@ -56,7 +56,7 @@ def input_files(path: str, problems: list[Problem], follow_links: bool = False) 
     if stat.S_ISDIR(mode):
         yield from walk(path, problems, follow_links)
     elif stat.S_ISREG(mode):
-        yield path, os.path.basename(path)
+        yield path, name_id(os.path.basename(path))
     else:
         problems.append(not_regular(path, mode))
 
@@ -105,7 +105,7 @@ def walk(root: str, problems: list[Problem], follow_links: bool = False) -> Iter
         elif stat.S_ISDIR(mode):
             enter(entry.path)
         elif stat.S_ISREG(mode):
-            yield entry.path, os.path.relpath(entry.path, root).replace(os.sep, "/")
+            yield entry.path, name_id(os.path.relpath(entry.path, root).replace(os.sep, "/"))
         else:
             problems.append(not_regular(entry.path, mode))
 
@@ -142,6 +142,16 @@ def too_large(path: str, size: int, limit: int, line: int | None = None, what: s
     """
     return Problem(path, f"article too large: {megabytes(size)}{what}, over the {megabytes(limit)} limit "
                          "(--max-article-mb): not read", line)
+
+
+def name_id(name: str) -> str:
+    """An article id from a file name: bytes that are not UTF-8 (kept by the file system as
+    surrogate escapes) shown as ``\\xNN``, so that every store, report and index can hold it.
+
+    >>> name_id(os.fsdecode(b"bad\\xff.txt")), name_id("café.txt")
+    ('bad\\\\xff.txt', 'café.txt')
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def file_type(path: str) -> str:

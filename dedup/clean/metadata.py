@@ -26,7 +26,7 @@ _DATE_PATTERNS = [
 ]
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _DATE_PREFIX = re.compile(
-    r"^(?:date|published|posted|updated|dated)\s*:?\s*(?P<date>(?:19|20)\d\d-\d\d-\d\d)\b\s*", re.I)
+    r"^(?:date|published|posted|updated|dated)\s*+:?+\s*+(?P<date>(?:19|20)\d\d-\d\d-\d\d)\b\s*", re.I)
 _FILLER = re.compile(
     rf"\b(?:{_WEEKDAY}|date|published|posted|updated|on|at|am|pm|gmt|utc|\d{{1,2}}:\d\d)\b|[|,.:/-]", re.I)
 _BY = re.compile(r"^by\s+(?P<name>[^|]{2,80})$", re.I)
@@ -121,7 +121,7 @@ def attribution_claim(line: str) -> tuple[list[str], list[str]] | None:
         if groups.get("wire"):
             name = WIRE_SERVICES[groups["wire"].lower()]
         else:
-            name = re.sub(r"\s*\([^)]*\)?$", "", groups["name"]).strip(" .,;:")
+            name = groups["name"].strip(" .,;:")  # (no name pattern takes a bracket)
         urls = [groups["url"]] if groups.get("url") else _URL.findall(line)
         return [name], urls
     return None

@@ -23,7 +23,10 @@ from dedup.clean.normalize import normalize_line
 from dedup.dates import parse_published
 from dedup.model import Article
 
-_TICKER_VALUE = re.compile(r"^[+-]?[\d,]*\.?\d+\s*\(?[+-]?[\d,]*\.?\d+%\)?$")
+# a price change: a number, maybe a space, bracket or sign, a second number and "%", as the pattern
+# ``[+-]?N\s*\(?[+-]?N%\)?$`` with N = ``[\d,]*\.?\d+`` read without backtracking (that pattern takes
+# time to the fourth power of a run of digits): the runs of digits, commas and dots, then the numbers in them
+_TICKER_SHAPE = re.compile(r"[+-]?+([\d,.]++)(\s*+\(?+[+-]?+)([\d,.]*+)%\)?$")
 _PROMO = re.compile(
     r"\b(?:subscribe|newsletter|sign up|download (?:our|the) app|follow us|our new platform|"
     r"brought to you by|click here|explore the \w+ app|(?:facebook|twitter|instagram) pages?|"
@@ -85,6 +88,34 @@ def _rule(line: str) -> str | None:
     return None
 
 
+def _number(run: str) -> bool:
+    """Whether a run of digits, commas and dots is one N: digits and commas, then maybe a dot
+    and digits only, ending in a digit."""
+    return bool(run) and run[-1] not in ",." and run.count(".") <= 1 and "," not in run.partition(".")[2]
+
+
+def _two_numbers(run: str) -> bool:
+    """Whether a run of digits, commas and dots is two N's in a row. When any split works,
+    one of two does: after the first digit (no dot in the first), or one digit after the
+    first dot (a dot in the first)."""
+    first_digit = next((i for i, c in enumerate(run) if c not in ",."), len(run))
+    cuts = {first_digit + 1, run.find(".") + 2 if "." in run else 0}
+    return any(0 < k < len(run) and _number(run[:k]) and _number(run[k:]) for k in cuts)
+
+
+def ticker_value(line: str) -> bool:
+    """Whether a line is a price change such as ``+1.77 (+0.03%)``, in time linear in its length.
+
+    >>> ticker_value("+1.77 (+0.03%)"), ticker_value("-12,345.6 -0.5%"), ticker_value("up 1.5%")
+    (True, True, False)
+    """
+    m = _TICKER_SHAPE.match(line)
+    if not m:
+        return False
+    first, between, second = m.groups()
+    return _number(first) and _number(second) if between else _two_numbers(first)
+
+
 def _short_label(line: str) -> bool:
     return 0 < len(line.split()) <= 4 and not line.endswith((".", "?", "!", '"'))
 
@@ -96,7 +127,7 @@ def _ticker_blocks(lines: Sequence[str]) -> set[int]:
     short headline after a block is text. A block needs three price changes; one short line just
     before it ("Markets closed") belongs to it.
     """
-    is_value = [bool(_TICKER_VALUE.match(line.lstrip("\u2022*- "))) for line in lines]
+    is_value = [ticker_value(line.lstrip("\u2022*- ")) for line in lines]
     filled = [i for i, line in enumerate(lines) if line]
     labels = {i for i, j in zip(filled, filled[1:]) if is_value[j] and _short_label(lines[i])}
     out: set[int] = set()

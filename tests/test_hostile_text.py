@@ -78,3 +78,18 @@ def test_date_prefix_unchanged():
 def test_attribution_name_with_long_spaces_linear():
     claim = timed(attribution_claim, "originally appeared in A" + " A" * N + " " * N + "B")
     assert claim is not None and claim[0][0].startswith("A A")
+
+
+def test_offset_array_memory_per_character_small():
+    import tracemalloc
+
+    from dedup.clean.normalize import offset_array
+    line = ("word \u201cquoted\u201d  text \u2014 " * 10_000)  # 220,000 characters, changed by normalising
+    tracemalloc.start()
+    try:
+        out = offset_array(line)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert out.dtype == "int64" and out[0] == 0
+    assert peak < 24 * len(line)  # the offsets (8 bytes a character) and the normalised text; a list took ~80

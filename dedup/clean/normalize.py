@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
+
 _TRANSLATE = str.maketrans(
     {
         **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
@@ -40,31 +42,47 @@ def normalize_line(line: str) -> str:
 
 
 def offset_map(line: str) -> list[int]:
-    """For each character of ``normalize_line(line)``, its offset in ``line``.
+    """For each character of ``normalize_line(line)``, its offset in ``line`` (a list:
+    :func:`offset_array` is the same in a NumPy array, 8 bytes a character).
 
     >>> offset_map("  a\u2014 b")
     [2, 3, 4, 5]
     """
+    return offset_array(line).tolist()
+
+
+def offset_array(line: str) -> np.ndarray:
+    """:func:`offset_map` as an int64 array, made without a Python object per character."""
     normalized = normalize_line(line)
+    n = len(normalized)
     lead = len(line) - len(line.lstrip())
-    if line[lead: lead + len(normalized)] == normalized:  # nothing changed but the ends
-        return list(range(lead, lead + len(normalized)))
-    out: list[int] = []
-    pieces: list[str] = []
+    if line[lead: lead + n] == normalized:  # nothing changed but the ends
+        return np.arange(lead, lead + n, dtype=np.int64)
+    out = np.empty(n, np.int64)
+    k = 0  # characters written
+    space = -1  # offset of a space not yet written (written before the next other character)
+    start = 0
     # each cluster (a character and the marks after it) is normalised on its own
-    starts = [i for i, ch in enumerate(line) if not i or not joins_previous(ch)]
-    for i, j in zip(starts, starts[1:] + [len(line)]):
-        for c in _nfkc(line[i:j]):
+    for j in range(1, len(line) + 1):
+        if j < len(line) and joins_previous(line[j]):
+            continue
+        for c in _nfkc(line[start:j]):
             if c.isspace():
-                if not pieces or pieces[-1] == " ":
-                    continue
-                c = " "
-            pieces.append(c)
-            out.append(i)
-    while pieces and pieces[-1] == " ":
-        pieces.pop()
-        out.pop()
-    if "".join(pieces) != normalized:  # composed across clusters (none known): proportion
-        n = len(normalized)
-        return [min(len(line) - 1, round(k * len(line) / max(n, 1))) for k in range(n)]
-    return out
+                if k and space < 0:
+                    space = start
+                continue
+            if space >= 0:
+                if k >= n or normalized[k] != " ":
+                    return _proportional(line, n)
+                out[k], k, space = space, k + 1, -1
+            if k >= n or normalized[k] != c:
+                return _proportional(line, n)
+            out[k], k = start, k + 1
+        start = j
+    return out if k == n else _proportional(line, n)
+
+
+def _proportional(line: str, n: int) -> np.ndarray:
+    """Offsets spread evenly over ``line`` (a composition across clusters: none known)."""
+    at = np.round(np.arange(n, dtype=np.int64) * len(line) / max(n, 1)).astype(np.int64)
+    return np.minimum(at, len(line) - 1)

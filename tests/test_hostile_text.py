@@ -93,3 +93,15 @@ def test_offset_array_memory_per_character_small():
         tracemalloc.stop()
     assert out.dtype == "int64" and out[0] == 0
     assert peak < 24 * len(line)  # the offsets (8 bytes a character) and the normalised text; a list took ~80
+
+
+def test_scan_line_of_digits_next_to_a_normal_article(tmp_path):
+    from hostile import run_dedup
+    (tmp_path / "digits.txt").write_text("Market figures\n" + "7" * 3000 + "x\nThe index closed higher today.\n")
+    (tmp_path / "normal.txt").write_text("The council approved the budget on Monday after a long debate.\n")
+    proc = run_dedup(["scan", "digits.txt", "normal.txt", "--format", "json"], cwd=tmp_path)
+    err = proc.stderr.decode("utf-8", "backslashreplace")
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    report = json.loads(proc.stdout)
+    assert {a["id"] for a in report["articles"]} == {"digits.txt", "normal.txt"}
+    assert not report["problems"]

@@ -105,3 +105,23 @@ def test_scan_line_of_digits_next_to_a_normal_article(tmp_path):
     report = json.loads(proc.stdout)
     assert {a["id"] for a in report["articles"]} == {"digits.txt", "normal.txt"}
     assert not report["problems"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=40), st.integers(1, 2000))
+def test_single_spaces_on_long_lines_as_split_join(piece, repeat):
+    from dedup.clean.normalize import LONG_LINE, single_spaces
+    text = piece * (LONG_LINE // len(piece) + repeat)
+    assert single_spaces(text) == " ".join(text.split())
+
+
+def test_single_spaces_long_run_of_spaces():
+    from dedup.clean.normalize import single_spaces
+    assert timed(single_spaces, " " * 10 * N + "a" + "\u3000\t " * N + "b" + " " * N) == "a b"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.text(alphabet=" a\t\u3000\xa0\u200e", max_size=30))
+def test_word_count_as_split(text):
+    from dedup.clean.normalize import word_count
+    assert word_count(text) == len(text.split())

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from dedup.clean.normalize import word_count
+
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -87,7 +89,7 @@ def date_line(line: str) -> tuple[str, str] | None:
     rest = " ".join(p for p in parts if p != by)
     for pattern in _DATE_PATTERNS:
         rest = pattern.sub(" ", rest)
-    if len(_FILLER.sub(" ", rest).split()) > 1:
+    if word_count(_FILLER.sub(" ", rest)) > 1:
         return None
     return date, by
 

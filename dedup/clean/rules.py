@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from dedup.clean.metadata import attribution_claim, byline, date_line, outlet_key
-from dedup.clean.normalize import normalize_line
+from dedup.clean.normalize import normalize_line, word_count
 from dedup.dates import parse_published
 from dedup.model import Article
 
@@ -59,16 +59,9 @@ _RULE_WORDS = ("\u25b6", "\u25ba", "\u25b8", "\u27a4", "\u25c0", "\u25c4", "\u25
                "instagram", "read more", "read the full", "listen to")
 
 
-def _word_count(line: str) -> int:
-    """``len(line.split())``; for a normalised line (single spaces inside) by counting spaces."""
-    if line and line[0] != " " and line[-1] != " " and "  " not in line and line.isascii() and line.isprintable():
-        return line.count(" ") + 1
-    return len(line.split())
-
-
 def _rule(line: str) -> str | None:
     """The boilerplate reason for one normalised line, or None to keep it."""
-    words = _word_count(line)
+    words = word_count(line)
     if words > 25:
         low = line.lower()
         if not any(w in low for w in _RULE_WORDS):  # 3x faster than one regex of them all
@@ -117,7 +110,7 @@ def ticker_value(line: str) -> bool:
 
 
 def _short_label(line: str) -> bool:
-    return 0 < len(line.split()) <= 4 and not line.endswith((".", "?", "!", '"'))
+    return 0 < word_count(line) <= 4 and not line.endswith((".", "?", "!", '"'))
 
 
 def _ticker_blocks(lines: Sequence[str]) -> set[int]:
@@ -150,8 +143,7 @@ def _ticker_blocks(lines: Sequence[str]) -> set[int]:
 
 
 def _is_title(line: str) -> bool:
-    words = line.split()
-    return 2 <= len(words) <= 25 and not line.endswith((".", ",", ";", ":", "!")) and not line.startswith('"')
+    return 2 <= word_count(line) <= 25 and not line.endswith((".", ",", ";", ":", "!")) and not line.startswith('"')
 
 
 def clean(article: Article) -> Article:
@@ -180,7 +172,7 @@ def clean(article: Article) -> Article:
                 if name not in article.attribution:
                     article.attribution.append(name)
             article.attribution_urls.extend(u for u in claim[1] if u not in article.attribution_urls)
-            if len(line.split()) <= 60 and not re.match(r"^[^()]{0,60}\(\w+\)\s*-\s*\w", line):
+            if word_count(line) <= 60 and not re.match(r"^[^()]{0,60}\(\w+\)\s*-\s*\w", line):
                 removed.append(f"attribution: {line}")
                 continue
         if header:
@@ -214,7 +206,7 @@ def clean(article: Article) -> Article:
         header = header and _is_title(line)
         kept.append((starts[i], line))
         if kept_words < COMMENTS_AFTER_WORDS:
-            kept_words += _word_count(line)
+            kept_words += word_count(line)
     article.body = "\n".join(line for _, line in kept)
     article.line_origins = [start for start, _ in kept]
     article.removed = removed

@@ -125,3 +125,24 @@ def test_single_spaces_long_run_of_spaces():
 def test_word_count_as_split(text):
     from dedup.clean.normalize import word_count
     assert word_count(text) == len(text.split())
+
+
+# the pattern source_claim replaces
+OLD_SOURCE = re.compile(r"^source\s*:\s*(?P<name>[^()\n]{2,80}?)\s*(?:\(\s*(?:url\s*:\s*)?(?P<url>https?://[^\s)]+)\)?)?\s*$",
+                        re.I)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["source", ":", " ", "  ", "\n", "(", ")", "url:", "https://", "a", "x y", "\t"]),
+                max_size=10).map("".join))
+def test_source_claim_as_the_old_pattern(line):
+    from dedup.clean.metadata import source_claim
+    for text in (line, "Source:" + line):
+        m = OLD_SOURCE.search(text)
+        assert source_claim(text) == (m and (m["name"], m["url"]))
+
+
+@pytest.mark.parametrize("line", ["source:" + " " * N + "x(", "Source: a" + " " * N + "(x", "source:" + " \n" * N + "ab",
+                                  "source: " + "a " * N + "(http://" + "b" * N + " x"])
+def test_source_claim_linear(line):
+    timed(attribution_claim, line)

@@ -32,6 +32,8 @@ import re
 
 import numpy as np
 
+from dedup.clean.normalize import word_count
+
 # a quotation opens after a space, a bracket, a dash or a quote mark (a doubled one) and closes before a space
 # or punctuation, so that a stray quote mark does not pair with the next quotation's opening and take the
 # text between them
@@ -63,7 +65,7 @@ def captions(body: str) -> list[tuple[int, int]]:
     out = []
     for s, e in _lines(body):
         line = body[s:e].strip()
-        if line and len(line.split()) <= CAPTION_WORDS and (_CAPTION_LEAD.match(line) or _CREDIT_END.search(line)):
+        if line and word_count(line) <= CAPTION_WORDS and (_CAPTION_LEAD.match(line) or _CREDIT_END.search(line)):
             out.append((s, e))
     return out
 
@@ -75,7 +77,7 @@ def blocks(body: str) -> list[tuple[int, int]]:
     start = end = gap = 0
     inside = False
     for s, e in _lines(body):
-        n = len(body[s:e].split())
+        n = word_count(body[s:e])
         if n == 0:
             continue
         if n >= PROSE_WORDS:

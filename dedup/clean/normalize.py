@@ -8,7 +8,12 @@
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
+from functools import lru_cache
+
+import numpy as np
 
 _TRANSLATE = str.maketrans(
     {
@@ -36,35 +41,90 @@ def _nfkc(text: str) -> str:
 
 def normalize_line(line: str) -> str:
     """NFKC, straight quotes, ASCII dashes, no zero-width characters, single spaces."""
-    return " ".join(_nfkc(line).split())
+    return single_spaces(_nfkc(line))
+
+
+_WORD_RUN = re.compile(r"\S+")
+
+
+def word_count(text: str) -> int:
+    """``len(text.split())`` without the list: by counting spaces in a normalised line (single
+    spaces inside, none around), else by counting runs of non-space.
+
+    >>> word_count("a b c"), word_count(" a\t b\u3000"), word_count("")
+    (3, 2, 0)
+    """
+    if text and text[0] != " " and text[-1] != " " and "  " not in text and text.isprintable():
+        return text.count(" ") + 1
+    return sum(1 for _ in _WORD_RUN.finditer(text))
+
+
+LONG_LINE = 1 << 16  # from this many characters on, spaces are collapsed without a list of the words
+
+
+@lru_cache(maxsize=1)
+def _space_table() -> dict[int, str]:
+    """Every whitespace character (``str.isspace``, as ``str.split`` reads it) to a space."""
+    return dict.fromkeys((cp for cp in range(sys.maxunicode + 1) if chr(cp).isspace()), " ")
+
+
+def single_spaces(text: str) -> str:
+    """``" ".join(text.split())``; on a long line without a Python string per word (a 20 MB
+    line of words took 200 MB as a list).
+
+    >>> single_spaces(" a\t\u3000 b  ")
+    'a b'
+    """
+    if len(text) < LONG_LINE:
+        return " ".join(text.split())
+    text = text.translate(_space_table())
+    while "  " in text:  # each pass halves the runs of spaces
+        text = text.replace("  ", " ")
+    return text.strip(" ")
 
 
 def offset_map(line: str) -> list[int]:
-    """For each character of ``normalize_line(line)``, its offset in ``line``.
+    """For each character of ``normalize_line(line)``, its offset in ``line`` (a list:
+    :func:`offset_array` is the same in a NumPy array, 8 bytes a character).
 
     >>> offset_map("  a\u2014 b")
     [2, 3, 4, 5]
     """
+    return offset_array(line).tolist()
+
+
+def offset_array(line: str) -> np.ndarray:
+    """:func:`offset_map` as an int64 array, made without a Python object per character."""
     normalized = normalize_line(line)
+    n = len(normalized)
     lead = len(line) - len(line.lstrip())
-    if line[lead: lead + len(normalized)] == normalized:  # nothing changed but the ends
-        return list(range(lead, lead + len(normalized)))
-    out: list[int] = []
-    pieces: list[str] = []
+    if line[lead: lead + n] == normalized:  # nothing changed but the ends
+        return np.arange(lead, lead + n, dtype=np.int64)
+    out = np.empty(n, np.int64)
+    k = 0  # characters written
+    space = -1  # offset of a space not yet written (written before the next other character)
+    start = 0
     # each cluster (a character and the marks after it) is normalised on its own
-    starts = [i for i, ch in enumerate(line) if not i or not joins_previous(ch)]
-    for i, j in zip(starts, starts[1:] + [len(line)]):
-        for c in _nfkc(line[i:j]):
+    for j in range(1, len(line) + 1):
+        if j < len(line) and joins_previous(line[j]):
+            continue
+        for c in _nfkc(line[start:j]):
             if c.isspace():
-                if not pieces or pieces[-1] == " ":
-                    continue
-                c = " "
-            pieces.append(c)
-            out.append(i)
-    while pieces and pieces[-1] == " ":
-        pieces.pop()
-        out.pop()
-    if "".join(pieces) != normalized:  # composed across clusters (none known): proportion
-        n = len(normalized)
-        return [min(len(line) - 1, round(k * len(line) / max(n, 1))) for k in range(n)]
-    return out
+                if k and space < 0:
+                    space = start
+                continue
+            if space >= 0:
+                if k >= n or normalized[k] != " ":
+                    return _proportional(line, n)
+                out[k], k, space = space, k + 1, -1
+            if k >= n or normalized[k] != c:
+                return _proportional(line, n)
+            out[k], k = start, k + 1
+        start = j
+    return out if k == n else _proportional(line, n)
+
+
+def _proportional(line: str, n: int) -> np.ndarray:
+    """Offsets spread evenly over ``line`` (a composition across clusters: none known)."""
+    at = np.round(np.arange(n, dtype=np.int64) * len(line) / max(n, 1)).astype(np.int64)
+    return np.minimum(at, len(line) - 1)

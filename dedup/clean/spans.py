@@ -8,7 +8,7 @@ import bisect
 import itertools
 from collections.abc import Sequence
 
-from dedup.clean.normalize import joins_previous, offset_map
+from dedup.clean.normalize import joins_previous, offset_array
 from dedup.model import Article
 
 
@@ -46,7 +46,7 @@ class TextSpans:
             stop = text.find("\n", origin)
             raw = text[origin: len(text) if stop < 0 else stop]
             # a line cleaning left as it was maps onto itself
-            self._maps[k] = raw, (range(len(raw)) if raw == self.lines[k] else offset_map(raw))
+            self._maps[k] = raw, (range(len(raw)) if raw == self.lines[k] else offset_array(raw))
         return self._maps[k]
 
     def _one(self, pos: int, end: bool) -> int:
@@ -54,11 +54,11 @@ class TextSpans:
         origin = self.article.line_origins[k]
         raw, mapping = self._line(k)
         within = pos - self.starts[k] + (len(mapping) - len(self.lines[k]))  # lines cut after a date prefix
-        if not mapping:
+        if not len(mapping):
             return origin
         if end:
-            stop = mapping[min(max(within - 1, 0), len(mapping) - 1)] + 1
+            stop = int(mapping[min(max(within - 1, 0), len(mapping) - 1)]) + 1
             while stop < len(raw) and joins_previous(raw[stop]):  # the marks of the last character
                 stop += 1
             return origin + stop
-        return origin + mapping[min(within, len(mapping) - 1)]
+        return origin + int(mapping[min(within, len(mapping) - 1)])

@@ -42,12 +42,16 @@ def _powers(n: int) -> np.ndarray:
         return np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P, np.uint64)], dtype=np.uint64)
 
 
+SPAN_CHUNK = 1 << 20  # bytes hashed at once (the work arrays take ~48 bytes a byte)
+
+
 def span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """64-bit hashes of the byte spans ``buf[starts[k]:ends[k]]`` (all non-empty), at once.
 
     A polynomial over the bytes, then mixed; the hash of a word is the same wherever
     its bytes lie, so texts tokenised from a whole batch (:mod:`dedup.sketch.bytescan`) and
-    word lists (:func:`hash_words`) agree.
+    word lists (:func:`hash_words`) agree. Computed ``SPAN_CHUNK`` bytes at a time: a span
+    longer than that in pieces, each piece's sum shifted by the power of the bytes after it.
 
     >>> buf = np.frombuffer(b"ab ab abc", np.uint8)
     >>> h = span_hashes(buf, np.array([0, 3, 6]), np.array([2, 5, 9])); bool(h[0] == h[1]), bool(h[0] == h[2])
@@ -56,13 +60,37 @@ def span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nda
     lengths = (ends - starts).astype(np.int64)
     if lengths.size == 0:
         return np.empty(0, np.uint64)
+    starts = starts.astype(np.int64)
+    pieces = (lengths + SPAN_CHUNK - 1) // SPAN_CHUNK
+    if int(pieces.max()) == 1:
+        p_start, p_len, shift, first = starts, lengths, None, None
+    else:  # long spans in pieces of SPAN_CHUNK bytes (the last one shorter)
+        first = np.cumsum(pieces) - pieces
+        k = np.arange(int(pieces.sum()), dtype=np.int64) - np.repeat(first, pieces)
+        p_start = np.repeat(starts, pieces) + k * SPAN_CHUNK
+        p_end = np.minimum(p_start + SPAN_CHUNK, np.repeat(starts + lengths, pieces))
+        p_len, shift = p_end - p_start, np.repeat(starts + lengths, pieces) - p_end
+    window = (np.cumsum(p_len) - p_len) // SPAN_CHUNK  # pieces starting in one window: at most 2 chunks of bytes
+    cuts = np.r_[0, np.flatnonzero(window[1:] != window[:-1]) + 1, window.size]
+    sums = np.concatenate([_sums(buf, p_start[a:b], p_len[a:b]) for a, b in zip(cuts[:-1], cuts[1:])])
+    if shift is not None:
+        with np.errstate(over="ignore"):
+            for at in np.flatnonzero(shift).tolist():
+                sums[at] *= np.uint64(pow(int(_P), int(shift[at]), 1 << 64))
+        sums = np.add.reduceat(sums, first)
+    with np.errstate(over="ignore"):
+        return mix64(sums + lengths.astype(np.uint64) * M64)
+
+
+def _sums(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The polynomial sums (``byte * _P ** bytes after it``) of the spans, modulo 2**64."""
     offsets = np.cumsum(lengths) - lengths
     total = int(lengths.sum())
-    at = np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - offsets, lengths)
+    at = np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
     exponent = np.repeat(offsets + lengths - 1, lengths) - np.arange(total, dtype=np.int64)
     with np.errstate(over="ignore"):
         terms_ = buf[at].astype(np.uint64) * _powers(_next_pow2(int(lengths.max())))[exponent]
-        return mix64(np.add.reduceat(terms_, offsets) + lengths.astype(np.uint64) * M64)
+        return np.add.reduceat(terms_, offsets)
 
 
 def _next_pow2(n: int) -> int:

@@ -147,7 +147,9 @@ def terms(words: Sequence[str], stem: int = DEFAULT.stem) -> list[str]:
 
 
 _SENTENCE_END = re.compile(
-    "[.!?]+[\"')\\]]*(?:\\s+|$)"  # Latin-script ends need a space after them
+    # Latin-script ends need a space after them; a match starts at the first mark of a run (tried
+    # inside a run of ".", each start would rescan the rest of it: time squared in its length)
+    "(?<![.!?])[.!?]++[\"')\\]]*+(?:\\s+|$)"
     "|[\u3002\uff01\uff1f\u0964\u06d4\u061f]+[\"'\u300d\u300f)\\]]*\\s*"  # CJK, Devanagari, Urdu ends
     "|\n+")
 ABBREVIATIONS = frozenset(

@@ -60,6 +60,8 @@ class Params:
     sentence_similarity: float = _p(0.35, "confirm", "TF-IDF cosine at which two sentences align", True)
     min_passage_words: int = _p(8, "confirm", "shortest verbatim passage measured and shown, in words")
     max_aligned_candidates: int = _p(4000, "confirm", "similar sentence pairs kept for the alignment (strongest)")
+    max_aligned_cells: int = _p(4_000_000, "confirm", "sentence pairs compared at most (sentences of one text times "
+                                                      "the other's); larger pairs: verbatim measures only")
     quote_min_words: int = _p(4, "confirm", "shortest quotation, in words")
     quote_min_terms: int = _p(3, "confirm", "a quotation needs this many content terms")
     quote_share: float = _p(0.8, "confirm", "share of the shorter quotation's terms in the other: the same quote",

@@ -107,6 +107,23 @@ def test_scan_line_of_digits_next_to_a_normal_article(tmp_path):
     assert not report["problems"]
 
 
+def test_scan_two_copies_of_an_article_of_thousands_of_sentences(tmp_path):
+    """30,000 sentences each: their similarity matrix (3.6 GB) is not built, past
+    ``max_aligned_cells``; the verbatim measures still find the duplicate."""
+    import random
+
+    from hostile import run_dedup
+    rnd = random.Random(3)
+    words = ["river", "stone", "council", "market", "winter", "school", "bridge", "yellow", "quiet", "rapid"]
+    text = "\n".join(" ".join(rnd.choice(words) for _ in range(8)).capitalize() + "." for _ in range(30_000))
+    (tmp_path / "a.txt").write_text(text)
+    (tmp_path / "b.txt").write_text(text)
+    proc = run_dedup(["scan", ".", "--format", "json"], cwd=tmp_path)
+    err = proc.stderr.decode("utf-8", "backslashreplace")
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    assert [p["relation"] for p in json.loads(proc.stdout)["pairs"]] == ["duplicate"]
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=40), st.integers(1, 2000))
 def test_single_spaces_on_long_lines_as_split_join(piece, repeat):

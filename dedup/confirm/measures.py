@@ -216,10 +216,12 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
           params: Params = DEFAULT) -> None:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
     of sentence pairs at ``sentence_similarity`` or more; ``ma``, ``mb``: the TF-IDF rows
-    of each article's sentences) and the one-to-one matching, order ignored."""
+    of each article's sentences) and the one-to-one matching, order ignored. Pairs of more
+    than ``max_aligned_cells`` sentence pairs are not aligned (the similarity matrix would
+    not fit in memory: two 20 MB texts hold 10^10 sentence pairs)."""
     threshold, cap = params.sentence_similarity, params.max_aligned_candidates
-    if ma.shape[0] == 0 or mb.shape[0] == 0:
-        return
+    if ma.shape[0] == 0 or mb.shape[0] == 0 or ma.shape[0] * mb.shape[0] > params.max_aligned_cells:
+        return  # nothing to align, or texts of thousands of sentences each: their verbatim measures decide
     sim = _similarities(ma, mb)
     ii, jj = np.nonzero(sim >= threshold)
     if ii.size == 0:

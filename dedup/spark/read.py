@@ -37,7 +37,7 @@ line stops the block of lines it is in, not the rest of the file.
 >>> [(r.idx, r.id, r.text, r.line) for r in df.orderBy("idx").collect()]
 [(0, 'a.txt', 'One story.', None), (1, 'a.txt#2', 'Two', 1)]
 >>> [str(p).replace(str(folder), "<folder>") for p in problems]
-['<folder>/feed.jsonl:2: invalid JSON: Expecting value']
+['<folder>/feed.jsonl:2: invalid JSON: Expecting value', "<folder>/feed.jsonl:1: duplicate id 'a.txt' (already used in this run): renamed 'a.txt#2'"]
 >>> _ = df.unpersist()
 """
 

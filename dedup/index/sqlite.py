@@ -72,8 +72,7 @@ def _translated(method):
         except sqlite3.OperationalError as e:
             msg = str(e)
             if "readonly" in msg:
-                raise IndexAccessError(f"{self.location} is read-only ({msg}): cannot add to it or remove from it; "
-                                       f"dedup check --against can still read it") from None
+                raise _read_only(self.location, msg) from None
             if "no such table" in msg or "no such column" in msg:
                 raise IndexFormatError(f"{self.location} is not a dedup index or is damaged ({msg}); "
                                        + rebuild_hint(self.location)) from None
@@ -133,8 +132,7 @@ class SQLiteStore(Store):
     def _refuse_writes(self) -> None:
         if self.read_only or self._local.mode != "rw":
             why = "opened read-only" if self._local.mode == "rw" else self._unwritable() or "opened read-only"
-            raise IndexAccessError(f"{self.path} is read-only ({why}): cannot add to it or remove from it; "
-                                   f"dedup check --against can still read it")
+            raise _read_only(self.path, why)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -367,6 +365,11 @@ class SQLiteStore(Store):
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def _read_only(location: str, why: str) -> IndexAccessError:
+    return IndexAccessError(f"{location} is read-only ({why}): cannot add to it or remove from it; "
+                            f"dedup check --against can still read it")
 
 
 def _writable(path: str) -> bool:

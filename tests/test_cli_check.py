@@ -47,7 +47,8 @@ def test_check_finds_the_digest(capsys, index, fixtures_dir):
     code, out, err = run(capsys, "check", fixtures_dir / DIGEST, "--against", index)
     assert code == 1
     assert f"{fixtures_dir / DIGEST}:" in out and "derived" in out and ORIGINAL in out
-    assert "1 of them matches published articles at --fail-on derived or above (1 derived)" in err
+    assert "checked 1 new article against 2 published articles in " in err and "one another" not in err
+    assert "1 of them matches published articles (1 derived) at --fail-on derived or above" in err
     assert "1 weaker match not listed (1 related)" in err and "Traceback" not in err
 
 
@@ -160,7 +161,9 @@ def test_action_passes_inputs_through_env(tmp_path, index, fixtures_dir):
     assert "${{" not in step["run"]  # inputs reach the script only through env:
     venv = tmp_path / "runner" / "dedup-venv" / "bin"
     venv.mkdir(parents=True)
-    (venv / "dedup").write_text(f"#!/bin/sh\nPYTHONPATH={REPO} exec {sys.executable} -m dedup.cli \"$@\"\n")
+    calls = tmp_path / "calls"  # one line per run of dedup
+    (venv / "dedup").write_text(f"#!/bin/sh\necho \"$*\" >> {calls}\n"
+                                f"PYTHONPATH={REPO} exec {sys.executable} -m dedup.cli \"$@\"\n")
     (venv / "dedup").chmod(0o755)
     env = {**os.environ, "RUNNER_TEMP": str(tmp_path / "runner"), "DEDUP_ACTION_PATH": str(REPO),
            "DEDUP_PATHS": f"{fixtures_dir / DIGEST}\n{fixtures_dir / WITH_ADS}", "DEDUP_AGAINST": str(index),
@@ -170,5 +173,94 @@ def test_action_passes_inputs_through_env(tmp_path, index, fixtures_dir):
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith("::error file=") and DIGEST in done.stdout
     assert json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
-    env["DEDUP_PATHS"] = str(fixtures_dir / WITH_ADS)
+    assert len(calls.read_text().splitlines()) == 1  # the annotations and the SARIF file from one run
+    assert f"wrote {tmp_path / 'out.sarif'} (sarif)" in done.stderr
+    env.update(DEDUP_PATHS=str(fixtures_dir / WITH_ADS), DEDUP_OUTPUT=str(tmp_path / "out.json"))
     assert subprocess.run(["bash", "-c", step["run"]], env=env, capture_output=True, timeout=300).returncode == 0
+    assert json.loads((tmp_path / "out.json").read_text())["found"] == 0 and len(calls.read_text().splitlines()) == 2
+
+
+# --- new articles among themselves, the published count, --output ----------------------------
+
+def cli(*argv, cwd: Path) -> subprocess.CompletedProcess:
+    """The real command line, in a process of its own."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "dedup.cli", *map(str, argv)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def copies(tmp_path, fixtures_dir) -> Path:
+    """A repository whose articles/ holds a.txt (the SCMP original) and b.txt, a copy of it, and an
+    empty published/."""
+    repo = tmp_path / "repo"
+    (repo / "articles").mkdir(parents=True)
+    (repo / "published").mkdir()
+    shutil.copy(fixtures_dir / ORIGINAL, repo / "articles" / "a.txt")
+    shutil.copy(fixtures_dir / ORIGINAL, repo / "articles" / "b.txt")
+    return repo
+
+
+def test_new_copies_of_one_another_fail_against_an_empty_directory(copies):
+    done = cli("check", "articles/a.txt", "articles/b.txt", "--against", "published", "--format", "json", cwd=copies)
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["checked"], data["published"], data["found"]) == (2, 0, 1)
+    (f,) = data["findings"]
+    assert (f["path"], f["among"], f["matched_path"]) == ("articles/b.txt", "new", "articles/a.txt")
+    assert (f["a"], f["b"], f["source"], f["relation"]) == ("a.txt", "b.txt", "a.txt", "duplicate")
+    assert ("dedup: checked 2 new articles against 0 published articles in published and against one another: "
+            "1 of them matches other new articles (1 duplicate) at --fail-on derived or above") in done.stderr
+
+
+def test_all_files_new_as_pre_commit_run_all_files_gives_them(capsys, copies, monkeypatch):
+    """Every file given as new and --against their own folder: 0 published, the copy still found."""
+    monkeypatch.chdir(copies)
+    code, out, err = run(capsys, "check", "articles/a.txt", "articles/b.txt", "--against", "articles")
+    assert code == 1 and "0 published articles in articles and against one another" in err
+    (row,) = [line for line in out.splitlines() if line.startswith("articles/")]
+    first = (copies / "articles" / "b.txt").read_text().splitlines().index(
+        "In Vietnam, a 'shared destiny' and the US are likely to be high on Xi Jinping's agenda")  # after the ticker
+    assert row.split()[:5] == [f"articles/b.txt:{first + 1}", "duplicate", "articles/a.txt", "new", "a.txt"]
+    code, out, _ = run(capsys, "check", "articles", "--against", "published", "--format", "github")
+    (line,) = out.splitlines()
+    assert line.startswith(f"::error file=articles/b.txt,line={first + 1},") and "title=dedup%3A duplicate::" in line
+    assert line.endswith("b.txt is a duplicate of a.txt (source: a.txt; cosine 1.00; 100%25 of b.txt in passages "
+                         "shared with it), another new article (articles/a.txt)")
+    assert run(capsys, "check", "articles/b.txt", "--against", "articles")[0] == 1  # a.txt published there
+
+
+def test_a_new_article_matching_published_and_new_ones_gets_both(capsys, copies, monkeypatch, fixtures_dir):
+    monkeypatch.chdir(copies)
+    shutil.copy(fixtures_dir / ORIGINAL, copies / "published" / "original.txt")
+    shutil.copy(fixtures_dir / DIGEST, copies / "articles" / "digest.txt")
+    code, out, err = run(capsys, "check", "articles", "--against", "published", "--format", "json")
+    assert code == 1 and json.loads(out)["published"] == 1
+    found = [(f["path"], f["relation"], f["among"], f["matched_path"] or f["a"]) for f in json.loads(out)["findings"]]
+    assert found == [("articles/a.txt", "duplicate", "published", "original.txt"),
+                     ("articles/b.txt", "duplicate", "published", "original.txt"),
+                     ("articles/b.txt", "duplicate", "new", "articles/a.txt"),
+                     ("articles/digest.txt", "derived", "published", "original.txt"),
+                     ("articles/digest.txt", "derived", "new", "articles/a.txt"),
+                     ("articles/digest.txt", "derived", "new", "articles/b.txt")]
+    assert ("against 1 published article in published and against one another: 3 of them match published articles "
+            "(2 duplicate, 1 derived) and 2 match other new articles (1 duplicate, 2 derived) at --fail-on") in err
+
+
+def test_an_empty_directory_says_0_published_articles(copies):
+    done = cli("check", "articles/a.txt", "--against", "published", cwd=copies)
+    assert done.returncode == 0 and "no article copies or rewrites" in done.stdout
+    assert done.stderr == ("dedup: checked 1 new article against 0 published articles in published: "
+                           "nothing at --fail-on derived or above\n")
+
+
+def test_output_writes_a_second_format_from_the_same_run(capsys, tmp_path, index, fixtures_dir):
+    sarif, found = tmp_path / "out.sarif", tmp_path / "found.json"
+    code, out, err = run(capsys, "check", fixtures_dir / DIGEST, "--against", index, "--format", "github",
+                         "--output", sarif)
+    assert code == 1 and out.startswith("::error file=") and f"dedup: wrote {sarif} (sarif)" in err
+    assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] == "derived"
+    code, out, _ = run(capsys, "check", fixtures_dir / DIGEST, "--against", index, "-o", found)
+    assert code == 1 and "derived" in out and json.loads(found.read_text())["findings"][0]["relation"] == "derived"
+    code, _, err = run(capsys, "check", fixtures_dir / DIGEST, "--against", index, "-o", tmp_path / "no" / "x.sarif")
+    assert code == 2 and err.splitlines()[-1].startswith(f"dedup: error: cannot write {tmp_path / 'no' / 'x.sarif'}: ")

@@ -153,7 +153,8 @@ def test_check_github_annotations_cannot_be_forged(checks):
     assert_refused(proc, "against", code=1)
     assert b"\x1b" not in proc.stdout and b"\r" not in proc.stdout
     lines = proc.stdout.decode("utf-8").splitlines()
-    assert len(lines) == 3 and all(line.startswith("::error file=") for line in lines), lines
+    # 3 copies of the published one, and of one another (y of x, z of x and of y: issue 19)
+    assert len(lines) == 3 + 3 and all(line.startswith("::error file=") for line in lines), lines
     # each line one annotation whose file= is a new article's path, as GitHub decodes it
     files = {_workflow_unescape(line[len("::error file="):].split(",line=")[0]) for line in lines}
     assert files == {f"{new}/a\\x1b[31mred\nfake.txt", str(new / FORGE), str(new / "evil,name:1.txt")}
@@ -165,7 +166,7 @@ def test_check_table_and_sarif_with_control_characters(checks):
         assert_refused(proc, "against", code=1)
         assert b"\x1b" not in proc.stdout
     table = procs["table"].stdout.decode("utf-8")
-    assert CTRL_SHOWN in table and len(table.splitlines()) == 2 + 3  # header, rule, one row each
+    assert CTRL_SHOWN in table and len(table.splitlines()) == 2 + 3 + 3  # header, rule, a row a finding
     results = json.loads(procs["sarif"].stdout)["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert f"{new}/a%1B%5B31mred%0Afake.txt" in uris and f"{new}/evil,name%3A1.txt" in uris

@@ -79,7 +79,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     check = commands.add_parser(
         "check", help="CI gate: do new articles copy or rewrite ones already published? (exit 1 if so)",
         description="Compare each NEW article with the articles already published (an index, or a "
-                    "directory read into a temporary index; files given as NEW are left out of it) and "
+                    "directory read into a temporary index; files given as NEW are left out of it) and with "
+                    "the other NEW articles (as `dedup scan` would: a copy is reported on the copy), and "
                     "report the matches at the --fail-on level or above on stdout; a summary on stderr.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="+", metavar="NEW", help="new article: file, directory (recursive) or -")
@@ -91,6 +92,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                             "(default: derived or stronger) or related (everything)")
     check.add_argument("--format", choices=CHECK_FORMATS, default="table",
                        help="table (default), json, sarif (SARIF 2.1.0) or github (workflow annotations)")
+    check.add_argument("-o", "--output", metavar="FILE",
+                       help="also write the findings to FILE: SARIF when it ends in .sarif (or .sarif.json), "
+                            "else JSON (stdout keeps --format)")
     _progress_option(check)
     return parser.parse_args(argv)
 

@@ -18,10 +18,11 @@ import traceback
 from collections import Counter
 from collections.abc import Iterable
 
-from dedup.check import EXIT_ERROR, check_articles, published_index
+from dedup.check import EXIT_ERROR, Finding, check_articles, published_index
 from dedup.cli.output import bar, show_progress, warn, write_report
 from dedup.index import Index, IndexAccessError, IndexFormatError
 from dedup.model import Article, Pair, Problem, Relation
+from dedup.report import atomic_write
 from dedup.report.escape import printable
 
 
@@ -111,7 +112,7 @@ def _report(args: argparse.Namespace, argv: list[str]) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from dedup.cli import read_options
-    from dedup.report.findings import render_findings
+    from dedup.report.findings import output_format, render_findings
 
     read = _read(args.paths, "new article", args)
     if read is None:
@@ -127,14 +128,42 @@ def _check(args: argparse.Namespace) -> int:
         else:
             index = Index.open(args.against, create=False, read_only=True)
         with index:
-            result = check_articles(bar(new, len(new), "check", progress), index, args.fail_on)
-    findings, below = result.findings, result.below
-    sys.stdout.write(render_findings(findings, args.format, against=args.against, checked=len(new),
-                                     fail_on=args.fail_on))
-    hit = len({f.article.id for f in findings})
-    print(f"dedup: checked {len(new)} new article{'s' * (len(new) != 1)} against {printable(args.against)}: "
-          + (f"{hit} of them match{'es' if hit == 1 else ''} published articles at --fail-on {args.fail_on} or above "
-             f"({_counts(f.match for f in findings)})" if hit else f"nothing at --fail-on {args.fail_on} or above")
-          + (f"; {len(below)} weaker match{'es' * (len(below) != 1)} not listed ({_counts(below)})" if below else ""),
-          file=sys.stderr)
+            published = len(index)
+            result = check_articles(bar(new, len(new), "check", progress), index, args.fail_on, progress)
+    findings = result.findings
+    shown = {"against": args.against, "checked": len(new), "fail_on": args.fail_on, "published": published}
+    sys.stdout.write(render_findings(findings, args.format, **shown))
+    print(_check_summary(args, len(new), published, findings, result.below), file=sys.stderr)
+    if args.output:
+        fmt = output_format(args.output)
+        try:
+            with atomic_write(args.output) as f:
+                f.write(render_findings(findings, fmt, **shown))
+        except OSError as e:
+            print(f"dedup: error: cannot write {printable(args.output)}: {printable(e.strerror or str(e))}",
+                  file=sys.stderr)
+            return EXIT_ERROR
+        print(f"dedup: wrote {printable(args.output)} ({fmt})", file=sys.stderr)
     return result.exit_code
+
+
+def _check_summary(args: argparse.Namespace, checked: int, published: int, findings: list[Finding],
+                   below: list[Pair]) -> str:
+    """What was compared with what, and what was found (stderr)."""
+    line = (f"dedup: checked {_many(checked, 'new article')} against {_many(published, 'published article')} in "
+            f"{printable(args.against)}" + (" and against one another" if checked > 1 else "") + ": ")
+    found: list[str] = []
+    for among, what in (("published", "published articles"), ("new", "other new articles")):
+        mine = [f for f in findings if f.among == among]
+        hit = len({f.article.id for f in mine})
+        if hit:
+            found.append(f"{hit}{'' if found else ' of them'} match{'es' if hit == 1 else ''} {what} "
+                         f"({_counts(f.match for f in mine)})")
+    line += (" and ".join(found) if found else "nothing") + f" at --fail-on {args.fail_on} or above"
+    if below:
+        line += f"; {_many(len(below), 'weaker match', 'es')} not listed ({_counts(below)})"
+    return line
+
+
+def _many(n: int, what: str, plural: str = "s") -> str:
+    return f"{n:,} {what}{plural * (n != 1)}"

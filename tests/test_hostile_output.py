@@ -169,7 +169,7 @@ def test_check_table_and_sarif_with_control_characters(checks):
     assert CTRL_SHOWN in table and len(table.splitlines()) == 2 + 3 + 3  # header, rule, a row a finding
     results = json.loads(procs["sarif"].stdout)["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
-    assert f"{new}/a%1B%5B31mred%0Afake.txt" in uris and f"{new}/evil,name%3A1.txt" in uris
+    assert f"{new.as_uri()}/a%1B%5B31mred%0Afake.txt" in uris and f"{new.as_uri()}/evil,name%3A1.txt" in uris
 
 
 def _finding(path: str) -> Finding:

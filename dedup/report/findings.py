@@ -31,16 +31,10 @@ import json
 from tabulate import tabulate
 
 from dedup.check import Finding
-from dedup.report.escape import file_uri, json_text, printable, workflow_data, workflow_property
+from dedup.report.escape import json_text, printable, workflow_data, workflow_property
+from dedup.report.sarif import sarif_text
 
 CHECK_FORMATS = ("table", "json", "sarif", "github")
-_RULES = {
-    "duplicate": "The same text as an article already published (after normalisation).",
-    "copy": "The same story text as an article already published; boilerplate, headline or a few sentences differ.",
-    "partial": "Reuses a substantial verbatim passage of an article already published.",
-    "derived": "A paraphrased rewrite, digest or summary of an article already published.",
-    "related": "About the same event as an article already published, written independently.",
-}
 _PHRASE = {"duplicate": "a duplicate of", "copy": "a copy of", "partial": "reuses a passage of",
            "derived": "derived from", "related": "related to"}
 
@@ -82,7 +76,7 @@ def render_findings(findings: list[Finding], fmt: str, against: str = "", checke
                                                    **f.match.to_dict()} for f in findings]},
                                     ensure_ascii=False, indent=2)) + "\n"
     if fmt == "sarif":
-        return json_text(json.dumps(_sarif(findings, against), ensure_ascii=False, indent=2)) + "\n"
+        return sarif_text(findings, against, fail_on, describe=message)
     if fmt == "github":
         return "".join(f"::error file={workflow_property(f.path)},line={f.lines[0]},endLine={f.lines[1]},"
                        f"title={workflow_property(f'dedup: {f.match.relation}')}::"
@@ -98,27 +92,3 @@ def render_findings(findings: list[Finding], fmt: str, against: str = "", checke
                                "new text in shared passages"]) + "\n"
     raise ValueError(f"The 'fmt' parameter of render_findings must be one of {', '.join(CHECK_FORMATS)}. "
                      f"Got {fmt!r} instead.")
-
-
-def _sarif(findings: list[Finding], against: str) -> dict:
-    from dedup import __version__
-
-    results = []
-    for f in findings:
-        start, end = f.lines
-        results.append({
-            "ruleId": f.match.relation.value, "level": "error",
-            "message": {"text": message(f) + (f" in {against}" if against else "")},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": file_uri(f.path)},
-                                                "region": {"startLine": start, "endLine": end}}}],
-            "partialFingerprints": {"dedupPair/v1": f"{f.match.a}|{f.match.b}|{f.match.relation}"},
-            "properties": {"matched": f.match.a, "source": f.match.source,
-                           "scores": f.match.scores.to_dict()},
-        })
-    rules = [{"id": r, "name": r.capitalize(), "shortDescription": {"text": text},
-              "defaultConfiguration": {"level": "error" if r != "related" else "warning"}}
-             for r, text in _RULES.items()]
-    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-            "runs": [{"tool": {"driver": {"name": "dedup", "version": __version__, "rules": rules}},
-                      "results": results}]}
-

@@ -134,7 +134,7 @@ def _finding(article: Article, relation: Relation = Relation.COPY, matched: str 
 def test_fingerprint_in_process(tmp_path):
     """Not the article id (it depends on how the path was typed), but the row, the match and the rule."""
     def fingerprints(*findings: Finding) -> list[str]:
-        log = sarif_log(list(findings), describe=lambda f: "", root=str(tmp_path))
+        log = sarif_log(list(findings), describe=lambda f, against: "", root=str(tmp_path))
         return [r["partialFingerprints"][FINGERPRINT] for r in log["runs"][0]["results"]]
 
     path = str(tmp_path / "feed.jsonl")
@@ -157,3 +157,20 @@ def test_a_linked_folder_is_inside_its_real_root(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path / "real")
     assert artifact_location(str(tmp_path / "link" / "new" / "a.txt"), os.path.realpath(tmp_path / "real")) \
         == {"uri": "new/a.txt", "uriBaseId": "%SRCROOT%"}
+
+
+def test_new_articles_matching_one_another(repo):
+    """Two new articles, one a copy of the other, against a folder with neither: a valid log whose
+    result says the match is another new article and names it by its uri in the fingerprint."""
+    twin = ("The city library reopened its east wing on Monday after a two-year renovation that added a "
+            "reading garden. Volunteers moved forty thousand books back onto the new shelves by hand. ") * 5
+    (repo / "twins").mkdir(exist_ok=True)
+    (repo / "twins" / "first.txt").write_text(twin, encoding="utf-8")
+    (repo / "twins" / "second copy.txt").write_text(twin + "\nShare this\n", encoding="utf-8")
+    log = check_sarif(repo, "twins")
+    (result,) = log["runs"][0]["results"]
+    assert result["properties"]["among"] == "new"
+    assert "another new article" in result["message"]["text"]
+    assert _location(result)["uri"] in {"twins/first.txt", "twins/second%20copy.txt"}
+    again = check_sarif(repo, str(repo / "twins" / "first.txt"), "./twins/second copy.txt")
+    assert again["runs"][0]["results"][0]["partialFingerprints"] == result["partialFingerprints"]

@@ -14,7 +14,7 @@ stronger (it fails the check), else ``warning``.
 >>> from dedup.model import Article, Pair, Relation
 >>> new = Article(id="a copy.txt", text="Copied.", path="/srv/news/new/./a copy.txt")
 >>> log = sarif_log([Finding(new, Pair("old.txt", "a copy.txt", Relation.COPY))], root="/srv/news",
-...                 describe=lambda f: f"{f.match.b} copies {f.match.a}")
+...                 describe=lambda f, against: f"{f.match.b} copies {f.match.a}")
 >>> (result,) = log["runs"][0]["results"]
 >>> result["locations"][0]["physicalLocation"]["artifactLocation"]
 {'uri': 'new/a%20copy.txt', 'uriBaseId': '%SRCROOT%'}
@@ -37,12 +37,12 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"  # the uriBaseId of the files under the source root
 FINGERPRINT = "dedupFinding/v1"
 DEFAULT_FAIL_ON = "derived"  # dedup check's default --fail-on
-RULES = {
-    "duplicate": "The same text as an article already published (after normalisation).",
-    "copy": "The same story text as an article already published; boilerplate, headline or a few sentences differ.",
-    "partial": "Reuses a substantial verbatim passage of an article already published.",
-    "derived": "A paraphrased rewrite, digest or summary of an article already published.",
-    "related": "About the same event as an article already published, written independently.",
+RULES = {  # "another": an article already published, or another new article checked with it
+    "duplicate": "The same text as another article (after normalisation).",
+    "copy": "The same story text as another article; boilerplate, headline or a few sentences differ.",
+    "partial": "Reuses a substantial verbatim passage of another article.",
+    "derived": "A paraphrased rewrite, digest or summary of another article.",
+    "related": "About the same event as another article, written independently.",
 }
 
 
@@ -113,27 +113,32 @@ def rule_level(relation: str | Relation, fail_on: Relation) -> str:
 
 
 def sarif_log(findings: list[Finding], against: str = "", fail_on: str = "", *,
-              describe: Callable[[Finding], str], root: str | None = None) -> dict:
-    """The SARIF log of ``findings`` (``describe``: a finding's message; ``against``: where the
-    published articles are; ``fail_on``: the ``--fail-on`` level, default
-    :data:`DEFAULT_FAIL_ON`; ``root``: the source root, default :func:`source_root`)."""
+              describe: Callable[[Finding, str], str], root: str | None = None) -> dict:
+    """The SARIF log of ``findings`` (``describe(finding, against)``: a finding's message;
+    ``against``: where the published articles are; ``fail_on``: the ``--fail-on`` level, default
+    :data:`DEFAULT_FAIL_ON`; ``root``: the source root, default :func:`source_root`).
+
+    A match with another new article names that article by its location (``matched``, as the
+    new article's own uri is made) and says ``"among": "new"``; a published one by its id."""
     from dedup import __version__
 
     root = root or source_root()
     level = fail_level(fail_on or DEFAULT_FAIL_ON)
-    where = f" in {against}" if against else ""
     results = []
     for f in findings:
         start, end = f.lines
         location = artifact_location(f.path, root)
         relation = f.match.relation.value
+        matched = f.match.a if f.other is None or f.matched_path is None else (
+            artifact_location(f.matched_path, root)["uri"] + ("" if f.other.line is None else f":{f.other.line}"))
         results.append({
             "ruleId": relation, "level": rule_level(relation, level),
-            "message": {"text": describe(f) + where},
+            "message": {"text": describe(f, against)},
             "locations": [{"physicalLocation": {"artifactLocation": location,
                                                 "region": {"startLine": start, "endLine": end}}}],
-            "partialFingerprints": {FINGERPRINT: fingerprint(location["uri"], f.article.line, f.match.a, relation)},
-            "properties": {"matched": f.match.a, "source": f.match.source, "scores": f.match.scores.to_dict()},
+            "partialFingerprints": {FINGERPRINT: fingerprint(location["uri"], f.article.line, matched, relation)},
+            "properties": {"matched": f.match.a, "among": f.among, "source": f.match.source,
+                           "scores": f.match.scores.to_dict()},
         })
     rules = [{"id": r, "name": r.capitalize(), "shortDescription": {"text": text},
               "defaultConfiguration": {"level": rule_level(r, level)}} for r, text in RULES.items()]
@@ -145,7 +150,7 @@ def sarif_log(findings: list[Finding], against: str = "", fail_on: str = "", *,
 
 
 def sarif_text(findings: list[Finding], against: str = "", fail_on: str = "", *,
-               describe: Callable[[Finding], str], root: str | None = None) -> str:
+               describe: Callable[[Finding, str], str], root: str | None = None) -> str:
     """:func:`sarif_log` as JSON text, ending with a newline (names not UTF-8 shown as ``\\xNN``)."""
     log = sarif_log(findings, against, fail_on, describe=describe, root=root)
     return json_text(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"

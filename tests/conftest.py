@@ -9,6 +9,19 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
+# The slow tests (`pytest -m "not slow"` leaves them out): a real Spark session, headless
+# Chromium, the fan-out stories of hundreds of articles, the quality regression on the corpora
+# beside the checkout, real pre-commit hook environments and pyright. Marked here by module.
+SLOW_MODULES = {"test_cli_spark.py", "test_spark_attribution.py", "test_spark_components.py", "test_spark_job.py",
+                "test_spark_read.py", "test_report_html.py", "test_fanout.py", "test_quality_regression.py",
+                "test_precommit.py", "test_types.py"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if item.path.name in SLOW_MODULES or item.path.parent.name == "spark":  # the Spark modules' doctests too
+            item.add_marker(pytest.mark.slow)
+
 # the five seed articles (see fixtures/): 003 is the SCMP original, 000 a digest of it
 DIGEST = "000_2d6f109265a5f0ce.txt"
 CREDITS_OTHER = "001_20030dd98d3f1231.txt"

@@ -34,6 +34,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     inputs.add_argument("paths", nargs="+", metavar="PATH", help="file, directory (recursive) or -")
     _input_options(inputs)
     _report_options(scan.add_argument_group("Output"), parquet=True)
+    deduplicated = scan.add_argument_group(
+        "Deduplicated output", "The input minus duplicates: one article kept per cluster, its original, "
+                               "naming the articles it replaces. With --deduplicated, the report is written "
+                               "only when -o or --format asks for it.")
+    deduplicated.add_argument("--deduplicated", metavar="OUT",
+                              help="write the articles kept to OUT (- for stdout): a single .jsonl or .csv input's "
+                                   "rows unchanged plus a 'replaces' field, else JSONL records")
+    deduplicated.add_argument("--drop", metavar="RELATIONS",
+                              help="the relations whose clusters keep one article, comma-separated "
+                                   "(default: duplicate,copy; also partial, derived, related)")
     engine = scan.add_argument_group("Engine")
     engine.add_argument("--engine", choices=("local", "spark"), default="local",
                         help="local (this machine's cores, the default) or spark: an Apache Spark job, "

@@ -4,12 +4,19 @@ job (:mod:`dedup.spark`) and :func:`dedup.evaluate.evaluate`."""
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dedup.cli.output import show_progress, unread, warn, write_report
 from dedup.report import format_for_path
 from dedup.report.escape import printable
+
+if TYPE_CHECKING:
+    from dedup.model import Report
+    from dedup.report.deduplicated import RowFile
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -40,6 +47,10 @@ def run_scan(args: argparse.Namespace, argv: list[str]) -> int:
     from dedup.scan import scan
 
     fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
+    plan = deduplication(args) if args.deduplicated is not None or args.drop is not None else None
+    if plan is not None and not isinstance(plan, Deduplication):
+        print(f"dedup: error: {plan}", file=sys.stderr)
+        return 2
     if args.engine == "spark":
         return run_scan_spark(args, argv, fmt)
     if args.master or args.spark_conf or fmt == "parquet":
@@ -55,10 +66,66 @@ def run_scan(args: argparse.Namespace, argv: list[str]) -> int:
     if not report.articles:
         print("dedup: error: no article could be read from " + printable(" ".join(args.paths)), file=sys.stderr)
         return 2
-    if write_report(report, fmt, args.output):
+    if plan is not None and plan.write(report, read_options(args)["max_article_bytes"]):
+        return 2
+    if (plan is None or args.output or args.format) and write_report(report, fmt, args.output):
         return 2
     unread(report.problems)
     return 0
+
+
+@dataclass(frozen=True)
+class Deduplication:
+    """``--deduplicated OUT --drop RELATIONS``, checked before the scan."""
+
+    out: str
+    drop: frozenset
+    rows: RowFile | None  # the file whose rows are copied
+
+    def write(self, report: Report, max_article_bytes: int) -> int:
+        """The articles kept to ``out`` and a summary on stderr; 2 (said on stderr) when it cannot be written."""
+        from dedup.relation.keep import kept, summary
+        from dedup.report.deduplicated import DeduplicatedError, output_format, write_deduplicated
+
+        keep = kept(report, self.drop)
+        out = "stdout" if self.out == "-" else printable(self.out)
+        try:
+            write_deduplicated(report, keep, sys.stdout if self.out == "-" else self.out, self.rows, max_article_bytes)
+        except (DeduplicatedError, OSError) as e:
+            why = (f"{e}: nothing written to {out}" if isinstance(e, DeduplicatedError)
+                   else f"cannot write {out}: {e.strerror or e}")
+            print(f"dedup: error: {printable(why)}", file=sys.stderr)
+            return 2
+        what = f"rows of {printable(self.rows.path)}" if self.rows else "records"
+        dropped = ", ".join(r.value for r in sorted(self.drop, reverse=True))
+        print(f"dedup: wrote {out} ({output_format(self.rows)} {what}): {summary(len(report.articles), keep)} "
+              f"({dropped})", file=sys.stderr)
+        return 0
+
+
+def deduplication(args: argparse.Namespace) -> Deduplication | str:
+    """What ``--deduplicated`` and ``--drop`` ask, or the usage error they make."""
+    from dedup.relation.keep import DROP, drop_relations
+    from dedup.report.deduplicated import output_format, row_file
+
+    if args.deduplicated is None:
+        return "--drop needs --deduplicated OUT"
+    if args.engine == "spark":
+        return "--deduplicated needs the local engine (not --engine spark)"
+    try:
+        drop = DROP if args.drop is None else drop_relations(args.drop)
+    except ValueError as e:
+        return f"--drop: {e}"
+    rows, out = row_file(args.paths), args.deduplicated
+    fmt = output_format(rows)
+    if out.lower().endswith((".csv", ".json", ".jsonl")) and out.lower().endswith(".csv") != (fmt == "csv"):
+        return (f"--deduplicated {printable(out)}: the output is {fmt} (the input's format: a single .jsonl or .csv "
+                "file gives its own, anything else JSONL)")
+    if out == "-" and args.format and not args.output:
+        return "--deduplicated - and the report both go to stdout: give the report a file (-o)"
+    if out != "-" and args.output and os.path.abspath(out) == os.path.abspath(args.output):
+        return f"--deduplicated and -o name the same file: {printable(out)}"
+    return Deduplication(out, drop, rows)
 
 
 def run_scan_spark(args: argparse.Namespace, argv: list[str], fmt: str) -> int:

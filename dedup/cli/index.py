@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from dedup.check import EXIT_ERROR, check_articles, published_index
-from dedup.cli.output import bar, show_progress, warn, write_report
+from dedup.cli.output import bar, note, show_progress, unread, warn, write_report
 from dedup.index import Index, IndexAccessError, IndexFormatError
 from dedup.model import Article, Pair, Problem, Relation
 from dedup.report.escape import printable
@@ -74,13 +74,11 @@ def _add(args: argparse.Namespace, argv: list[str]) -> int:
                                existing=args.existing)
         after = len(index)
     matches = [m for ms in found.values() for m in ms]  # counts: what this run stored, not others meanwhile
-    print(f"dedup: {printable(args.index)}: {found.added:+,} articles ({after:,} in all)"
-          + (f"; {found.replaced:,} replaced" if found.replaced else "")
-          + (f"; {found.skipped:,} already there, skipped" if found.skipped else "")
-          + f"; matches with articles already in it: {_counts(matches)}", file=sys.stderr)
-    if any(p.level == "error" for p in problems):
-        print(f"dedup: {sum(p.level == 'error' for p in problems)} input(s) could not be read (listed above)",
-              file=sys.stderr)
+    note(f"dedup: {printable(args.index)}: {found.added:+,} articles ({after:,} in all)"
+         + (f"; {found.replaced:,} replaced" if found.replaced else "")
+         + (f"; {found.skipped:,} already there, skipped" if found.skipped else "")
+         + f"; matches with articles already in it: {_counts(matches)}")
+    unread(problems)
     return 0
 
 
@@ -132,9 +130,8 @@ def _check(args: argparse.Namespace) -> int:
     sys.stdout.write(render_findings(findings, args.format, against=args.against, checked=len(new),
                                      fail_on=args.fail_on))
     hit = len({f.article.id for f in findings})
-    print(f"dedup: checked {len(new)} new article{'s' * (len(new) != 1)} against {printable(args.against)}: "
+    note(f"dedup: checked {len(new)} new article{'s' * (len(new) != 1)} against {printable(args.against)}: "
           + (f"{hit} of them match{'es' if hit == 1 else ''} published articles at --fail-on {args.fail_on} or above "
              f"({_counts(f.match for f in findings)})" if hit else f"nothing at --fail-on {args.fail_on} or above")
-          + (f"; {len(below)} weaker match{'es' * (len(below) != 1)} not listed ({_counts(below)})" if below else ""),
-          file=sys.stderr)
+          + (f"; {len(below)} weaker match{'es' * (len(below) != 1)} not listed ({_counts(below)})" if below else ""))
     return result.exit_code

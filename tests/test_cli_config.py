@@ -11,7 +11,7 @@ import pytest
 from conftest import DIGEST, INDEPENDENT, ORIGINAL
 
 from dedup.cli import main
-from dedup.cli.config import Config, ConfigError, load
+from dedup.cli.config import Config, load
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -54,7 +54,7 @@ def test_flags_override_pyproject(capsys, project):
     assert code == 1 and out.startswith("new article")
 
 
-def test_found_from_a_subfolder_paths_relative_to_the_file(capsys, project):
+def test_found_from_a_subfolder_paths_relative_to_the_file(capsys, project, monkeypatch):
     settings(project, '[tool.dedup]\nagainst = "published/"\narticles = ["articles/"]\n')
     (project / "sub").mkdir()
     (project / "sub" / "pyproject.toml").write_text('[project]\nname = "other"\n')  # no [tool.dedup]: passed over
@@ -62,9 +62,7 @@ def test_found_from_a_subfolder_paths_relative_to_the_file(capsys, project):
     assert config.path == str(project / "pyproject.toml")
     (project / "articles" / "deep").mkdir()
     shutil.move(project / "articles" / "digest.txt", project / "articles" / "deep" / "digest.txt")
-    import os
-
-    os.chdir(project / "articles")
+    monkeypatch.chdir(project / "articles")
     code, out, err = run(capsys, "check", "deep/digest.txt")
     assert code == 1 and "deep/digest.txt:" in out and f"against {project / 'published/'}" in err
 

@@ -179,7 +179,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
     set_quiet(args.quiet)
-    line = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args, list(sys.argv[1:] if argv is None else argv))
+    finally:
+        set_quiet(False)
+
+
+def _run(args: argparse.Namespace, line: list[str]) -> int:
     if args.command == "eval":
         from dedup.cli.scan import run_eval
 

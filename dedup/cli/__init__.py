@@ -4,7 +4,8 @@ are in :mod:`dedup.cli.scan` and :mod:`dedup.cli.index`.
 Exit codes: ``scan``, ``eval``, ``index``: 0 done; 2 usage error, nothing readable, a bad
 gold file, an unwritable output, or an index that cannot be read. ``check``: 0 nothing
 found, 1 found, 2 usage or internal error (:data:`dedup.check.EXIT_CODES`). Unreadable inputs are
-listed on stderr (and in the report) and the rest is processed.
+listed on stderr (and in the report) and the rest is processed. A bad ``[tool.dedup]`` in
+pyproject.toml (:mod:`dedup.cli.config`, the flags' defaults) is exit 2 for every command.
 """
 
 from __future__ import annotations
@@ -16,14 +17,21 @@ from collections.abc import Sequence
 
 from dedup import __version__
 from dedup.check import EXIT_CODES, FAIL_ON
+from dedup.cli.config import Config, ConfigError, load
+from dedup.cli.output import set_quiet
 from dedup.ingest.files import MAX_ARTICLE_BYTES
-from dedup.report import FORMATS
+from dedup.report import FORMATS, format_for_path
 from dedup.report.findings import CHECK_FORMATS
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None, config: Config | None = None) -> argparse.Namespace:
+    """``argv`` parsed, the defaults of the flags not given taken from ``config`` (pyproject.toml's
+    ``[tool.dedup]``; none when None), else built in."""
+    config = config or Config()
     parser = argparse.ArgumentParser(
-        prog="dedup", description="Find copies, excerpts, rewrites and same-event reports among news articles.")
+        prog="dedup", description="Find copies, excerpts, rewrites and same-event reports among news articles.",
+        epilog="Flags not given take their value from [tool.dedup] in pyproject.toml when it is set there "
+               "(the first pyproject.toml with that table, from the current folder up).")
     parser.add_argument("--version", action="version", version=f"dedup {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scan = commands.add_parser(
@@ -81,6 +89,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     stats = actions.add_parser("stats", help="what INDEX holds", description="Counts, sizes and parameters of INDEX.")
     stats.add_argument("index", metavar="INDEX")
     stats.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
+    _quiet_option(stats)
     rep = actions.add_parser("report", help="the whole index as `dedup scan` would report it",
                              description="Report INDEX's articles as `dedup scan` would over the same articles "
                                          "in the order they were added.")
@@ -94,8 +103,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     "report the matches at the --fail-on level or above on stdout; a summary on stderr.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="+", metavar="NEW", help="new article: file, directory (recursive) or -")
-    check.add_argument("--against", required=True, metavar="INDEX|DIR",
-                       help="an index (SQLite file or redis:// URL) or a directory of published articles")
+    check.add_argument("--against", metavar="INDEX|DIR",
+                       help="an index (SQLite file or redis:// URL) or a directory of published articles "
+                            "(needed, here or in pyproject.toml)")
+    check.add_argument("--articles", action=_Replace, metavar="FOLDER",
+                       help="check only the NEW paths under this folder or glob (repeatable; the others are "
+                            "left out, and counted on stderr)")
+    check.add_argument("--require-articles", action="store_true",
+                       help="stop (exit 2) unless article folders are named (--articles, or pyproject.toml): "
+                            "the pre-commit hook's setting, so that it checks only articles")
     _input_options(check)
     check.add_argument("--fail-on", choices=FAIL_ON, default="derived",
                        help="the weakest relation that counts as found: copy (and duplicate), partial, derived "
@@ -106,7 +122,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                        help="also write the findings to FILE: SARIF when it ends in .sarif (or .sarif.json), "
                             "else JSON (stdout keeps --format)")
     _progress_option(check)
-    return parser.parse_args(argv)
+    scan.set_defaults(**{k: v for k, v in config.defaults("scan").items() if k != "format"})
+    add.set_defaults(**config.defaults("index"))
+    check.set_defaults(**config.defaults("check"))
+    args = parser.parse_args(argv)
+    if args.command == "scan" and args.format is None and not (args.output and format_for_path(args.output)):
+        args.format = config.defaults("scan").get("format")  # after --format and -o's extension
+    return args
+
+
+class _Replace(argparse.Action):
+    """Append, but a first use replaces the default (a list from pyproject.toml): flags win."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        items = getattr(namespace, self.dest)
+        setattr(namespace, self.dest, (items if items is not None and items is not self.default else []) + [values])
 
 
 def _megabytes(value: str) -> float:
@@ -124,18 +154,24 @@ def _input_options(parser) -> None:
     parser.add_argument("--max-article-mb", type=_megabytes, default=MAX_ARTICLE_BYTES / (1 << 20), metavar="MB",
                         help=f"refuse an article over MB megabytes, unread (default: {MAX_ARTICLE_BYTES >> 20}; "
                              "news articles are a few hundred kB at most)")
-    parser.add_argument("--follow-links", action="store_true",
+    parser.add_argument("--follow-links", action=argparse.BooleanOptionalAction, default=None,
                         help="follow symbolic links that lead out of a directory given (default: report them)")
 
 
 def read_options(args: argparse.Namespace) -> dict:
     """The keywords of :func:`dedup.ingest.read_articles` that ``args`` set."""
-    return {"max_article_bytes": math.ceil(args.max_article_mb * (1 << 20)), "follow_links": args.follow_links}
+    return {"max_article_bytes": math.ceil(args.max_article_mb * (1 << 20)), "follow_links": bool(args.follow_links)}
 
 
 def _progress_option(parser) -> None:
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: when stderr is a terminal)")
+    _quiet_option(parser)
+
+
+def _quiet_option(parser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="only errors on stderr (inputs not read included): no summary, warning or progress bar")
 
 
 def _report_options(parser, parquet: bool = False) -> None:
@@ -150,14 +186,30 @@ def _report_options(parser, parquet: bool = False) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = parse_args(argv)
+        args = parse_args(argv, load())
+    except ConfigError as e:
+        print(f"dedup: error: {e}", file=sys.stderr)
+        return 2
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
-    line = list(sys.argv[1:] if argv is None else argv)
+    set_quiet(args.quiet)
+    try:
+        return _run(args, list(sys.argv[1:] if argv is None else argv))
+    finally:
+        set_quiet(False)
+
+
+def _run(args: argparse.Namespace, line: list[str]) -> int:
     if args.command == "eval":
         from dedup.cli.scan import run_eval
 
         return run_eval(args)
+    if args.command == "check":
+        from dedup.cli.articles import choose_articles
+
+        code = choose_articles(args)
+        if code is not None:
+            return code
     if args.command in ("index", "check"):
         from dedup.cli.index import run
 

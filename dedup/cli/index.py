@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from dedup.check import EXIT_ERROR, Finding, check_articles, published_index
-from dedup.cli.output import bar, show_progress, warn, write_report
+from dedup.cli.output import bar, note, show_progress, unread, warn, write_report
 from dedup.index import Index, IndexAccessError, IndexFormatError
 from dedup.model import Article, Pair, Problem, Relation
 from dedup.report import atomic_write
@@ -75,13 +75,11 @@ def _add(args: argparse.Namespace, argv: list[str]) -> int:
                                existing=args.existing)
         after = len(index)
     matches = [m for ms in found.values() for m in ms]  # counts: what this run stored, not others meanwhile
-    print(f"dedup: {printable(args.index)}: {found.added:+,} articles ({after:,} in all)"
-          + (f"; {found.replaced:,} replaced" if found.replaced else "")
-          + (f"; {found.skipped:,} already there, skipped" if found.skipped else "")
-          + f"; matches with articles already in it: {_counts(matches)}", file=sys.stderr)
-    if any(p.level == "error" for p in problems):
-        print(f"dedup: {sum(p.level == 'error' for p in problems)} input(s) could not be read (listed above)",
-              file=sys.stderr)
+    note(f"dedup: {printable(args.index)}: {found.added:+,} articles ({after:,} in all)"
+         + (f"; {found.replaced:,} replaced" if found.replaced else "")
+         + (f"; {found.skipped:,} already there, skipped" if found.skipped else "")
+         + f"; matches with articles already in it: {_counts(matches)}")
+    unread(problems)
     return 0
 
 
@@ -133,7 +131,7 @@ def _check(args: argparse.Namespace) -> int:
     findings = result.findings
     shown = {"against": args.against, "checked": len(new), "fail_on": args.fail_on, "published": published}
     sys.stdout.write(render_findings(findings, args.format, **shown))
-    print(_check_summary(args, len(new), published, findings, result.below), file=sys.stderr)
+    note(_check_summary(args, len(new), published, findings, result.below))
     if args.output:
         fmt = output_format(args.output)
         try:
@@ -143,7 +141,7 @@ def _check(args: argparse.Namespace) -> int:
             print(f"dedup: error: cannot write {printable(args.output)}: {printable(e.strerror or str(e))}",
                   file=sys.stderr)
             return EXIT_ERROR
-        print(f"dedup: wrote {printable(args.output)} ({fmt})", file=sys.stderr)
+        note(f"dedup: wrote {printable(args.output)} ({fmt})")
     return result.exit_code
 
 

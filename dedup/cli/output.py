@@ -1,5 +1,9 @@
 """What every command shares: writing a report, warnings and the progress bar on stderr.
 
+``-q``/``--quiet`` (:func:`set_quiet`) leaves on stderr only the errors, those about inputs that
+could not be read included: no summary, no warning about an input read with a repair, no
+progress bar.
+
 Names from the input are printed with control characters and undecodable bytes escaped
 (:func:`dedup.report.escape.printable`): a file name cannot recolour the terminal or fake a line.
 """
@@ -15,6 +19,20 @@ from dedup.model import Problem, Report
 from dedup.report import save
 from dedup.report.escape import printable
 from dedup.report.sections import summary
+
+_quiet = False
+
+
+def set_quiet(quiet: bool) -> None:
+    """Whether stderr gets only errors (``-q``); set by :func:`dedup.cli.main` at every run."""
+    global _quiet
+    _quiet = quiet
+
+
+def note(text: str) -> None:
+    """A summary or remark on stderr, unless quiet."""
+    if not _quiet:
+        print(text, file=sys.stderr)
 
 
 def write_report(report: Report, fmt: str, output: str | None) -> int:
@@ -35,13 +53,15 @@ def write_report(report: Report, fmt: str, output: str | None) -> int:
         print(f"dedup: error: cannot write {printable(output)}: {type(e).__name__}: {printable(str(e))} "
               "(DEDUP_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 2
-    print(f"dedup: wrote {printable(output)} ({fmt}): {summary(report)}", file=sys.stderr)
+    note(f"dedup: wrote {printable(output)} ({fmt}): {summary(report)}")
     return 0
 
 
 def warn(problems: Sequence[Problem]) -> None:
-    """Each input problem on stderr."""
+    """Each input problem on stderr (quiet: the errors only, inputs not read)."""
     for p in problems:
+        if _quiet and p.level != "error":
+            continue
         print(f"dedup: warning: {printable(str(p))}", file=sys.stderr)
 
 
@@ -49,11 +69,13 @@ def unread(problems: Sequence[Problem]) -> None:
     """How many inputs could not be read (listed before), on stderr, when any."""
     skipped = sum(p.level == "error" for p in problems)
     if skipped:
-        print(f"dedup: {skipped} input(s) could not be read (listed above)", file=sys.stderr)
+        note(f"dedup: {skipped} input(s) could not be read (listed above)")
 
 
 def show_progress(enabled: bool | None) -> bool:
-    """``--progress``/``--no-progress``, else whether stderr is a terminal."""
+    """``--progress``/``--no-progress``, else whether stderr is a terminal; never when quiet."""
+    if _quiet:
+        return False
     return sys.stderr.isatty() if enabled is None else enabled
 
 

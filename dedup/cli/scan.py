@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dedup.cli.output import show_progress, unread, warn, write_report
+from dedup.cli.output import note, show_progress, unread, warn, write_report
 from dedup.report import format_for_path
 from dedup.report.escape import printable
 
@@ -160,8 +160,8 @@ def run_scan_spark(args: argparse.Namespace, argv: list[str], fmt: str) -> int:
         except Exception as e:  # Spark reports an existing or unwritable folder as an AnalysisException
             print(f"dedup: error: cannot write {args.output}: {str(e).splitlines()[0]}", file=sys.stderr)
             return 2
-        print(f"dedup: wrote {args.output} (parquet): {result.stats['articles']} articles, "
-              f"{result.stats['pairs_found']} pairs, {result.stats['stories']} stories", file=sys.stderr)
+        note(f"dedup: wrote {args.output} (parquet): {result.stats['articles']} articles, "
+             f"{result.stats['pairs_found']} pairs, {result.stats['stories']} stories")
     else:
         report = result.report(command="dedup " + shlex.join(argv) if args.output else None, texts=fmt == "html")
         if write_report(report, fmt, args.output):

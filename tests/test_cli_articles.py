@@ -63,10 +63,11 @@ def test_nothing_under_the_article_folders_passes_with_a_valid_empty_output(caps
     (project / "pyproject.toml").write_text('[tool.dedup]\nagainst = "published/"\narticles = ["articles/"]\n')
     code, out, err = run(capsys, "check", "package.json", "--format", "json")
     assert code == 0 and json.loads(out) == {"against": "published/", "fail_on": "derived", "checked": 0,
-                                             "found": 0, "findings": []}
+                                             "published": None, "found": 0, "findings": []}
     assert err == "dedup: nothing to check: the 1 file given is not under the article folders (articles/)\n"
-    code, out, err = run(capsys, "check", "package.json", "-q", "--format", "sarif")
+    code, out, err = run(capsys, "check", "package.json", "-q", "--format", "sarif", "-o", "found.sarif")
     assert code == 0 and json.loads(out)["runs"][0]["results"] == [] and err == ""
+    assert json.loads((project / "found.sarif").read_text())["runs"][0]["results"] == []  # a file to upload, still
 
 
 def test_the_articles_flag_replaces_the_setting(capsys, project):

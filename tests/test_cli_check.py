@@ -178,6 +178,13 @@ def test_action_passes_inputs_through_env(tmp_path, index, fixtures_dir):
     env.update(DEDUP_PATHS=str(fixtures_dir / WITH_ADS), DEDUP_OUTPUT=str(tmp_path / "out.json"))
     assert subprocess.run(["bash", "-c", step["run"]], env=env, capture_output=True, timeout=300).returncode == 0
     assert json.loads((tmp_path / "out.json").read_text())["found"] == 0 and len(calls.read_text().splitlines()) == 2
+    # empty against and fail-on: the repository's [tool.dedup] settings decide (copy: the digest passes)
+    (tmp_path / "pyproject.toml").write_text(f'[tool.dedup]\nagainst = "{index}"\nfail-on = "copy"\n')
+    env.update(DEDUP_PATHS=str(fixtures_dir / DIGEST), DEDUP_AGAINST="", DEDUP_FAIL_ON="", DEDUP_OUTPUT="")
+    done = subprocess.run(["bash", "-c", step["run"]], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and f"published articles in {index}" in done.stderr, done.stderr
+    assert "--fail-on copy" in done.stderr and calls.read_text().splitlines()[-1].endswith("--format=github")
 
 
 # --- new articles among themselves, the published count, --output ----------------------------

@@ -41,7 +41,7 @@ def test_check_takes_its_settings_from_pyproject(capsys, project):
     settings(project, '[tool.dedup]\nagainst = "published/"\n')
     code, out, err = run(capsys, "check", "articles/digest.txt")
     assert code == 1 and "articles/digest.txt:" in out and "derived" in out
-    assert "against published/: 1 of them matches" in err
+    assert "published articles in published/: 1 of them matches" in err
 
 
 def test_flags_override_pyproject(capsys, project):
@@ -64,7 +64,7 @@ def test_found_from_a_subfolder_paths_relative_to_the_file(capsys, project, monk
     shutil.move(project / "articles" / "digest.txt", project / "articles" / "deep" / "digest.txt")
     monkeypatch.chdir(project / "articles")
     code, out, err = run(capsys, "check", "deep/digest.txt")
-    assert code == 1 and "deep/digest.txt:" in out and f"against {project / 'published/'}" in err
+    assert code == 1 and "deep/digest.txt:" in out and f"published articles in {project / 'published/'}" in err
 
 
 def test_search_stops_at_the_git_root(tmp_path, monkeypatch):

@@ -54,9 +54,9 @@ def split_paths(paths: Sequence[str], folders: Sequence[str]) -> tuple[list[str]
 
 
 def choose_articles(args: argparse.Namespace) -> int | None:
-    """Keep in ``args.paths`` the articles (a remark on stderr for the files left out); an exit code
-    when there is nothing to check, or no ``--against``, or no article folder under
-    ``--require-articles``; None to go on."""
+    """Keep in ``args.paths`` the articles (a remark on stderr for the files left out; none left:
+    ``args.paths`` empty, nothing to check); an exit code when there is no ``--against``, or no
+    article folder under ``--require-articles``; None to go on."""
     if not args.against:
         print(NO_AGAINST, file=sys.stderr)
         return 2
@@ -73,9 +73,6 @@ def choose_articles(args: argparse.Namespace) -> int | None:
     if args.paths:
         note(f"dedup: {files} left out: not under the article folders ({folders})")
         return None
-    from dedup.report.findings import render_findings
-
-    sys.stdout.write(render_findings([], args.format, against=args.against, checked=0, fail_on=args.fail_on))
     note(f"dedup: nothing to check: the {files} given {'are' if len(left_out) > 1 else 'is'} not under the "
          f"article folders ({folders})")
-    return 0
+    return None

@@ -110,8 +110,10 @@ def _report(args: argparse.Namespace, argv: list[str]) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from dedup.cli import read_options
-    from dedup.report.findings import output_format, render_findings
 
+    if not args.paths:  # none of the paths given is an article (said by dedup.cli.articles): an empty result
+        return _emit_findings(args, [], {"against": args.against, "checked": 0, "fail_on": args.fail_on,
+                                         "published": None}) or 0
     read = _read(args.paths, "new article", args)
     if read is None:
         return EXIT_ERROR
@@ -130,19 +132,28 @@ def _check(args: argparse.Namespace) -> int:
             result = check_articles(bar(new, len(new), "check", progress), index, args.fail_on, progress)
     findings = result.findings
     shown = {"against": args.against, "checked": len(new), "fail_on": args.fail_on, "published": published}
-    sys.stdout.write(render_findings(findings, args.format, **shown))
     note(_check_summary(args, len(new), published, findings, result.below))
-    if args.output:
-        fmt = output_format(args.output)
-        try:
-            with atomic_write(args.output) as f:
-                f.write(render_findings(findings, fmt, **shown))
-        except OSError as e:
-            print(f"dedup: error: cannot write {printable(args.output)}: {printable(e.strerror or str(e))}",
-                  file=sys.stderr)
-            return EXIT_ERROR
-        note(f"dedup: wrote {printable(args.output)} ({fmt})")
-    return result.exit_code
+    return _emit_findings(args, findings, shown) or result.exit_code
+
+
+def _emit_findings(args: argparse.Namespace, findings: list[Finding], shown: dict) -> int | None:
+    """The findings on stdout in ``--format``, and to ``--output`` (SARIF or JSON) when given;
+    :data:`EXIT_ERROR` when that file cannot be written (said on stderr), else None."""
+    from dedup.report.findings import output_format, render_findings
+
+    sys.stdout.write(render_findings(findings, args.format, **shown))
+    if not args.output:
+        return None
+    fmt = output_format(args.output)
+    try:
+        with atomic_write(args.output) as f:
+            f.write(render_findings(findings, fmt, **shown))
+    except OSError as e:
+        print(f"dedup: error: cannot write {printable(args.output)}: {printable(e.strerror or str(e))}",
+              file=sys.stderr)
+        return EXIT_ERROR
+    note(f"dedup: wrote {printable(args.output)} ({fmt})")
+    return None
 
 
 def _check_summary(args: argparse.Namespace, checked: int, published: int, findings: list[Finding],

@@ -98,8 +98,8 @@ class Deduplication:
             return 2
         what = f"rows of {printable(self.rows.path)}" if self.rows else "records"
         dropped = ", ".join(r.value for r in sorted(self.drop, reverse=True))
-        print(f"dedup: wrote {out} ({output_format(self.rows)} {what}): {summary(len(report.articles), keep)} "
-              f"({dropped})", file=sys.stderr)
+        note(f"dedup: wrote {out} ({output_format(self.rows)} {what}): {summary(len(report.articles), keep)} "
+             f"({dropped})")
         return 0
 
 

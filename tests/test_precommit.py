@@ -104,7 +104,7 @@ def test_a_clean_article_passes(tmp_path, hook):
     done = pre_commit(repo, hook, "run", "--all-files", "--verbose")
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
-    assert "Passed" in out and "checked 1 new article against published/: nothing at --fail-on derived" in out
+    assert "Passed" in out and "checked 1 new article against 2 published articles in published/: nothing at --fail-on derived" in out
 
 
 def test_a_package_json_change_passes_and_says_why(tmp_path, hook):

@@ -26,9 +26,9 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
-from dedup.model import Pair, Relation
+from dedup.model import Pair, Relation, Report
 
 GOLD_RELATIONS = (*(r.value for r in Relation), "unrelated")
 POSITIVE = frozenset(r.value for r in Relation if r.derives)  # duplicate, copy, partial, derived
@@ -46,7 +46,9 @@ class GoldError(ValueError):
 
     def __init__(self, path: str, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        self.path: str = path
+        self.line: int = line
+        self.message: str = message
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -67,7 +69,7 @@ class GoldPair:
         return self.relation in POSITIVE
 
 
-def read_gold(path: str | os.PathLike) -> list[GoldPair]:
+def read_gold(path: str | os.PathLike[str]) -> list[GoldPair]:
     """The pairs of a gold CSV file; any problem raises :class:`GoldError`."""
     path = os.fspath(path)
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -129,6 +131,18 @@ def parse_gold(text: str, path: str = "<gold>") -> list[GoldPair]:
     return pairs
 
 
+class PairError(TypedDict):
+    """A gold pair the report gets wrong: its line in the gold file, ids, gold and predicted
+    relations, and ``kind``: ``"false positive"`` or ``"false negative"``."""
+
+    line: int
+    a: str
+    b: str
+    gold: str
+    predicted: str
+    kind: str
+
+
 @dataclass
 class Evaluation:
     """Binary scores, relation confusion and direction accuracy of one report on one gold file.
@@ -149,7 +163,7 @@ class Evaluation:
     direction_total: int
     direction_correct: int
     direction_undetermined: int
-    errors: list[dict] = field(default_factory=list)  # false positives and negatives
+    errors: list[PairError] = field(default_factory=list)  # false positives and negatives
 
     @property
     def precision(self) -> float:
@@ -167,7 +181,8 @@ class Evaluation:
     def direction_accuracy(self) -> float | None:
         return self.direction_correct / self.direction_total if self.direction_total else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The scores as JSON-ready values (what ``--format json`` prints)."""
         return {
             "gold_file": self.gold_file, "pairs": self.pairs,
             "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn,
@@ -194,7 +209,7 @@ def _pair(p: Pair | Mapping[str, Any]) -> Pair:
     return Pair(p["a"], p["b"], Relation(p["relation"]), p.get("source"))
 
 
-def evaluate(report: Any, gold: Sequence[GoldPair] | str | os.PathLike,
+def evaluate(report: Report | Mapping[str, Any], gold: Sequence[GoldPair] | str | os.PathLike[str],
              path: str | None = None) -> Evaluation:
     """Score ``report`` (a :class:`dedup.model.Report`, or its ``to_dict()``/JSON form) on ``gold``.
 
@@ -218,7 +233,7 @@ def evaluate(report: Any, gold: Sequence[GoldPair] | str | os.PathLike,
     confusion = {g: {p: 0 for p in GOLD_RELATIONS} for g in GOLD_RELATIONS}
     tp = fp = fn = tn = 0
     d_total = d_correct = d_undetermined = 0
-    errors: list[dict] = []
+    errors: list[PairError] = []
     for g in gold:
         p = predicted.get(frozenset((g.a, g.b)))
         rel = p.relation.value if p else "unrelated"
@@ -245,7 +260,7 @@ def evaluate(report: Any, gold: Sequence[GoldPair] | str | os.PathLike,
     return Evaluation(path, len(gold), tp, fp, fn, tn, confusion, d_total, d_correct, d_undetermined, errors)
 
 
-def confusion_rows(ev: Evaluation) -> tuple[list[str], list[list]]:
+def confusion_rows(ev: Evaluation) -> tuple[list[str], list[list[str | int]]]:
     """Header and rows of the confusion matrix: gold relations present × all predicted relations."""
     header = ["gold \\ predicted", *GOLD_RELATIONS]
     rows = [[g, *(ev.confusion.get(g, {}).get(p, 0) for p in GOLD_RELATIONS)]

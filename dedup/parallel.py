@@ -14,11 +14,13 @@ import gc
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 MIN_PER_WORKER = 2000  # fewer items than this per worker: forking costs more than it saves
 
-_JOB: tuple[Callable, Sequence] | None = None
+_JOB: tuple[Callable[[Sequence[Any]], Any], Sequence[Any]] | None = None
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 
 def default_workers() -> int:
@@ -29,15 +31,15 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def map_batches(fn: Callable[[Sequence], Any], items: Sequence, batch: int,
-                workers: int | None = None, min_per_worker: int | None = None) -> list:
+def map_batches(fn: Callable[[Sequence[_Item]], _Result], items: Sequence[_Item], batch: int,
+                workers: int | None = None, min_per_worker: int | None = None) -> list[_Result]:
     """``[fn(items[lo:hi]) for each batch]``, in order."""
     return list(iter_batches(fn, items, batch, workers, min_per_worker))
 
 
-def iter_batches(fn: Callable[[Sequence], Any], items: Sequence, batch: int,
+def iter_batches(fn: Callable[[Sequence[_Item]], _Result], items: Sequence[_Item], batch: int,
                  workers: int | None = None, min_per_worker: int | None = None,
-                 batches_per_worker: int | None = None) -> Iterator:
+                 batches_per_worker: int | None = None) -> Iterator[_Result]:
     """Like :func:`map_batches`, yielding each batch's result as soon as it is ready, in order.
 
     ``min_per_worker`` (default :data:`MIN_PER_WORKER`): fewer items per worker than this

@@ -28,6 +28,7 @@ stores or shuffles what comes back; none decides a rule of its own:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 
@@ -81,7 +82,11 @@ class Bodies(Sequence[str]):
     def __len__(self) -> int:
         return len(self.articles)
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
         if isinstance(i, slice):
             return [a.body or "" if a is not None else "" for a in self.articles[i]]
         a = self.articles[i]

@@ -39,8 +39,10 @@ class _Laps:
     """Seconds per stage, written into ``timings`` as each stage ends, and this process's
     peak resident memory so far (MiB) into ``memory``."""
 
-    def __init__(self, timings: dict, memory: dict) -> None:
-        self.timings, self.memory, self.t = timings, memory, time.perf_counter()
+    def __init__(self, timings: dict[str, float], memory: dict[str, int]) -> None:
+        self.timings: dict[str, float] = timings
+        self.memory: dict[str, int] = memory
+        self.t: float = time.perf_counter()
 
     def __call__(self, stage: str) -> None:
         release_memory()
@@ -59,7 +61,7 @@ def _progress(items: Iterable | None, total: int, desc: str, enabled: bool, unit
     return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
-def find_candidates(features: Features, confirmer: Confirmer, stats: dict, folder: str | None = None,
+def find_candidates(features: Features, confirmer: Confirmer, stats: dict[str, Any], folder: str | None = None,
                     params: Params = DEFAULT) -> cand.Candidates:
     """The candidate pairs of the three channels (:mod:`dedup.candidates`) over the whole
     corpus's ``features``, with what :func:`dedup.pipeline.keep_candidates` reads: each
@@ -115,7 +117,7 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
 def _scan_articles(articles: list[Article], problems: Sequence[Problem], progress: bool,
                    workers: int | None, params: Params) -> Report:
     t0 = time.perf_counter()
-    stats: dict = {"articles": len(articles)}
+    stats: dict[str, Any] = {"articles": len(articles)}
     lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
     large = len(articles) >= SPILL_MIN
     store = TextSpill() if large else None
@@ -147,7 +149,7 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
 
 
 def compare_features(articles: list[Article], features: Features, problems: Sequence[Problem] = (),
-                     progress: bool = False, workers: int | None = None, stats: dict | None = None,
+                     progress: bool = False, workers: int | None = None, stats: dict[str, Any] | None = None,
                      lap: "_Laps | None" = None, t0: float | None = None, folder: str | None = None,
                      params: Params = DEFAULT) -> Report:
     """The rest of :func:`scan_articles` once the articles are cleaned and ``features`` are

@@ -17,10 +17,13 @@ forked workers share the file safely.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 
 class TextSpill:
@@ -31,13 +34,15 @@ class TextSpill:
         self._file = tempfile.TemporaryFile(prefix="dedup-texts-", dir=folder, buffering=0)
         self._end = 0
 
-    def put(self, text: str) -> "Spilled":
+    def put(self, text: str) -> Spilled:
+        """Append ``text``; its reference."""
         return self.put_many([text])[0]
 
-    def put_many(self, texts: list[str]) -> list["Spilled"]:
+    def put_many(self, texts: list[str]) -> list[Spilled]:
         """Append ``texts`` with one write; their references, in order."""
         data = [t.encode("utf-8", "surrogatepass") for t in texts]
-        refs, at = [], self._end
+        refs: list[Spilled] = []
+        at = self._end
         for t, d in zip(texts, data):
             refs.append(Spilled(self, at, len(d), len(t)))
             at += len(d)
@@ -56,6 +61,10 @@ class Spilled:
     the text itself (another process may not see the file)."""
 
     __slots__ = ("store", "offset", "size", "chars")
+    store: TextSpill
+    offset: int  # in bytes, in the store's file
+    size: int  # in bytes, UTF-8
+    chars: int  # the text's length
 
     def __init__(self, store: TextSpill, offset: int, size: int, chars: int) -> None:
         self.store, self.offset, self.size, self.chars = store, offset, size, chars
@@ -66,7 +75,7 @@ class Spilled:
     def __len__(self) -> int:
         return self.chars
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
         return str, (self.read(),)
 
 
@@ -80,11 +89,13 @@ class ArraySink:
     [1, 2, 3]
     """
 
-    def __init__(self, dtype, width: int = 0, path: str | None = None) -> None:
-        self.dtype, self.shape_tail, self.path = np.dtype(dtype), ((width,) if width else ()), path
+    def __init__(self, dtype: npt.DTypeLike, width: int = 0, path: str | None = None) -> None:
+        self.dtype: np.dtype[Any] = np.dtype(dtype)
+        self.shape_tail: tuple[int, ...] = (width,) if width else ()  # the shape of a row
+        self.path: str | None = path
         self.blocks: list[np.ndarray] = []
-        self.rows = 0
-        self.file = open(path, "wb") if path else None
+        self.rows: int = 0
+        self.file: io.BufferedWriter | None = open(path, "wb") if path else None
 
     def add(self, block: np.ndarray) -> None:
         block = np.ascontiguousarray(block, self.dtype)

@@ -11,10 +11,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 # The slow tests (`pytest -m "not slow"` leaves them out): a real Spark session, headless
 # Chromium, the fan-out stories of hundreds of articles, the quality regression on the corpora
-# beside the checkout, real pre-commit hook environments and pyright. Marked here by module.
+# beside the checkout, real pre-commit hook environments. Marked here by module.
 SLOW_MODULES = {"test_cli_spark.py", "test_spark_attribution.py", "test_spark_components.py", "test_spark_job.py",
                 "test_spark_read.py", "test_report_html.py", "test_fanout.py", "test_quality_regression.py",
-                "test_precommit.py", "test_types.py"}
+                "test_precommit.py"}
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -14,6 +14,7 @@ stock phrases). Such buckets are counted.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,11 +29,13 @@ BUCKET_ROWS = 1 << 24  # keys sorted at once (see bucket_pairs)
 
 @dataclass
 class LshStats:
+    """What the bucket step saw: buckets paired, buckets over the cap and their members, pairs."""
+
     buckets: int = 0
     large_buckets: int = 0  # over the cap: joined through their representative
     large_members: int = 0
     pairs: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, int] = field(default_factory=dict)
 
 
 def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = DEFAULT.doc_max_bucket,
@@ -41,7 +44,7 @@ def lsh_pairs(sig: np.ndarray, bands: int, rows: int, max_bucket: int = DEFAULT.
     return key_pairs(band_keys(sig, bands, rows), max_bucket, stats)
 
 
-def bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
+def bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """``(a, b)`` row arrays of every pair of rows with an equal ``key``, a chunk at a time;
     in a bucket larger than ``max_bucket``, of each row with the bucket's first row only.
 
@@ -63,7 +66,7 @@ def bucket_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
             yield rows[a], rows[b]
 
 
-def _part_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None):
+def _part_pairs(key: np.ndarray, max_bucket: int, stats: LshStats | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     rows, bounds = bucket_rows(key)
     sizes = np.diff(bounds)
     for size in unique(sizes).tolist():

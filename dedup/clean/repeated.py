@@ -13,6 +13,7 @@ promotions) are dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeVar
 
 import numpy as np
 import xxhash
@@ -22,6 +23,22 @@ from dedup.clean.layout import PROSE_WORDS
 from dedup.clean.rules import clean
 from dedup.model import Article
 from dedup.params import DEFAULT, Params
+
+_Verdict = TypeVar("_Verdict", covariant=True)
+_Result = TypeVar("_Result")
+
+
+class _AtLeast(Protocol[_Verdict]):
+    """What the rules compare: a number (giving a bool), a NumPy array (an array of bools)
+    or a Spark column (a column)."""
+
+    def __ge__(self, other: int, /) -> _Verdict: ...
+
+
+class _AtMost(Protocol[_Verdict]):
+    """As :class:`_AtLeast`, compared with a share."""
+
+    def __le__(self, other: float, /) -> _Verdict: ...
 
 
 def _line_hash(line: str) -> int:
@@ -52,14 +69,14 @@ def line_hashes(body: str) -> np.ndarray:
     return line_table(body)[0]
 
 
-def frequent_line(articles_carrying, params: Params = DEFAULT):
+def frequent_line(articles_carrying: _AtLeast[_Result], params: Params = DEFAULT) -> _Result:
     """The first half of the rule: a line carried by ``repeat_min_docs`` articles or more.
     Works on numbers, NumPy arrays and Spark columns alike (the local scan and the Spark
     job decide with this one expression)."""
     return articles_carrying >= params.repeat_min_docs
 
 
-def boilerplate_line(median_share, params: Params = DEFAULT):
+def boilerplate_line(median_share: _AtMost[_Result], params: Params = DEFAULT) -> _Result:
     """The second half: a frequent line whose median carrier has at most ``repeat_max_shared``
     of its text (in characters) in frequent lines: copies of one story share most of their
     text and keep it, whatever page chrome of many short lines surrounds each.

@@ -29,9 +29,9 @@ class TextSpans:
 
     def __init__(self, article: Article) -> None:
         self.article = article
-        self.body = article.body or ""
-        self.lines = self.body.split("\n")
-        self.starts = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
+        self.body: str = article.body or ""
+        self.lines: list[str] = self.body.split("\n")
+        self.starts: list[int] = list(itertools.accumulate((len(x) + 1 for x in self.lines[:-1]), initial=0))
         self._maps: dict[int, tuple[str, Sequence[int]]] = {}
         self._text: str | None = None  # read once, when first needed
 

@@ -87,6 +87,10 @@ class ShingleRun:
     """An article as the verbatim measures see it: shingles in text order and a word count."""
 
     __slots__ = ("shingles", "unique_shingles", "n_words", "spans")
+    shingles: np.ndarray
+    unique_shingles: np.ndarray
+    n_words: int
+    spans: None  # no word offsets: passages found from shingles alone have none
 
     def __init__(self, shingles: np.ndarray, n_words: int) -> None:
         self.shingles, self.unique_shingles = shingles, unique(shingles)

@@ -105,6 +105,13 @@ class Confirmer:
     most recently used are kept, so compare pairs sorted by article to build each about once.
     """
 
+    # set by fit()
+    shingles_: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # see fit(); None: lexical() reads the bodies
+    bodies_: Sequence[str]
+    column_of_: np.ndarray | SortedColumns  # hashed term id -> column of the vocabulary
+    tfidf_: TfidfTransformer
+    docs_: sparse.csr_matrix | None  # each body's TF-IDF row (None once a driver no longer needs cosines)
+
     def __init__(self, params: Params = DEFAULT, cache_size: int = 4096) -> None:
         self.params = params
         self.cache_size = cache_size
@@ -128,11 +135,12 @@ class Confirmer:
             present[counts.indices] = True
             columns = np.flatnonzero(present)
             del present
-            self.column_of_ = np.full(counts.shape[1], -1, np.int32)  # hashed term id -> column
-            self.column_of_[columns] = np.arange(columns.size, dtype=np.int32)
+            column_of = np.full(counts.shape[1], -1, np.int32)  # hashed term id -> column
+            column_of[columns] = np.arange(columns.size, dtype=np.int32)
             indices = counts.indices.astype(np.int32, copy=False)
             for lo in range(0, indices.size, 1 << 24):  # the hashed ids become columns, in place
-                np.take(self.column_of_, indices[lo: lo + (1 << 24)], out=indices[lo: lo + (1 << 24)])
+                np.take(column_of, indices[lo: lo + (1 << 24)], out=indices[lo: lo + (1 << 24)])
+            self.column_of_ = column_of
         else:
             columns = np.unique(counts.indices).astype(np.int64)  # numbered as above: in hashed order
             self.column_of_ = SortedColumns(columns)

@@ -87,8 +87,11 @@ class DecodedLines:
     """
 
     def __init__(self, raw: Iterable[tuple[int, bytes | None]], path: str, problems: list[Problem], bom: bool = True) -> None:
-        self.raw, self.path, self.problems, self.bom = raw, path, problems, bom
-        self.seen_text = False
+        self.raw: Iterable[tuple[int, bytes | None]] = raw
+        self.path: str = path
+        self.problems: list[Problem] = problems  # where the problems met while decoding are added
+        self.bom: bool = bom
+        self.seen_text: bool = False  # a line with text seen (or a line not to be decoded: None)
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         warned = False

@@ -18,6 +18,7 @@ not used (day 31 is out of range for February 2024)"]
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -148,7 +149,7 @@ def _row_article(row: Any, default_id: str, path: str, line: int | None, problem
 
 
 def published_date(value: str | None, article_id: str, path: str, line: int | None,
-                   problems: list[Problem]):
+                   problems: list[Problem]) -> dt.datetime | None:
     """The publication date ``value`` names (:func:`dedup.dates.parse_published`), or None:
     absent, or no possible date (then a warning naming the article, in ``problems``: such a
     date is not used to tell which article came first).

@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, overload
 
 from dedup.model import Pair, Relation, Story
 from dedup.params import DEFAULT, Params
 
+if TYPE_CHECKING:
+    from pyspark.sql import Column
 
-def joins_story(relation, containment_ab, containment_ba, params: Params = DEFAULT):
+
+@overload
+def joins_story(relation: str, containment_ab: float, containment_ba: float, params: Params = DEFAULT) -> bool: ...
+@overload
+def joins_story(relation: Column, containment_ab: Column, containment_ba: Column, params: Params = DEFAULT
+                ) -> Column: ...
+def joins_story(relation: Any, containment_ab: Any, containment_ba: Any, params: Params = DEFAULT) -> Any:
     """Whether a derived-or-stronger pair puts its two articles in one story: any but a
     partial pair, and a partial one when ``story_partial_share`` of one text is shared.
     Works on plain values and on Spark columns alike (the local scan and the Spark job

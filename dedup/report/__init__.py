@@ -18,6 +18,7 @@ from typing import TextIO
 from dedup.model import Report
 
 FORMATS = ("table", "md", "json", "html")
+__all__ = ["FORMATS", "atomic_write", "format_for_path", "render", "save", "write"]
 
 
 def render(report: Report, fmt: str) -> str:
@@ -45,7 +46,7 @@ def write(report: Report, fmt: str, out: TextIO) -> None:
         out.write(render(report, fmt))
 
 
-def save(report: Report, fmt: str, out: str | os.PathLike | TextIO) -> None:
+def save(report: Report, fmt: str, out: str | os.PathLike[str] | TextIO) -> None:
     """:func:`write` to a text stream, or to a file at a path atomically: see :func:`atomic_write`."""
     if not isinstance(out, (str, os.PathLike)):
         write(report, fmt, out)
@@ -55,7 +56,7 @@ def save(report: Report, fmt: str, out: str | os.PathLike | TextIO) -> None:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike) -> Iterator[TextIO]:
+def atomic_write(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     """A UTF-8 text stream to a new temporary file beside ``path``, renamed over ``path`` when the
     block ends, deleted when it raises: ``path`` is never half-written, only old or complete.
     The file gets the permissions an ``open()`` would (0666 less the umask).

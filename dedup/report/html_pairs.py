@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 from dedup.dates import format_published
 from dedup.model import Article, Pair, Report
@@ -120,10 +121,10 @@ class PageIndex:
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.articles = {a.id: a for a in report.articles}
-        self.number = {a.id: k for k, a in enumerate(report.articles)}
-        self.titles = {a.id: a.title for a in report.articles}
-        story_of = {}
+        self.articles: dict[str, Article] = {a.id: a for a in report.articles}
+        self.number: dict[str, int] = {a.id: k for k, a in enumerate(report.articles)}
+        self.titles: dict[str, str | None] = {a.id: a.title for a in report.articles}
+        story_of: dict[str, set[int]] = {}
         for n, c in enumerate(report.stories):
             for m in [*c.members, *c.related]:
                 story_of.setdefault(m, set()).add(n)
@@ -136,6 +137,7 @@ class PageIndex:
 
 
 def pairs_section(index: PageIndex) -> str:
+    """The page's Pairs section: each pair's card, strongest first."""
     pairs = index.report.pairs
     out = ['<section id="pairs" aria-labelledby="pairs-h"><h2 id="pairs-h">Pairs</h2>']
     if not pairs:
@@ -240,11 +242,11 @@ def _scores(p: Pair, left: str) -> str:
     return f'<div class="scores">{table}<dl>{items}</dl></div>'
 
 
-def lazy_bodies(report: Report) -> dict:
+def lazy_bodies(report: Report) -> dict[str, Any]:
     """What the script needs to build related pairs' bodies when opened: labels once, then per pair
     ``[per-article rows, pair rows, quotes]`` with labels as indices (see :func:`score_rows`)."""
     labels: dict[str, int] = {}
-    bodies = {}
+    bodies: dict[str, list[list[Any]]] = {}
     for i, p in enumerate(report.pairs):
         if p.relation != "related":
             continue

@@ -49,8 +49,9 @@ def story_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-def pair_rows(report: Report) -> list[list]:
-    rows = []
+def pair_rows(report: Report) -> list[list[str | float]]:
+    """One row of :data:`PAIR_HEADERS` per pair."""
+    rows: list[list[str | float]] = []
     for p in report.pairs:
         s = p.scores
         rows.append([_p(p.a), _p(p.b), p.relation, _p(p.source or ""), s.cosine,

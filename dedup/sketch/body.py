@@ -34,6 +34,15 @@ class Sketch:
 
     __slots__ = ("body", "n_words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "layout",
                  "sentence_terms")
+    body: str
+    n_words: int
+    spans: np.ndarray  # (words, 2): each word's start and end in the body
+    shingles: np.ndarray  # word shingle hashes, in text order
+    unique_shingles: np.ndarray
+    sentences: list[tuple[int, int]]  # each sentence's start and end in the body
+    sentence_tokens: list[tuple[int, int]]  # each sentence's first and past-last word
+    layout: tuple[np.ndarray, np.ndarray] | None  # own-word mask and block of each word, once measured
+    sentence_terms: tuple[np.ndarray, np.ndarray]
 
     def __init__(self, body: str, with_sentences: bool = True, shingle_words: int = DEFAULT.shingle_words,
                  stem: int = DEFAULT.stem) -> None:
@@ -45,7 +54,7 @@ class Sketch:
         self.unique_shingles = unique(self.shingles)
         self.sentences = sentences(body) if with_sentences else []
         bounds = np.searchsorted(self.spans[:, 0], np.array(self.sentences, np.int64).reshape(-1, 2))
-        self.sentence_tokens = [tuple(b) for b in bounds.tolist()]
+        self.sentence_tokens = [(i, j) for i, j in bounds.tolist()]
         keep, th = term_hashes(words, hashes, stem)
         sentence_of = np.repeat(np.arange(bounds.shape[0]), bounds[:, 1] - bounds[:, 0])
         in_sentence = np.concatenate([np.arange(i, j) for i, j in bounds.tolist()]) if bounds.size else \

@@ -79,7 +79,8 @@ UNSPACED = re.compile(
     "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\uac00-\ud7af\U00020000-\U0002fa1f]")
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "said", "says", "say", "would", "also", "mr", "ms"}
+STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | {
+    "s", "t", "said", "says", "say", "would", "also", "mr", "ms"}
 
 
 _PLAIN_WORD = re.compile(r"\w+")

@@ -9,9 +9,16 @@ for outputs too big for one machine. PySpark is imported only when called.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+    from dedup.spark.job import SparkScan
 
 
-def scan_spark(paths: Iterable[str], master: str | None = None, spark=None, conf: dict[str, str] | None = None):
+def scan_spark(paths: Iterable[str], master: str | None = None, spark: SparkSession | None = None,
+               conf: dict[str, str] | None = None) -> SparkScan:
     """Scan the articles under ``paths`` with Spark (a session on ``master`` with the settings
     ``conf``, or ``spark``).
 

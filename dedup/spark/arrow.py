@@ -9,13 +9,17 @@ JVM and the per-article Python functions of the local pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from dedup.dates import format_published
 from dedup.model import Article
+
+if TYPE_CHECKING:
+    from pyspark.sql.types import StructType
 
 _STR, _LONG = pa.string(), pa.int64()
 # the Article fields a scan reads or fills, with their Arrow types
@@ -29,14 +33,14 @@ _NAMES = [name for name, _ in ARTICLE_FIELDS]
 _LISTS = {"attribution", "attribution_urls", "line_origins", "removed"}
 
 
-def spark_schema(schema: pa.Schema):
+def spark_schema(schema: pa.Schema) -> StructType:
     """The Spark StructType of an Arrow schema (what ``mapInArrow`` is told it returns)."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
     return from_arrow_schema(schema)
 
 
-def article(row: dict) -> Article:
+def article(row: Mapping[str, Any]) -> Article:
     """An Article from a row holding (some of) :data:`ARTICLE_FIELDS`."""
     values = {name: row.get(name) for name in _NAMES if name in row}
     for name in _LISTS & values.keys():
@@ -45,10 +49,11 @@ def article(row: dict) -> Article:
 
 
 def batch_articles(batch: pa.RecordBatch) -> list[Article]:
+    """The articles of a batch of (some of) :data:`ARTICLE_FIELDS`."""
     return [article(r) for r in batch.to_pylist()]
 
 
-def articles_columns(articles: Sequence[Article]) -> dict[str, list]:
+def articles_columns(articles: Sequence[Article]) -> dict[str, list[Any]]:
     """The articles' fields as columns; the publication date as text (:func:`dedup.dates.format_published`)."""
     columns = {name: [getattr(a, name) for a in articles] for name in _NAMES}
     columns["published"] = [format_published(d) if d is not None else None for d in columns["published"]]

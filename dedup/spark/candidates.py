@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -26,12 +27,12 @@ from dedup.sketch.features import sentence_bands_rows
 from dedup.spark.arrow import spark_schema
 from dedup.spark.components import truncate as cut
 
-log = logging.getLogger("dedup.spark")
+log: logging.Logger = logging.getLogger("dedup.spark")
 
 _LONG, _INT = pa.int64(), pa.int32()
 
 
-def bucket_pairs(keyed: DataFrame, by: list[str], max_bucket: int, channel: str, stats: dict,
+def bucket_pairs(keyed: DataFrame, by: list[str], max_bucket: int, channel: str, stats: dict[str, Any],
                   extra: Sequence[str] = ()) -> DataFrame:
     """Every pair of rows of different articles sharing ``by`` (a bucket): ``i < j`` and the
     ``extra`` columns of each side as ``<name>_i``, ``<name>_j``. A bucket of more than
@@ -89,7 +90,7 @@ def _partition_pairs(by: list[str], max_bucket: int, extra: Sequence[str], schem
     return run
 
 
-def find_candidates(corpus: DataFrame, stats: dict, params: Params = DEFAULT) -> DataFrame:
+def find_candidates(corpus: DataFrame, stats: dict[str, Any], params: Params = DEFAULT) -> DataFrame:
     """Candidate pairs ``i < j`` from the three channels of :mod:`dedup.candidates`, with
     ``by_doc``, ``by_sentence`` and the anchor ``hits`` (positions in each) that
     :func:`dedup.pipeline.keep_candidates` reads (:func:`dedup.spark.confirm.filter_candidates`)."""

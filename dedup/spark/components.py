@@ -31,7 +31,7 @@ import pyspark  # noqa: F401  (the root conftest.py skips this module without Py
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-log = logging.getLogger(__name__)
+log: logging.Logger = logging.getLogger(__name__)
 
 
 class ComponentsDidNotConverge(RuntimeError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +24,9 @@ from dedup.params import DEFAULT, Params
 from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, runs_needed
 from dedup.spark.arrow import ARTICLE_FIELDS, article, spark_schema
 
+if TYPE_CHECKING:
+    from pyspark.core.broadcast import Broadcast
+
 _LONG, _STR = pa.int64(), pa.string()
 PAIR_SCHEMA = pa.schema([("i", _LONG), ("j", _LONG), ("a", _STR), ("b", _STR), ("relation", _STR),
                          ("source", _STR), ("pair", _STR)])
@@ -31,7 +35,8 @@ _CONFIRM_COLUMNS = [name for name, _ in ARTICLE_FIELDS] + ["terms", "term_counts
 PAIRS_PER_BATCH = 500  # candidate pairs (each with both articles) per Arrow batch in the confirm stage
 
 
-def filter_candidates(corpus: DataFrame, found: DataFrame, idf, params: Params = DEFAULT) -> DataFrame:
+def filter_candidates(corpus: DataFrame, found: DataFrame, idf: Broadcast[CorpusIdf], params: Params = DEFAULT
+                      ) -> DataFrame:
     """The pairs of ``found`` (:func:`dedup.spark.candidates.find_candidates`) that
     :func:`dedup.pipeline.keep_candidates` keeps, with their cosine (:data:`KEPT_SCHEMA`):
     each joined with both articles' term counts and shingles only, then :func:`_filter_rows`.
@@ -40,7 +45,8 @@ def filter_candidates(corpus: DataFrame, found: DataFrame, idf, params: Params =
     return light.mapInArrow(_batched(_filter_rows, idf, params), spark_schema(KEPT_SCHEMA))
 
 
-def confirm(corpus: DataFrame, candidates: DataFrame, idf, params: Params = DEFAULT) -> DataFrame:
+def confirm(corpus: DataFrame, candidates: DataFrame, idf: Broadcast[CorpusIdf], params: Params = DEFAULT
+            ) -> DataFrame:
     """The reported pairs among ``candidates`` (:func:`filter_candidates`), as
     :data:`PAIR_SCHEMA`: each joined with both whole articles and confirmed by
     :func:`dedup.pipeline.confirm_pairs`. ``idf``: as for :func:`filter_candidates`."""

@@ -34,6 +34,7 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -81,7 +82,7 @@ class SparkScan:
     stories: DataFrame
     attribution: DataFrame
     problems: list[Problem] = field(default_factory=list)
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def report(self, command: str | None = None, texts: bool = False) -> Report:
         """Everything collected into a local :class:`dedup.model.Report` (the JSON contract);
@@ -136,7 +137,7 @@ def scan_frame(articles: DataFrame, problems: Sequence[Problem] = (), params: Pa
     spark = articles.sparkSession
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")
     t0 = time.perf_counter()
-    stats: dict = {"engine": "spark", "timings": {}}
+    stats: dict[str, Any] = {"engine": "spark", "timings": {}}
     lap = _Laps(stats["timings"])
     # each stage's output is materialised with its lineage cut (checkpoint): later stages
     # read it several times, and a plan holding every stage before it grows too large
@@ -176,7 +177,7 @@ def scan_frame(articles: DataFrame, problems: Sequence[Problem] = (), params: Pa
 class _Laps:
     """Seconds per stage into ``timings`` as each stage ends."""
 
-    def __init__(self, timings: dict) -> None:
+    def __init__(self, timings: dict[str, float]) -> None:
         self.timings, self.t = timings, time.perf_counter()
 
     def __call__(self, stage: str) -> None:

@@ -30,6 +30,7 @@ from itertools import count
 from operator import itemgetter
 from typing import Any
 
+from py4j.java_gateway import JavaObject, JVMView
 from py4j.protocol import Py4JJavaError
 from pyspark.sql import SparkSession
 
@@ -64,10 +65,10 @@ class Listing:
     ranks: Iterator[int] = field(default_factory=count)
 
     def __post_init__(self) -> None:
-        self.jvm = self.spark._jvm
-        self.conf = self.spark._jsc.hadoopConfiguration()
+        self.jvm: JVMView | None = self.spark._jvm
+        self.conf: JavaObject = self.spark._jsc.hadoopConfiguration()  # Hadoop's
         default_fs = self.jvm.org.apache.hadoop.fs.FileSystem.getDefaultUri(self.conf).getScheme()
-        self.local_default = default_fs in (None, "file")
+        self.local_default: bool = default_fs in (None, "file")  # paths without a scheme are local
 
     def add(self, path: str) -> None:
         """The files ``path`` names (itself, or those under it), and the problems met, in reading order.
@@ -143,14 +144,14 @@ class Listing:
         """The files read ``how``, once each, as paths for Spark's readers (glob characters escaped)."""
         return list(dict.fromkeys(glob_escape(i.uri) for i in self.inputs if i.how == how))
 
-    def empty_files(self, blocks: list[tuple[int, int, int, bool]]) -> list[tuple[tuple, Problem]]:
+    def empty_files(self, blocks: list[tuple[int, int, int, bool]]) -> list[tuple[tuple[int, float, int], Problem]]:
         """An 'empty file' problem for each JSONL or Parquet file in which no block saw text
         (for the local reader, after the file's other problems)."""
         seen = {rank for rank, _, _, saw in blocks if saw}
         return [((i.rank, math.inf, 0), Problem(i.path, EMPTY)) for i in self.inputs
                 if i.how != "whole" and i.rank not in seen]
 
-    def sorted_problems(self, found: list[tuple[tuple, Problem]]) -> list[Problem]:
+    def sorted_problems(self, found: list[tuple[tuple[int, float, int], Problem]]) -> list[Problem]:
         """The listing's problems and ``found`` ((rank, block, k), problem) in reading order;
         of a file's not-UTF-8 warnings (one a block), the first only, as the local reader gives."""
         ranked = sorted([((rank, -1, 0), p) for rank, p in self.problems] + found, key=itemgetter(0))

@@ -11,6 +11,10 @@ import os
 import shutil
 import subprocess
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 
 class SparkUnavailable(RuntimeError):
@@ -51,7 +55,8 @@ def _java_version(java: str) -> int | None:
     return None
 
 
-def get_session(master: str | None = None, app_name: str = "dedup", conf: dict[str, str] | None = None):
+def get_session(master: str | None = None, app_name: str = "dedup", conf: dict[str, str] | None = None
+                ) -> SparkSession:
     """The active SparkSession, or a new one on ``master`` (default: ``local[*]``, or what
     ``spark-submit`` set). Raises :class:`SparkUnavailable` when PySpark or Java is missing.
 

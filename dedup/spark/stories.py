@@ -31,8 +31,10 @@ def stories_of(pairs: DataFrame, corpus: DataFrame, params: Params = DEFAULT) ->
     from dedup.spark.components import connected_components
 
     strong_relations = sorted(r.value for r in Relation if r.derives)
-    share = [F.get_json_object("pair", f"$.scores.{k}").cast("double") for k in ("containment_ab", "containment_ba")]
-    joins = pairs.where(F.col("relation").isin(strong_relations) & joins_story(F.col("relation"), *share, params))
+    share_ab, share_ba = (F.get_json_object("pair", f"$.scores.{k}").cast("double")
+                          for k in ("containment_ab", "containment_ba"))
+    joins = pairs.where(F.col("relation").isin(strong_relations)
+                        & joins_story(F.col("relation"), share_ab, share_ba, params))
     comp = connected_components(joins.select(F.col("i").alias("src"), F.col("j").alias("dst")))
     comp_i = comp.select(F.col("node").alias("i"), F.col("component").alias("ci"))
     comp_j = comp.select(F.col("node").alias("j"), F.col("component").alias("cj"))

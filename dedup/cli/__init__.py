@@ -158,7 +158,7 @@ def _input_options(parser) -> None:
                         help="follow symbolic links that lead out of a directory given (default: report them)")
 
 
-def read_options(args: argparse.Namespace) -> dict:
+def read_options(args: argparse.Namespace) -> dict[str, int | bool]:
     """The keywords of :func:`dedup.ingest.read_articles` that ``args`` set."""
     return {"max_article_bytes": math.ceil(args.max_article_mb * (1 << 20)), "follow_links": bool(args.follow_links)}
 

@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from dedup.model import Problem, Report
 from dedup.report import save
@@ -21,6 +22,7 @@ from dedup.report.escape import printable
 from dedup.report.sections import summary
 
 _quiet = False
+T = TypeVar("T")
 
 
 def set_quiet(quiet: bool) -> None:
@@ -79,7 +81,7 @@ def show_progress(enabled: bool | None) -> bool:
     return sys.stderr.isatty() if enabled is None else enabled
 
 
-def bar(items: Iterable, total: int, desc: str, enabled: bool) -> Iterable:
+def bar(items: Iterable[T], total: int, desc: str, enabled: bool) -> Iterable[T]:
     """``items`` with a progress bar on stderr when ``enabled``."""
     if not enabled:
         return items

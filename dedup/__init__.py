@@ -9,8 +9,9 @@
 
 from dedup.model import (Article, ClaimCheck, Evidence, Pair, Params, Problem, Quote, Relation, Report, Scores,
                          Story)
+from dedup.report.deduplicated import deduplicate
 from dedup.scan import scan, scan_articles
 
 __version__ = "0.1.0"
 __all__ = ["Article", "ClaimCheck", "Evidence", "Pair", "Params", "Problem", "Quote", "Relation", "Report", "Scores",
-           "Story", "scan", "scan_articles", "__version__"]
+           "Story", "deduplicate", "scan", "scan_articles", "__version__"]

@@ -175,7 +175,7 @@ def test_action_checks_exactly_the_paths_given_one_per_line(tmp_path):
     args = argv.read_bytes().decode().split("\0")[:-1]
     against = str(tmp_path / "published")
     assert args == ["check", "*", "a b.txt", "./-x.txt", "new/two  spaces.txt", "q'uote\".txt",
-                    f"--against={against}", "--fail-on=derived", "--format=json"]
+                    "--format=json", f"--against={against}", "--fail-on=derived"]
     assert run_action(tmp_path, work, "\n \n", "exit 3\n").stdout == b"dedup: no new articles to check\n"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from dedup import candidates as cand
 from dedup.arrays import member, unique
@@ -21,7 +22,7 @@ from dedup.index.store import Record, Store, postings
 from dedup.model import Article, Pair
 from dedup.params import Params
 from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, report_order, runs_needed
-from dedup.sketch.features import Features, shingle_batch, stack_term_rows
+from dedup.sketch.features import Features, shingle_batch
 
 
 @dataclass
@@ -35,9 +36,36 @@ class Lookup:
     confirmer: Confirmer | None  # fitted on the candidates and the new article
 
 
-def lookup(store: Store, f: Features, skip: Iterable[int], params: Params) -> Lookup:
+class DocFreqs:
+    """A store's document frequencies, remembered while its write lock is held (no one else
+    writes meanwhile): the adds under the lock say what they stored (:meth:`added`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.known: dict[int, int] = {}
+
+    def doc_freq(self, terms: np.ndarray) -> np.ndarray:
+        values = terms.tolist()
+        missing = [t for t in values if t not in self.known]
+        if missing:
+            self.known.update(zip(missing, self.store.doc_freq(np.array(missing, np.int64)).tolist()))
+        return np.fromiter((self.known[t] for t in values), np.int64, len(values))
+
+    def added(self, terms: np.ndarray) -> None:
+        """An article holding ``terms`` (distinct) was stored."""
+        for t in terms.tolist():
+            if t in self.known:
+                self.known[t] += 1
+
+    def forget(self) -> None:
+        """Articles were removed: read the frequencies again."""
+        self.known.clear()
+
+
+def lookup(store: Store, f: Features, skip: Iterable[int], params: Params, freqs: DocFreqs | None = None) -> Lookup:
     """The candidates of the article of features ``f`` among the stored articles (but the
-    ``doc`` numbers ``skip``), and the records of those that may go on to confirmation."""
+    ``doc`` numbers ``skip``), and the records of those that may go on to confirmation
+    (``freqs``: the document frequencies to read, when remembered)."""
     keys = postings(f)
     skip_docs = np.array(sorted(skip), np.int64)
     by_doc = unique(_rows(store, "doc", *keys["doc"], params.doc_max_bucket, skip_docs)[1])
@@ -49,11 +77,10 @@ def lookup(store: Store, f: Features, skip: Iterable[int], params: Params) -> Lo
     k = docs.size
     if k == 0:
         return Lookup(docs, cand.Candidates.union(), hits, {}, None)
-    rows = store.terms(docs.tolist()) + [f.terms]
-    terms = unique(np.concatenate([r.indices for r in rows]).astype(np.int64))
-    df = store.doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
-    confirmer = Confirmer(params).fit([""] * (k + 1), stack_term_rows(rows, params.term_bits),
-                                      idf=CorpusIdf(terms, df, store.count() + 1))
+    rows = _with_row(store.terms(docs.tolist()), f.terms, params.term_bits)
+    terms = unique(rows.indices.astype(np.int64))
+    df = (freqs or store).doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
+    confirmer = Confirmer(params).fit([""] * (k + 1), rows, idf=CorpusIdf(terms, df, store.count() + 1))
     hits.a, hits.b = np.searchsorted(docs, hits.a), np.full(hits.a.size, k, np.int64)
     channels = {name: _with(np.searchsorted(docs, d), k) for name, d in
                 (("documents", by_doc), ("sentences", by_sentence))}
@@ -91,7 +118,7 @@ def confirm_matches(a: Article, f: Features, looked: Lookup, params: Params) -> 
     keep, _ = keep_candidates(found, params)
     digest = np.zeros(k + 1, np.uint64)
     for i, r in looked.records.items():
-        digest[i] = r.features.digest[0]
+        digest[i] = r.digest
     digest[k] = f.digest[0]
     return report_order(confirm_pairs(articles, confirmer, found.pairs[keep], found.cosine[keep], digest, params))
 
@@ -109,6 +136,15 @@ def _rows(store: Store, channel: str, keys: np.ndarray, pos: np.ndarray, cap: in
     first = np.r_[True, key[1:] != key[:-1]] if key.size else np.empty(0, bool)
     ok = (first | member(key, np.sort(b.keys[total <= cap]))) & ~member(doc, skip)
     return key[ok], doc[ok], pos[ok]
+
+
+def _with_row(rows: sparse.csr_matrix, row: sparse.csr_matrix, term_bits: int) -> sparse.csr_matrix:
+    """The term counts ``rows`` and one more ``row`` below them (as one batch's)."""
+    row = row.tocsr()
+    return sparse.csr_matrix((np.concatenate([rows.data, row.data]).astype(np.float32),
+                              np.concatenate([rows.indices, row.indices]).astype(np.int32),
+                              np.r_[rows.indptr, rows.indptr[-1] + row.indices.size].astype(np.int64)),
+                             shape=(rows.shape[0] + 1, 1 << term_bits))
 
 
 def _with(local: np.ndarray, k: int) -> np.ndarray:

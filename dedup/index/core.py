@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 
 from dedup.clean import clean, drop_repeated_lines
-from dedup.index.lookup import DocFreqs, Lookup, confirm_matches, lookup
+from dedup.index.lookup import Lookup, Remembered, confirm_matches, lookup
 from dedup.index.meta import check_meta, new_meta, open_store
 from dedup.index.store import IndexAccessError, IndexFormatError, Postings, Record, Store, postings
 from dedup.model import Article, Pair, Report
@@ -160,7 +160,7 @@ class Index:
             with self._writing():
                 present: dict[str, int | None] = dict(self.store.docs_of([a.id for a, _ in prepared]))
                 waiting: list[tuple[Record, Postings]] = []  # without matches: stored together, at the end
-                freqs = DocFreqs(self.store)
+                memo = Remembered(self.store)
                 for a, f in prepared:
                     if a.id in present:
                         if existing == "skip":
@@ -172,13 +172,13 @@ class Index:
                                              f"(remove it first, or pass existing='replace' or 'skip')")
                         present.update(self._insert(waiting))  # (the one replaced may be waiting)
                         self.store.delete([present.pop(a.id)])
-                        freqs.forget()
+                        memo.forget()
                         replaced += 1
                     record = Record.new(a, f, time.time())
                     if matches:
-                        hits = lookup(self.store, f, (), self.params, freqs)
+                        hits = lookup(self.store, f, (), self.params, memo)
                         present[a.id] = self.store.insert(record, postings(f))
-                        freqs.added(record.terms.indices)
+                        memo.added(record.terms.indices)
                         found.append((a, f, hits))
                     else:
                         waiting.append((record, postings(f)))

@@ -36,36 +36,62 @@ class Lookup:
     confirmer: Confirmer | None  # fitted on the candidates and the new article
 
 
-class DocFreqs:
-    """A store's document frequencies, remembered while its write lock is held (no one else
-    writes meanwhile): the adds under the lock say what they stored (:meth:`added`)."""
+class Remembered:
+    """What lookups read of a store that only adds and removals change (document frequencies,
+    the stored articles' term counts and records), remembered while its write lock is held:
+    no one else writes meanwhile, and the adds under the lock say what they stored
+    (:meth:`added`; after a removal, :meth:`forget`)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.known: dict[int, int] = {}
+        self.df: dict[int, int] = {}
+        self.rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.loaded: dict[int, Record] = {}
 
     def doc_freq(self, terms: np.ndarray) -> np.ndarray:
         values = terms.tolist()
-        missing = [t for t in values if t not in self.known]
+        missing = [t for t in values if t not in self.df]
         if missing:
-            self.known.update(zip(missing, self.store.doc_freq(np.array(missing, np.int64)).tolist()))
-        return np.fromiter((self.known[t] for t in values), np.int64, len(values))
+            self.df.update(zip(missing, self.store.doc_freq(np.array(missing, np.int64)).tolist()))
+        return np.fromiter((self.df[t] for t in values), np.int64, len(values))
+
+    def terms(self, docs: list[int]) -> sparse.csr_matrix:
+        missing = [d for d in docs if d not in self.rows]
+        if missing:
+            m = self.store.terms(missing)
+            for i, d in enumerate(missing):
+                lo, hi = m.indptr[i], m.indptr[i + 1]
+                self.rows[d] = m.indices[lo:hi], m.data[lo:hi]
+        parts = [self.rows[d] for d in docs]
+        return sparse.csr_matrix((np.concatenate([c for _, c in parts] + [np.empty(0, np.float32)]),
+                                  np.concatenate([i for i, _ in parts] + [np.empty(0, np.int32)]),
+                                  np.r_[0, np.cumsum([i.size for i, _ in parts])].astype(np.int64)),
+                                 shape=(len(docs), 1 << self.store.params.term_bits))
+
+    def records(self, docs: list[int]) -> list[Record]:
+        missing = [d for d in docs if d not in self.loaded]
+        self.loaded.update((r.doc, r) for r in self.store.records(missing) if r.doc is not None)
+        return [self.loaded[d] for d in sorted(set(docs)) if d in self.loaded]
 
     def added(self, terms: np.ndarray) -> None:
         """An article holding ``terms`` (distinct) was stored."""
         for t in terms.tolist():
-            if t in self.known:
-                self.known[t] += 1
+            if t in self.df:
+                self.df[t] += 1
 
     def forget(self) -> None:
-        """Articles were removed: read the frequencies again."""
-        self.known.clear()
+        """Articles were removed: read everything again."""
+        self.df.clear()
+        self.rows.clear()
+        self.loaded.clear()
 
 
-def lookup(store: Store, f: Features, skip: Iterable[int], params: Params, freqs: DocFreqs | None = None) -> Lookup:
+def lookup(store: Store, f: Features, skip: Iterable[int], params: Params, memo: Remembered | None = None
+           ) -> Lookup:
     """The candidates of the article of features ``f`` among the stored articles (but the
     ``doc`` numbers ``skip``), and the records of those that may go on to confirmation
-    (``freqs``: the document frequencies to read, when remembered)."""
+    (``memo``: what may be read from it instead of from ``store``)."""
+    read = memo or store
     keys = postings(f)
     skip_docs = np.array(sorted(skip), np.int64)
     by_doc = unique(_rows(store, "doc", *keys["doc"], params.doc_max_bucket, skip_docs)[1])
@@ -77,9 +103,9 @@ def lookup(store: Store, f: Features, skip: Iterable[int], params: Params, freqs
     k = docs.size
     if k == 0:
         return Lookup(docs, cand.Candidates.union(), hits, {}, None)
-    rows = _with_row(store.terms(docs.tolist()), f.terms, params.term_bits)
+    rows = _with_row(read.terms(docs.tolist()), f.terms, params.term_bits)
     terms = unique(rows.indices.astype(np.int64))
-    df = (freqs or store).doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
+    df = read.doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
     confirmer = Confirmer(params).fit([""] * (k + 1), rows, idf=CorpusIdf(terms, df, store.count() + 1))
     hits.a, hits.b = np.searchsorted(docs, hits.a), np.full(hits.a.size, k, np.int64)
     channels = {name: _with(np.searchsorted(docs, d), k) for name, d in
@@ -91,7 +117,7 @@ def lookup(store: Store, f: Features, skip: Iterable[int], params: Params, freqs
         sentences=(channels["sentences"], confirmer.cosines(channels["sentences"])))
     maybe, _ = keep_candidates(found, params, measured=False)
     wanted = found.pairs[maybe, 0]
-    loaded = {r.doc: r for r in store.records(docs[wanted].tolist())}  # (one removed meanwhile is left out)
+    loaded = {r.doc: r for r in read.records(docs[wanted].tolist())}  # (one removed meanwhile is left out)
     records = {i: loaded[d] for i, d in zip(wanted.tolist(), docs[wanted].tolist()) if d in loaded}
     return Lookup(docs, found, hits, records, confirmer)
 

@@ -44,16 +44,19 @@ class Remembered:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.df: dict[int, int] = {}
+        self.known = np.empty(0, np.int64)  # terms whose frequency is known, sorted
+        self.df = np.empty(0, np.int64)
         self.rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.loaded: dict[int, Record] = {}
 
     def doc_freq(self, terms: np.ndarray) -> np.ndarray:
-        values = terms.tolist()
-        missing = [t for t in values if t not in self.df]
-        if missing:
-            self.df.update(zip(missing, self.store.doc_freq(np.array(missing, np.int64)).tolist()))
-        return np.fromiter((self.df[t] for t in values), np.int64, len(values))
+        """As :meth:`dedup.index.store.Store.doc_freq` (``terms`` distinct and sorted)."""
+        missing = terms[~member(terms, self.known)]
+        if missing.size:
+            at = np.searchsorted(self.known, missing)
+            self.known = np.insert(self.known, at, missing)
+            self.df = np.insert(self.df, at, self.store.doc_freq(missing))
+        return self.df[np.searchsorted(self.known, terms)]
 
     def terms(self, docs: list[int]) -> sparse.csr_matrix:
         missing = [d for d in docs if d not in self.rows]
@@ -75,13 +78,12 @@ class Remembered:
 
     def added(self, terms: np.ndarray) -> None:
         """An article holding ``terms`` (distinct) was stored."""
-        for t in terms.tolist():
-            if t in self.df:
-                self.df[t] += 1
+        terms = np.asarray(terms, np.int64)
+        self.df[np.searchsorted(self.known, terms[member(terms, self.known)])] += 1
 
     def forget(self) -> None:
         """Articles were removed: read everything again."""
-        self.df.clear()
+        self.known, self.df = np.empty(0, np.int64), np.empty(0, np.int64)
         self.rows.clear()
         self.loaded.clear()
 

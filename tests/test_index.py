@@ -189,3 +189,37 @@ def test_empty_and_tiny_articles(index_location):
         # (a scan then names the story's root as the source: the index's report does)
         assert story_free(index.check(arts[2])) == story_free([p for p in batch.pairs if "t2" in (p.a, p.b)])
         assert index.report().articles[0].id == "empty"
+
+
+def _elsewhere(location: str) -> str:
+    """Another fresh index location beside ``location`` (a longer Redis prefix, another file)."""
+    return location + "-2" if location.startswith("redis") else location + ".2.db"
+
+
+def test_without_texts_the_matches_are_the_same(index_location):
+    """``keep_text=False``: the index keeps the cleaned bodies but not the texts as read. Adds,
+    checks and the report find the same pairs, relations, sources and scores, and the new
+    article's evidence is the same; the stored articles read back with their body as their
+    text, so evidence offsets in them point into their bodies."""
+    seeds = seed_articles()
+    same = lambda ps: [(p.a, p.b, p.relation, p.source, p.reasons, p.against, p.scores) for p in ps]  # noqa: E731
+    new_side = lambda ps: [[(e.kind, e.similarity, e.a, e.b, e.b_span) for e in p.evidence]  # noqa: E731
+                           + [(q.a, q.b, q.b_span) for q in p.quotes] for p in ps]
+    with Index.open(index_location) as kept, Index.open(_elsewhere(index_location), keep_text=False) as bare:
+        for a in seeds[:-1]:
+            assert same(kept.add(a)) == same(bare.add(a))
+        probe = seeds[-1]
+        found, found_bare = kept.check(probe), bare.check(probe)
+        assert found and same(found) == same(found_bare) and new_side(found) == new_side(found_bare)
+        assert same(kept.add(probe)) == same(bare.add(probe))
+        report, report_bare = kept.report(workers=1), bare.report(workers=1)
+        assert report.pairs and same(report.pairs) == same(report_bare.pairs)
+        assert [a.removed for a in report.articles] == [a.removed for a in report_bare.articles]
+        assert [a.text for a in kept.articles()] == [a.text for a in seeds]
+        assert [a.text for a in bare.articles()] == [a.body for a in kept.articles()] != [a.text for a in seeds]
+        bodies = {a.id: a.body for a in bare.articles()}
+        evidence = [(p.a, e) for p in report_bare.pairs for e in p.evidence]
+        assert evidence and all(bodies[a][slice(*e.a_span)] == e.a for a, e in evidence)  # offsets into the bodies
+        assert kept.stats()["keep_text"] and not bare.stats()["keep_text"]
+    with Index.open(_elsewhere(index_location), keep_text=True) as again:  # an index keeps its own choice
+        assert not again.keep_text

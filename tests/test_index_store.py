@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -18,9 +19,13 @@ from pathlib import Path
 import pytest
 
 from dedup import Article
+from dedup.cli import main
 from dedup.index import Index, IndexAccessError, IndexFormatError
+from dedup.index.meta import new_meta
+from dedup.params import Params
 
 REPO = Path(__file__).resolve().parent.parent
+OLD_INDEX = REPO / "tests" / "data" / "index-schema2.db"  # 2 articles, made by dedup before the compact records
 
 # a child process adding made-up articles N..M one by one, printing each id once its add returned;
 # every 10th article is a copy of the one before (so that queries have known answers)
@@ -107,6 +112,33 @@ def test_other_version_or_parameters(tmp_path, name, value, message):
     assert "rebuild it with: dedup index add NEW_INDEX PATH..." in str(e.value)
 
 
+def test_index_of_the_previous_format_is_refused_with_the_rebuild_hint(tmp_path, capsys):
+    old = tmp_path / "old.db"
+    shutil.copyfile(OLD_INDEX, old)
+    message = (r"old\.db was made by dedup \S+ \(index schema 2\); this is dedup \S+ \(index schema 3\), which does "
+               r"not read it: rebuild it with: dedup index add NEW_INDEX PATH\.\.\. \(or delete .*old\.db")
+    for read_only in (False, True):
+        with pytest.raises(IndexFormatError, match=message):
+            Index.open(old, read_only=read_only)
+    assert main(["index", "add", str(old), str(REPO / "fixtures")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "index schema 2" in err and "rebuild it with" in err
+    with sqlite3.connect(old) as c:  # left as it was
+        assert c.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    c.close()
+
+
+def test_redis_index_of_the_previous_format_is_refused(redis_url):
+    import redis
+
+    r = redis.Redis.from_url(redis_url)
+    r.hset("schema2:meta", mapping={**new_meta(Params()), "schema_version": "2"})
+    r.zadd("schema2:p:doc:12345", {"1:0": 2097152})  # a posting as schema 2 kept them
+    with pytest.raises(IndexFormatError, match=r"\(index schema 2\); this is dedup \S+ \(index schema 3\).*rebuild"):
+        Index.open(f"{redis_url}?prefix=schema2")
+    r.close()
+
+
 def test_damaged_files(tmp_path):
     garbage = _made(tmp_path / "garbage.db")
     data = bytearray(garbage.read_bytes())
@@ -128,7 +160,7 @@ def test_damaged_files(tmp_path):
 def test_damaged_row(tmp_path):
     p = _made(tmp_path / "row.db")
     with sqlite3.connect(p) as c:
-        c.execute("UPDATE articles SET doc_keys = x'00' WHERE id = 'x1'")
+        c.execute("UPDATE articles SET terms = x'00' WHERE id = 'x1'")
     c.close()
     with Index.open(p) as index, pytest.raises(IndexFormatError, match="article 'x1' cannot be read"):
         index.report()

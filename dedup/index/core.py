@@ -17,7 +17,7 @@ by :mod:`dedup.pipeline` with the IDF of the index plus the new article, as
 :func:`dedup.scan_articles` over the index's articles would, except for what needs the
 whole corpus: repeated-line removal and story-level orientation happen in
 :meth:`Index.report`, which equals ``dedup scan`` over the same articles in the order they
-were added (from the stored features, through the local driver).
+were added (from the stored bodies, sketched again, through the local driver).
 
 What this driver owns: storing records and postings (SQLite or Redis), locking, ids
 already stored, eviction; and reading a new article's candidates from the postings
@@ -35,15 +35,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 
 from dedup.clean import clean, drop_repeated_lines
-from dedup.index.lookup import Lookup, confirm_matches, lookup
+from dedup.index.lookup import Lookup, Remembered, confirm_matches, lookup
 from dedup.index.meta import check_meta, new_meta, open_store
-from dedup.index.store import IndexAccessError, IndexFormatError, Record, Store
+from dedup.index.store import IndexAccessError, IndexFormatError, Postings, Record, Store, postings
 from dedup.model import Article, Pair, Report
 from dedup.params import DEFAULT, Params
 from dedup.scan import compare_features
 from dedup.sketch.features import Features, featurize
 
 BATCH = 500  # articles per transaction in add_many
+_SKETCH_BATCH = 1000  # articles sketched at once by report
 EXISTING = ("error", "skip", "replace")
 
 
@@ -71,17 +72,21 @@ class Index:
         self.meta = meta
         self.params = params
         self.location = store.location
+        self.keep_text = meta.get("keep_text", "1") == "1"
         store.params = params
+        store.keep_text = self.keep_text
 
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
     def open(cls, location: str | os.PathLike, *, create: bool = True, params: Params = DEFAULT,
-             read_only: bool = False) -> "Index":
+             read_only: bool = False, keep_text: bool = True) -> "Index":
         """Open the index at ``location`` (an SQLite file path, or ``redis://HOST:PORT/DB?prefix=NAME``),
         made empty when absent and ``create`` is true (and not ``read_only``). ``params``: the
         pipeline's parameters; their sketch stage must be the one the stored features were
-        computed with. ``read_only``: for checks and reports; adding or removing raises
+        computed with. ``keep_text``: whether a new index keeps each article's text as read
+        beside its cleaned body (an index made earlier keeps its own choice; see
+        :mod:`dedup.index.store`). ``read_only``: for checks and reports; adding or removing raises
         :class:`IndexAccessError` (an SQLite file is then read with ``mode=ro``, and may sit in
         a read-only directory; so is one that cannot be written, see :mod:`dedup.index.sqlite`).
 
@@ -96,7 +101,7 @@ class Index:
                 if not create or read_only:
                     raise IndexFormatError(f"no dedup index at {store.location}; make one with: "
                                            f"dedup index add {store.location} PATH...")
-                store.create(new_meta(params))
+                store.create(new_meta(params, keep_text))
                 meta = store.read_meta() or {}
             used = check_meta(meta, store.location, params)
         except BaseException:
@@ -153,7 +158,9 @@ class Index:
             found: list[tuple[Article, Features, Lookup | None]] = []
             skipped = replaced = 0
             with self._writing():
-                present = self.store.docs_of([a.id for a, _ in prepared])
+                present: dict[str, int | None] = dict(self.store.docs_of([a.id for a, _ in prepared]))
+                waiting: list[tuple[Record, Postings]] = []  # without matches: stored together, at the end
+                memo = Remembered(self.store)
                 for a, f in prepared:
                     if a.id in present:
                         if existing == "skip":
@@ -163,17 +170,34 @@ class Index:
                         if existing == "error":
                             raise ValueError(f"{a.where}: id {a.id!r} is already in the index {self.location} "
                                              f"(remove it first, or pass existing='replace' or 'skip')")
-                        self.store.delete(present.pop(a.id))
+                        present.update(self._insert(waiting))  # (the one replaced may be waiting)
+                        self.store.delete([present.pop(a.id)])
+                        memo.forget()
                         replaced += 1
-                    hits = lookup(self.store, f, (), self.params) if matches else None
-                    present[a.id] = self.store.insert(Record(a.id, a, f, time.time()))
-                    found.append((a, f, hits))
+                    record = Record.new(a, f, time.time())
+                    if matches:
+                        hits = lookup(self.store, f, (), self.params, memo)
+                        present[a.id] = self.store.insert(record, postings(f))
+                        memo.added(record.terms.indices)
+                        found.append((a, f, hits))
+                    else:
+                        waiting.append((record, postings(f)))
+                        present[a.id] = None
+                        found.append((a, f, None))
+                self._insert(waiting)
             out.added += len(found) - replaced  # counted once the batch is stored
             out.replaced += replaced
             out.skipped += skipped
             for a, f, hits in found:
                 out[a.id] = confirm_matches(a, f, hits, self.params) if hits is not None else []
         return out
+
+    def _insert(self, waiting: list[tuple[Record, Postings]]) -> dict[str, int]:
+        """Store the records waiting (emptied), and say their ``doc`` numbers by id."""
+        docs = self.store.insert_many(waiting) if waiting else []
+        stored = {record.id: doc for (record, _), doc in zip(waiting, docs)}
+        waiting.clear()
+        return stored
 
     def check(self, article: Article) -> list[Pair]:
         """The matches ``article`` would get if it were added, without storing it. A stored
@@ -189,8 +213,7 @@ class Index:
         """Remove one article; False when it was not there."""
         with self._writing():
             docs = self.store.docs_of([article_id])
-            for doc in docs.values():
-                self.store.delete(doc)
+            self.store.delete(list(docs.values()))
         return bool(docs)
 
     def evict(self, older_than: dt.date | dt.datetime | dt.timedelta | str, *, by: str = "published") -> int:
@@ -207,8 +230,7 @@ class Index:
         with self._writing():
             ids = self.store.older_than(by, value)
             docs = self.store.docs_of(ids)
-            for doc in docs.values():
-                self.store.delete(doc)
+            self.store.delete(sorted(docs.values()))
         return len(docs)
 
     def _writing(self) -> AbstractContextManager[None]:
@@ -224,7 +246,7 @@ class Index:
         for name in ("ingested_min", "ingested_max"):  # seconds since the epoch, shown as UTC times
             if isinstance(sizes.get(name), (int, float)):
                 sizes[name] = dt.datetime.fromtimestamp(sizes[name], dt.timezone.utc).isoformat(timespec="seconds")
-        return {"location": self.location, "articles": self.store.count(), **sizes,
+        return {"location": self.location, "articles": self.store.count(), "keep_text": self.keep_text, **sizes,
                 "dedup_version": self.meta.get("dedup_version"), "schema_version": self.meta.get("schema_version"),
                 "created": self.meta.get("created"), "params": json.loads(self.meta.get("params", "{}"))}
 
@@ -235,18 +257,16 @@ class Index:
 
     def report(self, progress: bool = False, workers: int | None = None) -> Report:
         """The whole index as one scan: equal to :func:`dedup.scan_articles` over its articles in
-        the order they were added, from the stored features (only the articles that
-        corpus-wide repeated-line removal changes are sketched again)."""
+        the order they were added, from their stored cleaned bodies (corpus-wide repeated
+        lines removed, then sketched again, as a scan does)."""
         t0 = time.perf_counter()
-        records = list(self.store.iter_records())
-        articles = [r.article for r in records]
-        before = [a.body for a in articles]
+        articles = list(self.articles())
         drop_repeated_lines(articles, params=self.params)
-        parts = [r.features if a.body == b else featurize([a.body or ""], self.params)
-                 for r, a, b in zip(records, articles, before)]
-        del records
-        report = compare_features(articles, Features.stack(parts, [a.body or "" for a in articles], self.params),
-                                  progress=progress, workers=workers, t0=t0, params=self.params)
+        bodies = [a.body or "" for a in articles]
+        features = Features.concat((featurize(bodies[lo: lo + _SKETCH_BATCH], self.params)
+                                    for lo in range(0, len(bodies), _SKETCH_BATCH)), params=self.params)
+        del bodies
+        report = compare_features(articles, features, progress=progress, workers=workers, t0=t0, params=self.params)
         report.stats["index"] = self.location
         return report
 

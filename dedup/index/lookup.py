@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from dedup import candidates as cand
 from dedup.arrays import member, unique
@@ -21,7 +22,7 @@ from dedup.index.store import Record, Store, postings
 from dedup.model import Article, Pair
 from dedup.params import Params
 from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, report_order, runs_needed
-from dedup.sketch.features import Features, shingle_batch, stack_term_rows
+from dedup.sketch.features import Features, shingle_batch
 
 
 @dataclass
@@ -35,9 +36,64 @@ class Lookup:
     confirmer: Confirmer | None  # fitted on the candidates and the new article
 
 
-def lookup(store: Store, f: Features, skip: Iterable[int], params: Params) -> Lookup:
+class Remembered:
+    """What lookups read of a store that only adds and removals change (document frequencies,
+    the stored articles' term counts and records), remembered while its write lock is held:
+    no one else writes meanwhile, and the adds under the lock say what they stored
+    (:meth:`added`; after a removal, :meth:`forget`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.known = np.empty(0, np.int64)  # terms whose frequency is known, sorted
+        self.df = np.empty(0, np.int64)
+        self.rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.loaded: dict[int, Record] = {}
+
+    def doc_freq(self, terms: np.ndarray) -> np.ndarray:
+        """As :meth:`dedup.index.store.Store.doc_freq` (``terms`` distinct and sorted)."""
+        missing = terms[~member(terms, self.known)]
+        if missing.size:
+            at = np.searchsorted(self.known, missing)
+            self.known = np.insert(self.known, at, missing)
+            self.df = np.insert(self.df, at, self.store.doc_freq(missing))
+        return self.df[np.searchsorted(self.known, terms)]
+
+    def terms(self, docs: list[int]) -> sparse.csr_matrix:
+        missing = [d for d in docs if d not in self.rows]
+        if missing:
+            m = self.store.terms(missing)
+            for i, d in enumerate(missing):
+                lo, hi = m.indptr[i], m.indptr[i + 1]
+                self.rows[d] = m.indices[lo:hi], m.data[lo:hi]
+        parts = [self.rows[d] for d in docs]
+        return sparse.csr_matrix((np.concatenate([c for _, c in parts] + [np.empty(0, np.float32)]),
+                                  np.concatenate([i for i, _ in parts] + [np.empty(0, np.int32)]),
+                                  np.r_[0, np.cumsum([i.size for i, _ in parts])].astype(np.int64)),
+                                 shape=(len(docs), 1 << self.store.params.term_bits))
+
+    def records(self, docs: list[int]) -> list[Record]:
+        missing = [d for d in docs if d not in self.loaded]
+        self.loaded.update((r.doc, r) for r in self.store.records(missing) if r.doc is not None)
+        return [self.loaded[d] for d in sorted(set(docs)) if d in self.loaded]
+
+    def added(self, terms: np.ndarray) -> None:
+        """An article holding ``terms`` (distinct) was stored."""
+        terms = np.asarray(terms, np.int64)
+        self.df[np.searchsorted(self.known, terms[member(terms, self.known)])] += 1
+
+    def forget(self) -> None:
+        """Articles were removed: read everything again."""
+        self.known, self.df = np.empty(0, np.int64), np.empty(0, np.int64)
+        self.rows.clear()
+        self.loaded.clear()
+
+
+def lookup(store: Store, f: Features, skip: Iterable[int], params: Params, memo: Remembered | None = None
+           ) -> Lookup:
     """The candidates of the article of features ``f`` among the stored articles (but the
-    ``doc`` numbers ``skip``), and the records of those that may go on to confirmation."""
+    ``doc`` numbers ``skip``), and the records of those that may go on to confirmation
+    (``memo``: what may be read from it instead of from ``store``)."""
+    read = memo or store
     keys = postings(f)
     skip_docs = np.array(sorted(skip), np.int64)
     by_doc = unique(_rows(store, "doc", *keys["doc"], params.doc_max_bucket, skip_docs)[1])
@@ -49,11 +105,10 @@ def lookup(store: Store, f: Features, skip: Iterable[int], params: Params) -> Lo
     k = docs.size
     if k == 0:
         return Lookup(docs, cand.Candidates.union(), hits, {}, None)
-    rows = store.terms(docs.tolist()) + [f.terms]
-    terms = unique(np.concatenate([r.indices for r in rows]).astype(np.int64))
-    df = store.doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
-    confirmer = Confirmer(params).fit([""] * (k + 1), stack_term_rows(rows, params.term_bits),
-                                      idf=CorpusIdf(terms, df, store.count() + 1))
+    rows = _with_row(read.terms(docs.tolist()), f.terms, params.term_bits)
+    terms = unique(rows.indices.astype(np.int64))
+    df = read.doc_freq(terms) + member(terms, np.sort(f.terms.indices.astype(np.int64)))
+    confirmer = Confirmer(params).fit([""] * (k + 1), rows, idf=CorpusIdf(terms, df, store.count() + 1))
     hits.a, hits.b = np.searchsorted(docs, hits.a), np.full(hits.a.size, k, np.int64)
     channels = {name: _with(np.searchsorted(docs, d), k) for name, d in
                 (("documents", by_doc), ("sentences", by_sentence))}
@@ -64,7 +119,7 @@ def lookup(store: Store, f: Features, skip: Iterable[int], params: Params) -> Lo
         sentences=(channels["sentences"], confirmer.cosines(channels["sentences"])))
     maybe, _ = keep_candidates(found, params, measured=False)
     wanted = found.pairs[maybe, 0]
-    loaded = {r.doc: r for r in store.records(docs[wanted].tolist())}  # (one removed meanwhile is left out)
+    loaded = {r.doc: r for r in read.records(docs[wanted].tolist())}  # (one removed meanwhile is left out)
     records = {i: loaded[d] for i, d in zip(wanted.tolist(), docs[wanted].tolist()) if d in loaded}
     return Lookup(docs, found, hits, records, confirmer)
 
@@ -91,7 +146,7 @@ def confirm_matches(a: Article, f: Features, looked: Lookup, params: Params) -> 
     keep, _ = keep_candidates(found, params)
     digest = np.zeros(k + 1, np.uint64)
     for i, r in looked.records.items():
-        digest[i] = r.features.digest[0]
+        digest[i] = r.digest
     digest[k] = f.digest[0]
     return report_order(confirm_pairs(articles, confirmer, found.pairs[keep], found.cosine[keep], digest, params))
 
@@ -109,6 +164,15 @@ def _rows(store: Store, channel: str, keys: np.ndarray, pos: np.ndarray, cap: in
     first = np.r_[True, key[1:] != key[:-1]] if key.size else np.empty(0, bool)
     ok = (first | member(key, np.sort(b.keys[total <= cap]))) & ~member(doc, skip)
     return key[ok], doc[ok], pos[ok]
+
+
+def _with_row(rows: sparse.csr_matrix, row: sparse.csr_matrix, term_bits: int) -> sparse.csr_matrix:
+    """The term counts ``rows`` and one more ``row`` below them (as one batch's)."""
+    row = row.tocsr()
+    return sparse.csr_matrix((np.concatenate([rows.data, row.data]).astype(np.float32),
+                              np.concatenate([rows.indices, row.indices]).astype(np.int32),
+                              np.r_[rows.indptr, rows.indptr[-1] + row.indices.size].astype(np.int64)),
+                             shape=(rows.shape[0] + 1, 1 << term_bits))
 
 
 def _with(local: np.ndarray, k: int) -> np.ndarray:

@@ -9,7 +9,7 @@ otherwise is refused with the way to rebuild it.
 Traceback (most recent call last):
 ...
 dedup.index.store.IndexFormatError: news.db was made by dedup 0.1.0 (index schema 0); this is dedup 0.1.0 \
-(index schema 2), which does not read it: rebuild it with: dedup index add NEW_INDEX PATH... (or delete news.db \
+(index schema 3), which does not read it: rebuild it with: dedup index add NEW_INDEX PATH... (or delete news.db \
 and add the articles again)
 """
 
@@ -57,11 +57,12 @@ def version() -> str:
     return dedup.__version__
 
 
-def new_meta(params: Params) -> dict[str, str]:
-    """The metadata of a new, empty index of ``params``."""
+def new_meta(params: Params, keep_text: bool = True) -> dict[str, str]:
+    """The metadata of a new, empty index of ``params`` (``keep_text``: whether it keeps texts)."""
     return {"format": FORMAT, "schema_version": str(SCHEMA_VERSION), "dedup_version": version(),
             "params": json.dumps(stored_params(params), sort_keys=True), "fingerprint": features_fingerprint(params),
-            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "articles": "0"}
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "articles": "0",
+            "keep_text": "1" if keep_text else "0"}
 
 
 def check_meta(meta: dict[str, str], location: str, params: Params = DEFAULT) -> Params:

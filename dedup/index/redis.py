@@ -5,22 +5,28 @@ several indexes live side by side on one server under different prefixes). Layou
 prefix ``P``:
 
 * ``P:meta`` (hash): format, schema and dedup versions, sketch parameters;
-* ``P:art:DOC`` (hash): one article's row (as :func:`dedup.index.store.encode`), ``DOC``
-  numbered by ``INCR P:next`` in the order of adding; ``P:ids`` (hash) id -> DOC;
-  ``P:docs``, ``P:ingested``, ``P:published`` (sorted sets of DOC by number, time, date);
-* ``P:p:CHANNEL:KEY`` (sorted set of ``DOC:POS``, scored by both, so its first member is
-  the bucket's representative: :func:`posting_score`): the postings; ``P:terms`` (hash) term ->
-  document frequency; ``P:count`` and ``P:n:CHANNEL`` counters.
+* ``P:art:DOC`` (string): one article's record (:func:`pack`: the row of
+  :func:`dedup.index.store.encode`), ``DOC`` numbered by ``INCR P:next`` in the order of
+  adding; ``P:ids`` (hash) id -> DOC; ``P:docs``, ``P:ingested``, ``P:published`` (sorted
+  sets of DOC by number, time, date);
+* ``P:b:CHANNEL:N``, ``P:o:CHANNEL:HEX`` and ``P:lh:CHANNEL``: the postings, in hash buckets
+  (:mod:`dedup.index.redis_postings`); ``P:terms`` (hash) term -> document frequency;
+  ``P:count`` and ``P:n:CHANNEL`` counters.
 
 Writers hold the lock ``P:lock`` (redis-py's ``Lock``, renewed at each insert and expiring
-:data:`LOCK_SECONDS` after the last one if its holder dies); each article's writes go in one ``MULTI``/``EXEC`` transaction, so a
-client killed at any moment leaves every article whole or absent. Bucket sizes and members
-are read in one round trip (a Lua script).
+:data:`LOCK_SECONDS` after the last one if its holder dies); each article is added or
+removed by one Lua script, which Redis runs whole, so a client killed at any moment leaves
+every article whole or absent. Bucket sizes and members are read by a script too.
+
+>>> row = {"id": "a", "ingested": 1.5, "published": None, "terms": b"t", "article": b"x"}
+>>> unpack(pack(row)) == row
+True
 """
 
 from __future__ import annotations
 
 import functools
+import struct
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,33 +35,38 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 from scipy import sparse
 
-from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Record, Store, decode,
-                               encode, postings, rebuild_hint, term_row)
+from dedup.index import redis_postings as rp
+from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Postings, Record, Store,
+                               decode, encode, rebuild_hint, stored_postings, term_matrix)
 
 LOCK_SECONDS = 30.0  # a writer that died frees the lock after this (each insert renews it)
 BUSY_SECONDS = 120.0  # how long a writer waits for the lock
-_BUCKETS = """
-local limit = tonumber(ARGV[1])
-local out = {}
-for i, k in ipairs(KEYS) do
-  local n = redis.call('ZCARD', k)
-  if n > limit then out[i] = {n, redis.call('ZRANGE', k, 0, 0)} else out[i] = {n, redis.call('ZRANGE', k, 0, -1)} end
-end
-return out
-"""
+RECORD_HEAD = struct.Struct("<dIIH")  # ingested, bytes of terms, of id, of published day (then the bytes)
 
 
-def posting_score(doc: int, pos: int) -> int:
-    """The score of posting ``DOC:POS`` in its sorted set: by ``doc``, then ``pos`` (exact in
-    a double up to 2**32 docs; positions past 2**21 words tie).
-
-    >>> posting_score(3, 7) < posting_score(3, 40) < posting_score(4, 0)
-    True
-    """
-    return doc * _POS_SPAN + min(pos, _POS_SPAN - 1)
+def pack(row: dict) -> bytes:
+    """A record's row (:func:`dedup.index.store.encode`) as the bytes of its string."""
+    terms, ident, day = row["terms"], _b(row["id"]), (row["published"] or "").encode()
+    return RECORD_HEAD.pack(row["ingested"], len(terms), len(ident), len(day)) + terms + ident + day + row["article"]
 
 
-_POS_SPAN = 1 << 21
+def unpack(value: bytes) -> dict:
+    """The row of :func:`pack`'s bytes (ValueError when they are not)."""
+    try:
+        ingested, n_terms, n_id, n_day = RECORD_HEAD.unpack_from(value)
+    except struct.error as e:
+        raise ValueError(str(e)) from None
+    at = RECORD_HEAD.size
+    terms, ident = value[at: at + n_terms], value[at + n_terms: at + n_terms + n_id]
+    day = value[at + n_terms + n_id: at + n_terms + n_id + n_day]
+    if len(value) < at + n_terms + n_id + n_day:
+        raise ValueError("record cut short")
+    return {"id": ident.decode("utf-8", "surrogatepass"), "ingested": ingested, "published": day.decode() or None,
+            "terms": terms, "article": value[at + n_terms + n_id + n_day:]}
+
+
+def _b(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _redis():
@@ -116,7 +127,8 @@ class RedisStore(Store):
         except ValueError as e:
             raise IndexAccessError(f"{self.location}: {e}") from None
         self._local = threading.local()
-        self._buckets = self.r.register_script(_BUCKETS)
+        self._scripts = {name: self.r.register_script(getattr(rp, name)) for name in
+                         ("INSERT", "DELETE", "BUCKETS", "TERMS")}
 
     def _k(self, *parts: object) -> str:
         return ":".join([self.prefix, *map(str, parts)])
@@ -172,99 +184,66 @@ class RedisStore(Store):
         lock.release()
 
     @_translated
-    def insert(self, record: Record) -> int:
-        self._local.lock.reacquire()  # LOCK_SECONDS more
-        doc = int(self.r.incr(self._k("next")))
-        row = encode(record)
-        row["published"] = row["published"] or ""
-        pipe = self.r.pipeline(transaction=True)
-        pipe.hset(self._k("art", doc), mapping=row)
-        pipe.hset(self._k("ids"), record.id, doc)
-        pipe.zadd(self._k("docs"), {doc: doc})
-        pipe.zadd(self._k("ingested"), {doc: record.ingested})
-        day = _day(row["published"])
-        if day is not None:
-            pipe.zadd(self._k("published"), {doc: day})
-        for channel, (keys, pos) in postings(record.features).items():
-            for key, p in zip(keys.tolist(), pos.tolist()):
-                pipe.zadd(self._k("p", channel, key), {f"{doc}:{p}": posting_score(doc, p)})
-            pipe.incrby(self._k("n", channel), keys.size)
-        for term in record.features.terms.indices.tolist():
-            pipe.hincrby(self._k("terms"), term, 1)
-        pipe.incr(self._k("count"))
-        pipe.execute()
-        return doc
+    def insert(self, record: Record, keys: Postings) -> int:
+        return self.insert_many([(record, keys)])[0]
 
     @_translated
-    def delete(self, doc: int) -> None:
+    def insert_many(self, items: Sequence[tuple[Record, Postings]]) -> list[int]:
+        self._local.lock.reacquire()  # LOCK_SECONDS more
+        pipe = self.r.pipeline(transaction=False)  # one round trip; each script is atomic
+        for record, keys in items:
+            row = encode(record, self.keep_text)
+            day = _day(row["published"])
+            args: list = [self.prefix, pack(row), _b(record.id), row["ingested"], "" if day is None else day,
+                          record.terms.indices.astype("<u4").tobytes()]
+            for channel in CHANNELS:
+                args += [channel, *rp.grouped(*keys[channel])]
+            self._scripts["INSERT"](args=args, client=pipe)
+        return [int(doc) for doc in pipe.execute()]
+
+    @_translated
+    def delete(self, docs: Sequence[int]) -> None:
         self._local.lock.reacquire()
-        records = self.records([doc])
-        if not records:
-            return
-        (record,) = records
-        terms = record.features.terms.indices.tolist()
-        pipe = self.r.pipeline(transaction=True)
-        pipe.delete(self._k("art", doc))
-        pipe.hdel(self._k("ids"), record.id)
-        for name in ("docs", "ingested", "published"):
-            pipe.zrem(self._k(name), doc)
-        for channel, (keys, pos) in postings(record.features).items():
-            for key, p in zip(keys.tolist(), pos.tolist()):
-                pipe.zrem(self._k("p", channel, key), f"{doc}:{p}")
-            pipe.decrby(self._k("n", channel), keys.size)
-        for term in terms:
-            pipe.hincrby(self._k("terms"), term, -1)
-        pipe.decr(self._k("count"))
-        left = pipe.execute()[-1 - len(terms): -1]
-        gone = [t for t, n in zip(terms, left) if int(n) <= 0]
-        if gone:  # a frequency of 0 reads as absent: tidying them away needs no transaction
-            self.r.hdel(self._k("terms"), *gone)
+        records = self.records(docs)
+        pipe = self.r.pipeline(transaction=False)
+        for record, keys in zip(records, stored_postings(records, self.params)):
+            args: list = [self.prefix, record.doc, _b(record.id), record.terms.indices.astype("<u4").tobytes()]
+            for channel in CHANNELS:
+                args += [channel, np.unique(rp.fields_of(keys[channel][0])).astype("<u8").tobytes()]
+            self._scripts["DELETE"](args=args, client=pipe)
+        pipe.execute()
 
     @_translated
     def docs_of(self, ids: Sequence[str]) -> dict[str, int]:
         ids = list(ids)
         if not ids:
             return {}
-        found = self.r.hmget(self._k("ids"), ids)
+        found = self.r.hmget(self._k("ids"), [_b(i) for i in ids])
         return {i: int(d) for i, d in zip(ids, found) if d is not None}
 
     @_translated
     def records(self, docs: Iterable[int]) -> list[Record]:
         docs = sorted(set(int(d) for d in docs))
-        pipe = self.r.pipeline(transaction=False)
-        for d in docs:
-            pipe.hgetall(self._k("art", d))
-        return [self._decode(d, row) for d, row in zip(docs, pipe.execute()) if row]
+        values = self.r.mget([self._k("art", d) for d in docs]) if docs else []
+        return [self._decode(d, v) for d, v in zip(docs, values) if v is not None]
 
-    def _decode(self, doc: int, raw: dict[bytes, bytes]) -> Record:
-        row: dict = {k.decode(): v for k, v in raw.items()}
+    def _decode(self, doc: int, value: bytes) -> Record:
         try:
-            for name in ("id", "article", "published"):
-                row[name] = row[name].decode()
-            row["published"] = row["published"] or None
-            row["ingested"], row["words"] = float(row["ingested"]), int(row["words"])
-        except (KeyError, ValueError, UnicodeDecodeError) as e:
-            raise IndexFormatError(f"{self.location} is damaged: {self._k('art', doc)} cannot be read ({e!r}); "
+            row = unpack(value)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise IndexFormatError(f"{self.location} is damaged: {self._k('art', doc)} cannot be read ({e}); "
                                    + rebuild_hint(self.location)) from None
         row["doc"] = doc
         return decode(row, self.location, self.params)
 
     @_translated
-    def terms(self, docs: Sequence[int]) -> list[sparse.csr_matrix]:
-        pipe = self.r.pipeline(transaction=False)
-        for d in docs:
-            pipe.hmget(self._k("art", d), "term_ids", "term_counts")
-        out = []
-        for d, (ids, counts) in zip(docs, pipe.execute()):
-            if ids is None or counts is None:  # removed meanwhile
-                out.append(sparse.csr_matrix((1, 1 << self.params.term_bits), dtype=np.float32))
-                continue
-            try:
-                out.append(term_row(ids, counts, self.params.term_bits))
-            except (TypeError, ValueError) as e:
-                raise IndexFormatError(f"{self.location} is damaged: the terms of {self._k('art', d)} cannot be read "
-                                       f"({e}); " + rebuild_hint(self.location)) from None
-        return out
+    def terms(self, docs: Sequence[int]) -> sparse.csr_matrix:
+        blobs = self._scripts["TERMS"](args=[self.prefix, *docs]) if len(docs) else []
+        try:
+            return term_matrix(blobs, self.params.term_bits)  # (None: removed meanwhile)
+        except (TypeError, ValueError) as e:
+            raise IndexFormatError(f"{self.location} is damaged: the terms of an article cannot be read ({e}); "
+                                   + rebuild_hint(self.location)) from None
 
     @_translated
     def iter_records(self, batch: int = 1000) -> Iterator[Record]:
@@ -278,20 +257,18 @@ class RedisStore(Store):
 
     @_translated
     def buckets(self, channel: str, keys: np.ndarray, limit: int) -> Buckets:
-        distinct = np.unique(keys).tolist()
-        counts, rows = [], []
-        for lo in range(0, len(distinct), 1000):
-            chunk = distinct[lo: lo + 1000]
-            for key, (n, members) in zip(chunk, self._buckets(keys=[self._k("p", channel, k) for k in chunk],
-                                                              args=[limit])):
-                if n:
-                    counts.append((key, int(n)))
-                for m in members:
-                    d, p = m.split(b":")
-                    rows.append((key, int(d), int(p)))
-        table = np.array(rows, np.int64).reshape(-1, 3)
-        c = np.array(counts, np.int64).reshape(-1, 2)
-        return Buckets(c[:, 0], c[:, 1], table[:, 0], table[:, 1], table[:, 2])
+        distinct = np.unique(keys)
+        fields = rp.fields_of(distinct).astype("<u8")
+        counts, blobs = [], []
+        for lo in range(0, distinct.size, 1000):
+            reply = self._scripts["BUCKETS"](args=[self.prefix, channel, limit, fields[lo: lo + 1000].tobytes()])
+            counts += reply[0::2]
+            blobs += reply[1::2]
+        n = np.array(counts, np.int64)
+        rows = np.frombuffer(b"".join(blobs), "<u4").reshape(-1, 2).astype(np.int64)
+        found = n > 0
+        return Buckets(distinct[found], n[found], np.repeat(distinct, [len(b) // 8 for b in blobs]),
+                       rows[:, 0], rows[:, 1])
 
     @_translated
     def doc_freq(self, terms: np.ndarray) -> np.ndarray:
@@ -312,10 +289,7 @@ class RedisStore(Store):
         else:
             name, limit = "ingested", float(cutoff)
         docs = [int(d) for d in self.r.zrangebyscore(self._k(name), "-inf", f"({limit}")]
-        pipe = self.r.pipeline(transaction=False)
-        for d in docs:
-            pipe.hget(self._k("art", d), "id")
-        return [i.decode() for i in pipe.execute() if i is not None]
+        return [r.id for r in self.records(docs)]
 
     @_translated
     def sizes(self) -> dict[str, int | float | str | None]:

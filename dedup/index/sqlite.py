@@ -34,13 +34,12 @@ from contextlib import contextmanager
 import numpy as np
 from scipy import sparse
 
-from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Record, Store, decode,
-                               encode, postings, rebuild_hint, term_row)
+from dedup.index.store import (CHANNELS, Buckets, IndexAccessError, IndexFormatError, Postings, Record, Store,
+                               decode, encode, rebuild_hint, stored_postings, term_matrix)
 
 BUSY_SECONDS = 120.0
 _MAX_VARS = 30000  # SQLite >= 3.32 allows 32766 parameters
-_COLUMNS = ("doc", "id", "ingested", "published", "article", "doc_keys", "anchors", "anchor_pos", "sentence_keys",
-            "term_ids", "term_counts", "digest", "words")
+_COLUMNS = ("doc", "id", "ingested", "published", "terms", "article")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -48,9 +47,8 @@ CREATE TABLE IF NOT EXISTS articles (
     id TEXT NOT NULL UNIQUE,
     ingested REAL NOT NULL,
     published TEXT,
-    article TEXT NOT NULL,
-    doc_keys BLOB NOT NULL, anchors BLOB NOT NULL, anchor_pos BLOB NOT NULL, sentence_keys BLOB NOT NULL,
-    term_ids BLOB NOT NULL, term_counts BLOB NOT NULL, digest BLOB NOT NULL, words INTEGER NOT NULL);
+    terms BLOB NOT NULL,
+    article BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE INDEX IF NOT EXISTS articles_ingested ON articles (ingested);
 CREATE TABLE IF NOT EXISTS terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
@@ -237,34 +235,46 @@ class SQLiteStore(Store):
         conn.execute("COMMIT")
 
     @_translated
-    def insert(self, record: Record) -> int:
-        conn = self._conn()
-        row = encode(record)
-        names = [c for c in _COLUMNS if c != "doc"]
-        cur = conn.execute(f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                           [row[n] for n in names])
-        doc = int(cur.lastrowid)
-        for channel, (keys, pos) in postings(record.features).items():
-            conn.executemany(f"INSERT OR IGNORE INTO post_{channel} (key, doc, pos) VALUES (?, ?, ?)",
-                             zip(keys.tolist(), [doc] * keys.size, pos.tolist()))
-        terms = record.features.terms.indices.tolist()
-        conn.executemany("INSERT INTO terms (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
-                         ((t,) for t in terms))
-        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'articles'")
-        return doc
+    def insert(self, record: Record, keys: Postings) -> int:
+        return self.insert_many([(record, keys)])[0]
 
     @_translated
-    def delete(self, doc: int) -> None:
+    def insert_many(self, items: Sequence[tuple[Record, Postings]]) -> list[int]:
         conn = self._conn()
-        (record,) = self.records([doc])
-        for channel, (keys, pos) in postings(record.features).items():
+        names = _COLUMNS[1:]
+        docs = []
+        for record, _ in items:
+            row = encode(record, self.keep_text)
+            cur = conn.execute(f"INSERT INTO articles ({', '.join(names)}) VALUES ({_marks(names)})",
+                               [row[n] for n in names])
+            docs.append(int(cur.lastrowid))
+        for channel in CHANNELS:  # in key order: the B-tree pages are walked once
+            rows = _rows(((keys[channel], doc) for (_, keys), doc in zip(items, docs)))
+            conn.executemany(f"INSERT OR IGNORE INTO post_{channel} (key, doc, pos) VALUES (?, ?, ?)", rows)
+        terms, df = np.unique(np.concatenate([r.terms.indices for r, _ in items]).astype(np.int64),
+                              return_counts=True)
+        conn.executemany("INSERT INTO terms (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = df + "
+                         "excluded.df", zip(terms.tolist(), df.tolist()))
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE name = 'articles'", (len(items),))
+        return docs
+
+    @_translated
+    def delete(self, docs: Sequence[int]) -> None:
+        conn = self._conn()
+        records = self.records(docs)
+        if not records:
+            return
+        gone = [r.doc for r in records]
+        keys = stored_postings(records, self.params)
+        for channel in CHANNELS:
             conn.executemany(f"DELETE FROM post_{channel} WHERE key = ? AND doc = ? AND pos = ?",
-                             zip(keys.tolist(), [doc] * keys.size, pos.tolist()))
-        terms = [(t,) for t in record.features.terms.indices.tolist()]
-        conn.executemany("UPDATE terms SET df = df - 1 WHERE term = ?", terms)
-        conn.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", terms)
-        conn.execute("DELETE FROM articles WHERE doc = ?", (doc,))
-        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) - 1 WHERE name = 'articles'")
+                             _rows(((k[channel], doc) for k, doc in zip(keys, gone))))
+        terms, df = np.unique(np.concatenate([r.terms.indices for r in records]).astype(np.int64),
+                              return_counts=True)
+        conn.executemany("UPDATE terms SET df = df - ? WHERE term = ?", zip(df.tolist(), terms.tolist()))
+        conn.executemany("DELETE FROM terms WHERE term = ? AND df <= 0", ((t,) for t in terms.tolist()))
+        conn.executemany("DELETE FROM articles WHERE doc = ?", ((d,) for d in gone))
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) - ? WHERE name = 'articles'", (len(gone),))
 
     @_translated
     def docs_of(self, ids: Sequence[str]) -> dict[str, int]:
@@ -284,18 +294,15 @@ class SQLiteStore(Store):
         return out
 
     @_translated
-    def terms(self, docs: Sequence[int]) -> list[sparse.csr_matrix]:
-        out = {}
+    def terms(self, docs: Sequence[int]) -> sparse.csr_matrix:
+        found = {}
         for chunk in _chunks(list(docs)):
-            for doc, ids, counts in self._conn().execute(
-                    f"SELECT doc, term_ids, term_counts FROM articles WHERE doc IN ({_marks(chunk)})", chunk):
-                try:
-                    out[doc] = term_row(ids, counts, self.params.term_bits)
-                except (TypeError, ValueError) as e:
-                    raise IndexFormatError(f"{self.location} is damaged: the terms of row {doc} cannot be read ({e}); "
-                                           + rebuild_hint(self.location)) from None
-        empty = sparse.csr_matrix((1, 1 << self.params.term_bits), dtype=np.float32)  # (removed meanwhile)
-        return [out.get(d, empty) for d in docs]
+            found.update(self._conn().execute(f"SELECT doc, terms FROM articles WHERE doc IN ({_marks(chunk)})", chunk))
+        try:
+            return term_matrix([found.get(d) for d in docs], self.params.term_bits)  # (None: removed meanwhile)
+        except (TypeError, ValueError) as e:
+            raise IndexFormatError(f"{self.location} is damaged: the terms of an article cannot be read ({e}); "
+                                   + rebuild_hint(self.location)) from None
 
     @_translated
     def iter_records(self, batch: int = 1000) -> Iterator[Record]:
@@ -378,6 +385,18 @@ def _writable(path: str) -> bool:
         return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & 0o222)
     except OSError:
         return False
+
+
+def _rows(parts: Iterable[tuple[tuple[np.ndarray, np.ndarray], int]]) -> list[tuple[int, int, int]]:
+    """Posting rows ``(key, doc, pos)`` of ``((keys, positions), doc)`` parts, sorted."""
+    parts = list(parts)
+    if not parts:
+        return []
+    keys = np.concatenate([k for (k, _), _ in parts])
+    pos = np.concatenate([p for (_, p), _ in parts])
+    docs = np.concatenate([np.full(k.size, d, np.int64) for (k, _), d in parts])
+    order = np.lexsort((pos, docs, keys))
+    return list(zip(keys[order].tolist(), docs[order].tolist(), pos[order].tolist()))
 
 
 def _marks(values: Sequence) -> str:

@@ -11,7 +11,7 @@ import pytest
 from conftest import TextMaker
 
 from dedup import Article
-from dedup.index import Index
+from dedup.index import Index, IndexFormatError
 from dedup.index.redis_postings import INLINE, LOAD
 from dedup.index.store import CHANNELS, postings, sketch
 
@@ -93,3 +93,14 @@ def test_a_key_many_articles_hold_moves_to_its_own_string_and_back(redis_index):
         index.remove(a.id)
     assert len(index) == 0 and not list(r.scan_iter(f"{prefix}:b:*"))
     assert all(int(r.hget(f"{prefix}:lh:{c}", "entries")) == 0 for c in CHANNELS)
+
+
+def test_a_damaged_record_is_named(redis_index):
+    index, r, prefix = redis_index
+    maker = TextMaker(2)
+    index.add_many([Article(id=f"d{i}", text=maker.article(paragraphs=1)) for i in range(2)])
+    r.set(f"{prefix}:art:1", b"short")
+    with pytest.raises(IndexFormatError, match=f"is damaged: {prefix}:art:1 cannot be read"):
+        list(index.articles())
+    with pytest.raises(IndexFormatError, match="is damaged: the terms of an article cannot be read"):
+        index.store.terms([1, 2])

@@ -214,7 +214,13 @@ TERMS = """
 local out = {}
 for i = 2, #ARGV do
   local v = redis.call('GET', ARGV[1] .. ':art:' .. ARGV[i])
-  if v then out[i - 1] = v:sub(19, 18 + struct.unpack('<I4', v, 9)) else out[i - 1] = false end
+  if not v then
+    out[i - 1] = false
+  elseif #v < 18 then
+    out[i - 1] = v  -- (damaged: the client says so)
+  else
+    out[i - 1] = v:sub(19, 18 + struct.unpack('<I4', v, 9))
+  end
 end
 return out
 """

@@ -12,9 +12,9 @@ with 10% edited copies: ``make_corpus.py --mutate 0.3``), printed.
   clusters left with exactly one article, those keeping the generator's original, and
   articles dropped outside any cluster (should be 0).
 
-Usage::
+Usage (prints the figures and writes them as a section of ``reports/performance.md``, ``--out``)::
 
-    python benchmarks/deduplicate.py [--n 10000] [--work DIR] [--seed S] [--timeout S]
+    python benchmarks/deduplicate.py [--n 10000] [--work DIR] [--seed S] [--timeout S] [--out FILE]
 
 The pool and corpus are generated into ``--work`` (default ``/tmp/dedup-deduplicate``) and kept.
 """
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from index_latency import write_section  # noqa: E402  (benchmarks/index_latency.py)
 from speed import run_child, tail  # noqa: E402  (benchmarks/speed.py)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/dedup-deduplicate"))
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--out", type=Path, default=REPO / "reports" / "performance.md")
     args = parser.parse_args(argv)
     path, truth = corpus(args.n, args.work, args.seed)
     dedup = [sys.executable, "-m", "dedup.cli", "scan", str(path), "--no-progress"]
@@ -107,14 +110,26 @@ def main(argv: list[str] | None = None) -> int:
                  args.work)
     here = in_process(path, args.work / "deduplicated-here.jsonl")
     size = path.stat().st_size / (1 << 20)
-    print(f"corpus: {path} ({here['articles']:,} articles, {size:.1f} MB)")
-    print(f"dedup scan -o report.json:          {plain['seconds']:7.2f} s wall, peak RSS {plain['rss_mib']:.0f} MiB")
-    print(f"dedup scan --deduplicated out.jsonl: {both['seconds']:7.2f} s wall, peak RSS {both['rss_mib']:.0f} MiB")
-    print(f"  {both['log']}")
-    print(f"in one process: scan {here['scan']:.2f} s; kept() {here['kept']:.3f} s; writing the rows "
-          f"{here['write']:.3f} s; peak RSS {here['rss_before']:.0f} MiB before writing, {here['rss_after']:.0f} "
-          "MiB after")
-    print(against_truth(here["keep"], truth))
+    lines = [f"corpus: {path.name} ({here['articles']:,} articles, {size:.1f} MB)",
+             f"dedup scan -o report.json:          {plain['seconds']:7.2f} s wall, peak RSS {plain['rss_mib']:.0f} MiB",
+             f"dedup scan --deduplicated out.jsonl: {both['seconds']:7.2f} s wall, peak RSS {both['rss_mib']:.0f} MiB",
+             f"  {both['log']}",
+             f"in one process: scan {here['scan']:.2f} s; kept() {here['kept']:.3f} s; writing the rows "
+             f"{here['write']:.3f} s; peak RSS {here['rss_before']:.0f} MiB before writing, {here['rss_after']:.0f} "
+             "MiB after",
+             against_truth(here["keep"], truth)]
+    print("\n".join(lines))
+    load = os.getloadavg()[0]
+    write_section(args.out, [
+        "<!-- deduplicate:start -->",
+        "## The deduplicated output (`dedup scan --deduplicated`)",
+        "",
+        f"`python benchmarks/deduplicate.py --n {args.n}` on {time.strftime('%Y-%m-%d')} (load average "
+        f"{load:.1f} at the end on this 2-core machine: other jobs ran beside it, so the wall times are upper "
+        "bounds; the kept() and writing times are this process's own). A `make_corpus.py --mutate 0.3` corpus "
+        "of ../shared/bench: independent articles and 10% edited copies.",
+        "", "```", *lines, "```", "<!-- deduplicate:end -->"],
+        start="<!-- deduplicate:start -->", end="<!-- deduplicate:end -->")
     return 0
 
 

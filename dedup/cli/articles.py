@@ -49,8 +49,11 @@ def under(path: str, folders: Sequence[str]) -> bool:
 
 def split_paths(paths: Sequence[str], folders: Sequence[str]) -> tuple[list[str], list[str]]:
     """``paths`` under ``folders``, and the others."""
-    kept = [p for p in paths if under(p, folders)]
-    return kept, [p for p in paths if not under(p, folders)]
+    kept: list[str] = []
+    left_out: list[str] = []
+    for p in paths:
+        (kept if under(p, folders) else left_out).append(p)
+    return kept, left_out
 
 
 def choose_articles(args: argparse.Namespace) -> int | None:
@@ -72,7 +75,7 @@ def choose_articles(args: argparse.Namespace) -> int | None:
     files = f"{len(left_out)} file{'s' * (len(left_out) != 1)}"
     if args.paths:
         note(f"dedup: {files} left out: not under the article folders ({folders})")
-        return None
-    note(f"dedup: nothing to check: the {files} given {'are' if len(left_out) > 1 else 'is'} not under the "
-         f"article folders ({folders})")
+    else:
+        note(f"dedup: nothing to check: the {files} given {'are' if len(left_out) > 1 else 'is'} not under the "
+             f"article folders ({folders})")
     return None

@@ -16,6 +16,7 @@ dilute it, and a shared quote or agency caption does not make reuse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,25 +85,73 @@ class Comparison:
 
 
 class ShingleRun:
-    """An article as the verbatim measures see it: shingles in text order and a word count."""
+    """An article as the verbatim measures see it: shingles in text order, a word count and,
+    when known, its own words and blocks (``layout``, as :func:`dedup.clean.layout.own_words`)."""
 
-    __slots__ = ("shingles", "unique_shingles", "n_words", "spans")
+    __slots__ = ("shingles", "unique_shingles", "n_words", "spans", "layout")
 
-    def __init__(self, shingles: np.ndarray, n_words: int) -> None:
+    def __init__(self, shingles: np.ndarray, n_words: int,
+                 layout: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.shingles, self.unique_shingles = shingles, unique(shingles)
-        self.n_words, self.spans = n_words, None
+        self.n_words, self.spans, self.layout = n_words, None, layout
 
 
-def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:
-    """Cosine of every sentence of ``a`` with every sentence of ``b`` (columns re-indexed small)."""
-    cols = np.union1d(ma.indices, mb.indices)
+SIMILARITY_CELLS = 1 << 22  # sentence pairs of the pairs measured in one sparse product at most
 
-    def dense(m: sparse.csr_matrix) -> np.ndarray:
-        out = np.zeros((m.shape[0], cols.size), np.float32)
-        out[np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)), np.searchsorted(cols, m.indices)] = m.data
-        return out
 
-    return dense(ma) @ dense(mb).T
+def similar_sentences(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], threshold: float
+                      ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each pair of texts, given as the TF-IDF rows of their sentences ``(ma, mb)``: the
+    sentence pairs ``(i, j)`` of cosine ``threshold`` or more and their cosines, in row-major
+    order, as arrays ``(ii, jj, ww)``.
+
+    One sparse product serves a block of pairs: each pair's terms become columns of its
+    own, so the product holds only each pair's own sentence pairs (and only those sharing
+    a term), with no Python work per pair and no dense matrix. It sums in float64, so each
+    cosine is the float32 nearest the exact one, whatever the machine or the order of terms.
+
+    >>> m = sparse.csr_matrix(np.array([[1, 0], [0, 1]], np.float32))
+    >>> [(ii.tolist(), jj.tolist(), ww.tolist()) for ii, jj, ww in similar_sentences([(m, m[::-1])], 0.5)]
+    [([0, 1], [1, 0], [1.0, 1.0])]
+    """
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    lo = 0
+    while lo < len(rows):
+        hi, cells = lo + 1, rows[lo][0].shape[0] * rows[lo][1].shape[0]
+        while hi < len(rows) and cells + rows[hi][0].shape[0] * rows[hi][1].shape[0] <= SIMILARITY_CELLS:
+            cells += rows[hi][0].shape[0] * rows[hi][1].shape[0]
+            hi += 1
+        out += _similar_block(rows[lo:hi], threshold)
+        lo = hi
+    return out
+
+
+def _similar_block(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], threshold: float
+                   ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    a, b = (sparse.vstack([r[side] for r in rows], format="csr", dtype=np.float64) for side in (0, 1))
+    n_a, n_b = (np.array([r[side].shape[0] for r in rows], np.int64) for side in (0, 1))
+    first_a, first_b = np.r_[0, np.cumsum(n_a)], np.r_[0, np.cumsum(n_b)]
+    width = np.int64(max(a.shape[1], 1))
+
+    def entry_pair(m: sparse.csr_matrix, n: np.ndarray) -> np.ndarray:  # the pair of each stored entry
+        return np.repeat(np.repeat(np.arange(n.size, dtype=np.int64), n), np.diff(m.indptr))
+
+    codes = np.concatenate([entry_pair(a, n_a) * width + a.indices, entry_pair(b, n_b) * width + b.indices])
+    columns = unique(codes)  # (pair, term): a column of its own
+    at = np.searchsorted(columns, codes).astype(np.int64)
+    a = sparse.csr_matrix((a.data, at[:a.indices.size], a.indptr), shape=(a.shape[0], max(columns.size, 1)))
+    b = sparse.csr_matrix((b.data, at[a.indices.size:], b.indptr), shape=(b.shape[0], max(columns.size, 1)))
+    sim = (a @ b.T).tocsr()  # summed in float64, then rounded to the rows' float32: the nearest float32
+    row = np.repeat(np.arange(sim.shape[0], dtype=np.int64), np.diff(sim.indptr))
+    weight = sim.data.astype(np.float32)
+    keep = weight >= threshold
+    row, col, weight = row[keep], sim.indices[keep].astype(np.int64), weight[keep]
+    order = np.lexsort((col, row))  # row-major, as np.nonzero of a dense matrix
+    row, col, weight = row[order], col[order], weight[order]
+    pair = np.searchsorted(first_a, row, side="right") - 1
+    bounds = np.searchsorted(pair, np.arange(len(rows) + 1))
+    return [(row[s:e] - first_a[p], col[s:e] - first_b[p], weight[s:e])
+            for p, (s, e) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()))]
 
 
 def _covered(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
@@ -120,7 +169,10 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _layout(s: Sketch | ShingleRun, params: Params) -> tuple[np.ndarray, np.ndarray] | None:
-    """Own-word mask and block of each word of a sketch with a body (None for bare shingles)."""
+    """Own-word mask and block of each word of a sketch with a body, or of shingles given
+    theirs (None for bare shingles)."""
+    if s.layout is not None:
+        return s.layout
     body = getattr(s, "body", None)
     if body is None or s.n_words == 0:
         return None
@@ -213,20 +265,19 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
 
 
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
-          params: Params = DEFAULT) -> None:
+          params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
     of sentence pairs at ``sentence_similarity`` or more; ``ma``, ``mb``: the TF-IDF rows
     of each article's sentences) and the one-to-one matching, order ignored. Pairs of more
     than ``max_aligned_cells`` sentence pairs are not aligned (the similarity matrix would
-    not fit in memory: two 20 MB texts hold 10^10 sentence pairs)."""
+    not fit in memory: two 20 MB texts hold 10^10 sentence pairs). ``similar``: the pair's
+    :func:`similar_sentences`, when measured in a block with other pairs."""
     threshold, cap = params.sentence_similarity, params.max_aligned_candidates
     if ma.shape[0] == 0 or mb.shape[0] == 0 or ma.shape[0] * mb.shape[0] > params.max_aligned_cells:
         return  # nothing to align, or texts of thousands of sentences each: their verbatim measures decide
-    sim = _similarities(ma, mb)
-    ii, jj = np.nonzero(sim >= threshold)
+    ii, jj, ww = similar_sentences([(ma, mb)], threshold)[0] if similar is None else similar
     if ii.size == 0:
         return
-    ww = sim[ii, jj]
     if ii.size > cap:  # keep the strongest pairs of very long, very similar articles
         top = np.argsort(-ww)[:cap]
         ii, jj, ww = ii[top], jj[top], ww[top]

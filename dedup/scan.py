@@ -25,11 +25,12 @@ import numpy as np
 
 from dedup import candidates as cand
 from dedup.clean import clean, drop_repeated_lines, line_table
-from dedup.confirm import Confirmer
+from dedup.arrays import unique
+from dedup.confirm import Confirmer, VerbatimTexts
 from dedup.model import Article, Pair, Problem, Relation, Report
 from dedup.params import DEFAULT, Params
 from dedup.parallel import frozen_gc, iter_batches, peak_memory_mib, release_memory
-from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, runs_needed, tell_stories
+from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, runs_needed, tell_stories, worth_comparing
 from dedup.relation import check_attribution
 from dedup.sketch import Features, featurize
 from dedup.spill import TextSpill
@@ -176,9 +177,13 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     lap("candidates")
     release_memory()
 
+    keep = _screen(articles, pairs, cosines, features.digest, workers, progress, folder, params)
+    stats["candidates_compared"] = int(keep.sum())
+    pairs, cosines = pairs[keep], cosines[keep]
+
     def confirm(batch: range) -> list[Pair]:
         return confirm_pairs(articles, confirmer, pairs[batch.start:batch.stop], cosines[batch.start:batch.stop],
-                             features.digest, params)
+                             features.digest, params, screened=True)
 
     # confirming touches articles all over the heap: workers are renewed (see dedup.parallel)
     out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=1000,
@@ -190,6 +195,33 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     lap("stories")
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return Report(articles, out, stories, attribution, list(problems), stats)
+
+
+def _screen(articles: list[Article], pairs: np.ndarray, cosines: np.ndarray, digest: np.ndarray,
+            workers: int | None, progress: bool, folder: str | None, params: Params) -> np.ndarray:
+    """Which candidate pairs can have a relation (:func:`dedup.pipeline.worth_comparing`): the
+    articles of the pairs below the related cosine made into :class:`dedup.confirm.VerbatimTexts`
+    once (each in one worker), then those pairs measured in blocks."""
+    same = digest[pairs[:, 0]] == digest[pairs[:, 1]]
+    low = np.flatnonzero(~same & (cosines < params.related_cosine))
+    keep = np.ones(len(pairs), bool)
+    if low.size == 0:
+        return keep
+    wanted = unique(pairs[low].ravel())
+    bodies = Bodies(articles)
+
+    def made(batch: np.ndarray) -> list[VerbatimTexts]:
+        return [VerbatimTexts.of([bodies[i] for i in batch.tolist()], params)]
+
+    texts = VerbatimTexts.concat(_batched(made, wanted, workers, progress, "verbatim"), folder)
+    rows = np.zeros(len(articles), np.int64)
+    rows[wanted] = np.arange(wanted.size)
+
+    def screened(batch: np.ndarray) -> list[bool]:
+        return worth_comparing(texts, pairs[batch], cosines[batch], same[batch], params, rows).tolist()
+
+    keep[low] = _batched(screened, low, workers, progress, "screen", unit="pair", min_per_worker=20_000)
+    return keep
 
 
 def _drop_candidate_features(features: Features, confirmer: Confirmer) -> None:

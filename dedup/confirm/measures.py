@@ -239,15 +239,17 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
     """
     if not runs:
         return []
+    at = np.concatenate([np.arange(i, stop) for i, stop in runs])
+    order = np.argsort(sb.shingles, kind="stable")  # equal shingles: the first in b first
+    ordered = sb.shingles[order]
+    where = np.minimum(np.searchsorted(ordered, sa.shingles[at]), ordered.size - 1)
+    first_in_b = dict(zip(at.tolist(), np.where(ordered[where] == sa.shingles[at], order[where], -1).tolist()))
     ha, hb = sa.shingles.tolist(), sb.shingles.tolist()
-    first_in_b: dict[int, int] = {}
-    for p, h in enumerate(hb):
-        first_in_b.setdefault(h, p)
     out = []
     for i, stop in runs:
         while i < stop:
-            p = first_in_b.get(ha[i])
-            if p is None:
+            p = first_in_b[i]
+            if p < 0:
                 i += 1
                 continue
             k = 1

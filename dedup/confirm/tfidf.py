@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from dedup.confirm.measures import Comparison, ShingleRun, align, lexical
+from dedup.confirm.measures import Comparison, ShingleRun, align, lexical, similar_sentences
 from dedup.confirm.quotes import Quotes, quote_terms, shared_quotes
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -227,10 +227,28 @@ class Confirmer:
 
     def compare(self, a: int, b: int, cosine: float | None = None) -> Comparison:
         """Measure one pair; pass ``cosine`` when it was already computed in a batch."""
-        (sa, ma, qa), (sb, mb, qb) = self.sketch(a), self.sketch(b)
-        c = Comparison(a, b, sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
-        c.cosine = float(self.cosines(np.array([[a, b]]))[0]) if cosine is None else cosine
-        lexical(c, sa, sb, self.params)
-        align(c, sa, sb, ma, mb, self.params)
-        c.quotes = shared_quotes(qa, qb, self.params)
-        return c
+        return self.compare_many([(a, b)], None if cosine is None else [cosine])[0]
+
+    def compare_many(self, pairs: Sequence[tuple[int, int]], cosines: Sequence[float] | None = None
+                     ) -> list[Comparison]:
+        """Measure pairs ``(a, b)`` (as :meth:`compare`), their sentence similarities from one
+        sparse product (:func:`dedup.confirm.measures.similar_sentences`); ``cosines``: each
+        pair's TF-IDF cosine, when already computed in a batch."""
+        p = self.params
+        sketches = {i: self.sketch(i) for i in dict.fromkeys(k for pair in pairs for k in pair)}
+        if cosines is None:
+            cosines = self.cosines(np.array(pairs, np.int64).reshape(-1, 2)).tolist()
+        aligned = [k for k, (a, b) in enumerate(pairs)
+                   if 0 < sketches[a][1].shape[0] * sketches[b][1].shape[0] <= p.max_aligned_cells]
+        similar = dict(zip(aligned, similar_sentences([(sketches[pairs[k][0]][1], sketches[pairs[k][1]][1])
+                                                       for k in aligned], p.sentence_similarity)))
+        out = []
+        for k, ((a, b), cosine) in enumerate(zip(pairs, cosines)):
+            (sa, ma, qa), (sb, mb, qb) = sketches[a], sketches[b]
+            c = Comparison(a, b, cosine=float(cosine), sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
+            lexical(c, sa, sb, p)
+            if k in similar:
+                align(c, sa, sb, ma, mb, p, similar[k])
+            c.quotes = shared_quotes(qa, qb, p)
+            out.append(c)
+        return out

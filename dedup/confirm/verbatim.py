@@ -1,0 +1,243 @@
+"""The verbatim measures of many pairs at once: a first look, with numpy over a block of
+pairs, at the pairs whose cosine is too low for anything but verbatim reuse.
+
+:class:`VerbatimTexts` holds what :func:`dedup.confirm.measures.lexical` reads of each
+text (its shingles in text order, its word count, and where its own words and prose
+blocks are: :func:`dedup.clean.layout.own_words`, as word ranges) as flat arrays, made
+once per text. :func:`verbatim_measures` then gives, for a block of pairs, the
+containment and lead of each side exactly as ``lexical`` computes them, and a bound on
+the longest shared passage (the longest run of shared own words of ``a``): enough to
+tell most pairs' relation without finding their passages.
+
+>>> t = VerbatimTexts.of(["one two three four five six seven eight nine ten eleven twelve",
+...                       "zero one two three four five six seven eight nine ten", "other words here"])
+>>> m = verbatim_measures(t, np.array([0, 0]), np.array([1, 2]))
+>>> m.containment_ab.round(2).tolist(), m.containment_ba.round(2).tolist(), m.run_bound.tolist()
+([0.83, 0.0], [0.91, 0.0], [10, 0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup.arrays import member, unique
+from dedup.clean.layout import blocks, captions, quotations
+from dedup.confirm.measures import ShingleRun
+from dedup.params import DEFAULT, Params
+from dedup.sketch.bytescan import scan_ascii
+from dedup.sketch.hashing import hash_words, shingles
+from dedup.sketch.tokens import words_and_spans
+from dedup.spill import ArraySink
+
+BLOCK_WORDS = 1 << 21  # words of the pairs measured at once (each side)
+
+
+def _ranges(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For segments of ``lengths``: each element's segment and its offset in it."""
+    lengths = np.asarray(lengths, np.int64)
+    seg = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    return seg, np.arange(seg.size, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values of ``values``, and where each value is among them."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]] if ordered.size else np.zeros(0, bool)
+    inverse = np.empty(values.size, np.int32)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
+
+
+@dataclass
+class VerbatimTexts:
+    """Texts as the verbatim measures see them, end to end (see the module docstring);
+    text ``i``'s rows of each array are ``x[x_start[i]:x_start[i + 1]]``."""
+
+    shingles: np.ndarray  # uint32, in text order
+    shingle_start: np.ndarray  # int64, (n + 1,)
+    unique: np.ndarray  # uint32: each text's distinct shingles, sorted
+    unique_start: np.ndarray
+    inverse: np.ndarray  # int32, per shingle: where it is among its text's distinct ones
+    words: np.ndarray  # int64, (n,)
+    cuts: np.ndarray  # (m, 2) int64: word ranges that are not the writer's own (quotations, captions)
+    cut_start: np.ndarray
+    blocks: np.ndarray  # (k, 2) int64: word ranges of the prose blocks, in order
+    block_start: np.ndarray
+
+    def __len__(self) -> int:
+        return self.words.size
+
+    @classmethod
+    def of(cls, bodies: Sequence[str], params: Params = DEFAULT) -> VerbatimTexts:
+        """The texts of ``bodies``: the ASCII ones tokenized together with numpy, the others one by one,
+        as :class:`dedup.sketch.body.Sketch` does."""
+        plain = [k for k, b in enumerate(bodies) if b.isascii()]
+        starts: list[np.ndarray] = [np.empty(0, np.int64)] * len(bodies)
+        hashes: list[np.ndarray] = [np.empty(0, np.uint64)] * len(bodies)
+        if plain:
+            t = scan_ascii([bodies[k] for k in plain], with_sentences=False)
+            text_start = np.cumsum([0] + [len(bodies[k]) + 1 for k in plain[:-1]])
+            bounds = np.searchsorted(t.doc, np.arange(len(plain) + 1))
+            for k, lo, hi, base in zip(plain, bounds[:-1].tolist(), bounds[1:].tolist(), text_start.tolist()):
+                starts[k], hashes[k] = t.start[lo:hi] - base, t.hash[lo:hi]
+        for k in sorted(set(range(len(bodies))) - set(plain)):
+            tokens, spans = words_and_spans(bodies[k])
+            starts[k], hashes[k] = spans[:, 0], hash_words(tokens)
+        cuts, block_ranges = [], []
+        for body, s in zip(bodies, starts):
+            marked = quotations(body, params.quote_min_words) + captions(body)
+            cuts.append(np.searchsorted(s, np.array(marked, np.int64).reshape(-1, 2)))
+            block_ranges.append(np.searchsorted(s, np.array(blocks(body), np.int64).reshape(-1, 2)))
+        values = [shingles(h, params.shingle_words) for h in hashes]
+        distinct, inverse = zip(*map(_distinct, values)) if values else ((), ())
+
+        def offsets(parts: Sequence[np.ndarray]) -> np.ndarray:
+            return np.r_[0, np.cumsum([len(p) for p in parts])].astype(np.int64)
+
+        def joined(parts: Sequence[np.ndarray], dtype) -> np.ndarray:
+            return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
+
+        return cls(joined(values, np.uint32), offsets(values), joined(distinct, np.uint32), offsets(distinct),
+                   joined(inverse, np.int32), np.array([h.size for h in hashes], np.int64),
+                   np.concatenate(cuts).astype(np.int64) if cuts else np.empty((0, 2), np.int64), offsets(cuts),
+                   np.concatenate(block_ranges).astype(np.int64) if block_ranges else np.empty((0, 2), np.int64),
+                   offsets(block_ranges))
+
+    @classmethod
+    def concat(cls, parts: Sequence[VerbatimTexts], folder: str | None = None) -> VerbatimTexts:
+        """The texts of ``parts``, in order; ``folder``: keep the shingles in a file there, mapped."""
+        sinks = {name: ArraySink(dtype, path=None if folder is None else f"{folder}/verbatim-{name}")
+                 for name, dtype in (("shingles", np.uint32), ("unique", np.uint32), ("inverse", np.int32))}
+        for p in parts:
+            for name, sink in sinks.items():
+                sink.add(getattr(p, name))
+
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p, name) for p in parts]) if parts else np.empty((0, 2), np.int64)
+
+        def starts(name: str) -> np.ndarray:
+            return np.r_[0, np.cumsum(np.concatenate([np.diff(getattr(p, name)) for p in parts]))].astype(np.int64) \
+                if parts else np.zeros(1, np.int64)
+
+        return cls(sinks["shingles"].result(), starts("shingle_start"), sinks["unique"].result(), starts("unique_start"),
+                   sinks["inverse"].result(), joined("words").reshape(-1),
+                   joined("cuts").reshape(-1, 2), starts("cut_start"), joined("blocks").reshape(-1, 2),
+                   starts("block_start"))
+
+    def layout(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Text ``i``'s own-word mask and the block of each word (-1: none), as
+        :func:`dedup.clean.layout.own_words` gives them."""
+        return self.layouts(np.array([i]))
+
+    def run(self, i: int) -> ShingleRun:
+        """Text ``i`` for :func:`dedup.confirm.measures.lexical` (no offsets: measures only)."""
+        return ShingleRun(self.shingles[self.shingle_start[i]:self.shingle_start[i + 1]], int(self.words[i]),
+                          self.layout(i) if self.words[i] else None)
+
+    def layouts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`layout` of each of ``texts``, end to end."""
+        first = np.r_[0, np.cumsum(self.words[texts])]
+
+        def painted(table: np.ndarray, start: np.ndarray, numbered: bool) -> np.ndarray:
+            # each range of each text adds 1 (or, blocks being disjoint, its number + 1) to its words
+            which, nth = _ranges(start[texts + 1] - start[texts])
+            rows = start[texts][which] + nth
+            weight = nth + 1.0 if numbered else np.ones(rows.size)
+            delta = np.bincount(table[rows, 0] + first[which], weight, first[-1] + 1) \
+                - np.bincount(table[rows, 1] + first[which], weight, first[-1] + 1)
+            return np.cumsum(delta.astype(np.int64))[:-1]
+
+        return painted(self.cuts, self.cut_start, False) == 0, painted(self.blocks, self.block_start, True) - 1
+
+
+@dataclass
+class VerbatimMeasures:
+    """Per pair, as :func:`dedup.confirm.measures.lexical` computes them: the containment and
+    lead of each side, and ``run_bound``, at least the longest shared passage in words."""
+
+    containment_ab: np.ndarray
+    containment_ba: np.ndarray
+    lead_a: np.ndarray
+    lead_b: np.ndarray
+    run_bound: np.ndarray
+
+
+def verbatim_measures(texts: VerbatimTexts, a: np.ndarray, b: np.ndarray, params: Params = DEFAULT
+                      ) -> VerbatimMeasures:
+    """The :class:`VerbatimMeasures` of the pairs of texts ``(a[k], b[k])``, a block of pairs at a time."""
+    a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
+    out = VerbatimMeasures(*(np.zeros(a.size) for _ in range(4)), np.zeros(a.size, np.int64))
+    lo = 0
+    while lo < a.size:
+        size = np.cumsum(np.maximum(texts.words[a[lo:]], texts.words[b[lo:]]))
+        hi = lo + max(1, int(np.searchsorted(size, BLOCK_WORDS, side="right")))
+        ab, lead_a, bound = _side(texts, a[lo:hi], b[lo:hi], params)
+        ba, lead_b, _ = _side(texts, b[lo:hi], a[lo:hi], params)
+        out.containment_ab[lo:hi], out.lead_a[lo:hi], out.run_bound[lo:hi] = ab, lead_a, bound
+        out.containment_ba[lo:hi], out.lead_b[lo:hi] = ba, lead_b
+        lo = hi
+    return out
+
+
+def _side(texts: VerbatimTexts, x: np.ndarray, y: np.ndarray, params: Params
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Containment and lead of ``x[k]`` in ``y[k]``, and the longest run of its shared own
+    words (of ``min_passage_words`` at least, else 0), for each pair ``k``."""
+    k, min_words = params.shingle_words, params.min_passage_words
+    p = x.size
+    starts = texts.shingle_start
+    # which shingles of x are in y (pair by pair: codes of pair and shingle)
+    nx, ny = starts[x + 1] - starts[x], starts[y + 1] - starts[y]
+    live = (nx > 0) & (ny > 0)  # lexical() measures nothing when either text has no shingle
+    nx, ny = np.where(live, nx, 0), np.where(live, ny, 0)
+    # distinct shingles of each side, pair by pair as codes of pair and shingle: sorted as they come
+    ux, uy = (np.where(live, texts.unique_start[t + 1] - texts.unique_start[t], 0) for t in (x, y))
+    (pux, offux), (puy, offuy) = _ranges(ux), _ranges(uy)
+    code_x = (pux << 32) | texts.unique[texts.unique_start[x][pux] + offux].astype(np.int64)
+    code_y = (puy << 32) | texts.unique[texts.unique_start[y][puy] + offuy].astype(np.int64)
+    found_distinct = member(code_x, code_y)  # keys in order: the binary searches stay close
+    px, offx = _ranges(nx)
+    found = found_distinct[np.repeat(np.r_[0, np.cumsum(ux)][:-1], nx) + texts.inverse[starts[x][px] + offx]]
+    # words covered by a shared shingle: those of a shingle starting k - 1 words before at most
+    words = np.where(live, texts.words[x], 0)
+    pw, w = _ranges(words)
+    shingle_first = np.r_[0, np.cumsum(nx)][:-1]
+    prefix = np.r_[0, np.cumsum(found)]
+    first_s = shingle_first[pw] + np.maximum(0, w - k + 1)
+    last_s = shingle_first[pw] + np.minimum(w, nx[pw] - 1)
+    covered = prefix[last_s + 1] - prefix[first_s] > 0
+    own, block = texts.layouts(x[live])  # the live texts' only, end to end as their words
+    # runs of shared own words (never across two texts)
+    mine = covered & own
+    seg_start = np.r_[True, pw[1:] != pw[:-1]] if pw.size else np.zeros(0, bool)
+    seg_end = np.r_[pw[1:] != pw[:-1], True] if pw.size else np.zeros(0, bool)
+    run_start = np.flatnonzero(mine & (seg_start | ~np.r_[False, mine[:-1]]))
+    run_end = np.flatnonzero(mine & (seg_end | ~np.r_[mine[1:], False])) + 1
+    length = run_end - run_start
+    long = length >= min_words
+    bound = np.zeros(p, np.int64)
+    np.maximum.at(bound, pw[run_start[long]], length[long])
+    # the body each side is measured on (dedup.confirm.measures._body)
+    held_block = np.r_[block[run_start[long]], block[run_end[long] - 1]]
+    held_pair = np.r_[pw[run_start[long]], pw[run_start[long]]]
+    held = unique((held_pair[held_block >= 0] << 32) | held_block[held_block >= 0])
+    has_held = np.zeros(p, bool)
+    has_held[held >> 32] = True
+    in_held = (block >= 0) & member((pw << 32) | np.maximum(block, 0), held)
+    body = own & np.where(has_held[pw], in_held, block >= 0)
+    body_n = np.bincount(pw, body, p)
+    own_n = np.bincount(pw, own, p)
+    choice = np.where(body_n >= min_words, 0, np.where(own_n >= min_words, 1, 2))[pw]
+    measured = np.where(choice == 0, body, np.where(choice == 1, own, True))
+    shared = covered & measured
+    m = np.bincount(pw, shared, p)
+    n = np.bincount(pw, measured, p)
+    rank = np.cumsum(measured) - np.r_[0, np.cumsum(np.bincount(pw, measured, p))][:-1][pw]  # 1-based among measured
+    lead_n = np.bincount(pw, shared & (rank <= m[pw]), p)
+    containment = np.divide(m, n, out=np.zeros(p), where=n > 0)
+    lead = np.divide(lead_n, m, out=np.zeros(p), where=m > 0)
+    return containment, lead, bound

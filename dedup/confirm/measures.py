@@ -90,9 +90,10 @@ class ShingleRun:
 
     __slots__ = ("shingles", "unique_shingles", "n_words", "spans", "layout")
 
-    def __init__(self, shingles: np.ndarray, n_words: int,
-                 layout: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        self.shingles, self.unique_shingles = shingles, unique(shingles)
+    def __init__(self, shingles: np.ndarray, n_words: int, layout: tuple[np.ndarray, np.ndarray] | None = None,
+                 unique_shingles: np.ndarray | None = None) -> None:
+        self.shingles = shingles
+        self.unique_shingles = unique(shingles) if unique_shingles is None else unique_shingles
         self.n_words, self.spans, self.layout = n_words, None, layout
 
 
@@ -156,10 +157,9 @@ def _similar_block(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], 
 
 def _covered(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
     """Words covered by the shingles flagged in ``mask``."""
-    delta = np.zeros(n_words + 1, np.int32)
     starts = np.flatnonzero(mask)
-    np.add.at(delta, starts, 1)
-    np.add.at(delta, np.minimum(starts + shingle_words, n_words), -1)
+    delta = np.bincount(starts, minlength=n_words + 1) - np.bincount(np.minimum(starts + shingle_words, n_words),
+                                                                      minlength=n_words + 1)
     return np.cumsum(delta[:-1]) > 0
 
 
@@ -190,9 +190,10 @@ def _body(covered: np.ndarray, layout: tuple[np.ndarray, np.ndarray] | None, min
     edges = np.flatnonzero(np.diff(np.r_[0, (covered & own).view(np.int8), 0]))
     starts, stops = edges[::2], edges[1::2]
     long = stops - starts >= min_words
-    held = np.unique(np.r_[block[starts[long]], block[stops[long] - 1]])
-    held = held[held >= 0]
-    body = own & (np.isin(block, held) if held.size else block >= 0)
+    held = np.zeros(int(block.max(initial=-1)) + 2, bool)  # by block; the last, for -1, stays False
+    held[np.r_[block[starts[long]], block[stops[long] - 1]]] = True
+    held[-1] = False
+    body = own & (held[block] if held.any() else block >= 0)
     if body.sum() >= min_words:
         return body
     return own if own.sum() >= min_words else None
@@ -214,7 +215,7 @@ def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, par
     if ha.size == 0 or hb.size == 0:
         return
     ua, ub = sa.unique_shingles, sb.unique_shingles
-    inter = np.intersect1d(ua, ub, assume_unique=True).size
+    inter = int(member(ua, ub).sum())
     c.jaccard = inter / (ua.size + ub.size - inter)
     if inter == 0:
         return

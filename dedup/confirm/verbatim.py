@@ -89,7 +89,7 @@ class VerbatimTexts:
             starts[k], hashes[k] = spans[:, 0], hash_words(tokens)
         cuts, block_ranges = [], []
         for body, s in zip(bodies, starts):
-            marked = quotations(body, params.quote_min_words) + captions(body)
+            marked = (quotations(body, params.quote_min_words) if '"' in body else []) + captions(body)
             cuts.append(np.searchsorted(s, np.array(marked, np.int64).reshape(-1, 2)))
             block_ranges.append(np.searchsorted(s, np.array(blocks(body), np.int64).reshape(-1, 2)))
         values = [shingles(h, params.shingle_words) for h in hashes]
@@ -136,7 +136,8 @@ class VerbatimTexts:
     def run(self, i: int) -> ShingleRun:
         """Text ``i`` for :func:`dedup.confirm.measures.lexical` (no offsets: measures only)."""
         return ShingleRun(self.shingles[self.shingle_start[i]:self.shingle_start[i + 1]], int(self.words[i]),
-                          self.layout(i) if self.words[i] else None)
+                          self.layout(i) if self.words[i] else None,
+                          self.unique[self.unique_start[i]:self.unique_start[i + 1]])
 
     def layouts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`layout` of each of ``texts``, end to end."""
@@ -175,69 +176,80 @@ def verbatim_measures(texts: VerbatimTexts, a: np.ndarray, b: np.ndarray, params
     while lo < a.size:
         size = np.cumsum(np.maximum(texts.words[a[lo:]], texts.words[b[lo:]]))
         hi = lo + max(1, int(np.searchsorted(size, BLOCK_WORDS, side="right")))
-        ab, lead_a, bound = _side(texts, a[lo:hi], b[lo:hi], params)
-        ba, lead_b, _ = _side(texts, b[lo:hi], a[lo:hi], params)
-        out.containment_ab[lo:hi], out.lead_a[lo:hi], out.run_bound[lo:hi] = ab, lead_a, bound
-        out.containment_ba[lo:hi], out.lead_b[lo:hi] = ba, lead_b
+        x, y = a[lo:hi], b[lo:hi]
+        starts = texts.shingle_start
+        live = (starts[x + 1] > starts[x]) & (starts[y + 1] > starts[y])  # lexical() measures nothing without
+        found_x, found_y = _shared_shingles(texts, x, y, live)
+        out.containment_ab[lo:hi], out.lead_a[lo:hi], out.run_bound[lo:hi] = _side(texts, x, live, found_x, params)
+        out.containment_ba[lo:hi], out.lead_b[lo:hi], _ = _side(texts, y, live, found_y, params)
         lo = hi
     return out
 
 
-def _side(texts: VerbatimTexts, x: np.ndarray, y: np.ndarray, params: Params
+def _shared_shingles(texts: VerbatimTexts, x: np.ndarray, y: np.ndarray, live: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """For the live pairs, end to end: whether each shingle of ``x[k]`` is in ``y[k]``, and each of ``y[k]`` in ``x[k]``."""
+    def distinct(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # codes of pair and shingle: sorted as they come
+        count = np.where(live, texts.unique_start[t + 1] - texts.unique_start[t], 0)
+        pair, nth = _ranges(count)
+        return (pair << 32) | texts.unique[texts.unique_start[t][pair] + nth].astype(np.int64), count
+
+    (code_x, ux), (code_y, uy) = distinct(x), distinct(y)
+    in_y = member(code_x, code_y)  # keys in order: the binary searches stay close
+    in_x = member(code_y, code_x[in_y])  # the few shared ones
+
+    def per_shingle(t: np.ndarray, flags: np.ndarray, count: np.ndarray) -> np.ndarray:
+        n = np.where(live, texts.shingle_start[t + 1] - texts.shingle_start[t], 0)
+        pair, nth = _ranges(n)
+        return flags[np.repeat(np.r_[0, np.cumsum(count)][:-1], n) + texts.inverse[texts.shingle_start[t][pair] + nth]]
+
+    return per_shingle(x, in_y, ux), per_shingle(y, in_x, uy)
+
+
+def _side(texts: VerbatimTexts, x: np.ndarray, live: np.ndarray, found: np.ndarray, params: Params
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Containment and lead of ``x[k]`` in ``y[k]``, and the longest run of its shared own
-    words (of ``min_passage_words`` at least, else 0), for each pair ``k``."""
+    """Containment and lead of ``x[k]`` (``found``: which of its shingles the other text
+    holds), and the longest run of its shared own words (of ``min_passage_words`` at least,
+    else 0), for each pair ``k``."""
     k, min_words = params.shingle_words, params.min_passage_words
     p = x.size
-    starts = texts.shingle_start
-    # which shingles of x are in y (pair by pair: codes of pair and shingle)
-    nx, ny = starts[x + 1] - starts[x], starts[y + 1] - starts[y]
-    live = (nx > 0) & (ny > 0)  # lexical() measures nothing when either text has no shingle
-    nx, ny = np.where(live, nx, 0), np.where(live, ny, 0)
-    # distinct shingles of each side, pair by pair as codes of pair and shingle: sorted as they come
-    ux, uy = (np.where(live, texts.unique_start[t + 1] - texts.unique_start[t], 0) for t in (x, y))
-    (pux, offux), (puy, offuy) = _ranges(ux), _ranges(uy)
-    code_x = (pux << 32) | texts.unique[texts.unique_start[x][pux] + offux].astype(np.int64)
-    code_y = (puy << 32) | texts.unique[texts.unique_start[y][puy] + offuy].astype(np.int64)
-    found_distinct = member(code_x, code_y)  # keys in order: the binary searches stay close
-    px, offx = _ranges(nx)
-    found = found_distinct[np.repeat(np.r_[0, np.cumsum(ux)][:-1], nx) + texts.inverse[starts[x][px] + offx]]
+    nx = np.where(live, texts.shingle_start[x + 1] - texts.shingle_start[x], 0)
     # words covered by a shared shingle: those of a shingle starting k - 1 words before at most
     words = np.where(live, texts.words[x], 0)
     pw, w = _ranges(words)
-    shingle_first = np.r_[0, np.cumsum(nx)][:-1]
+    shingle_first = np.r_[0, np.cumsum(nx)][:-1][pw]
     prefix = np.r_[0, np.cumsum(found)]
-    first_s = shingle_first[pw] + np.maximum(0, w - k + 1)
-    last_s = shingle_first[pw] + np.minimum(w, nx[pw] - 1)
-    covered = prefix[last_s + 1] - prefix[first_s] > 0
+    covered = prefix[shingle_first + np.minimum(w, nx[pw] - 1) + 1] - prefix[shingle_first + np.maximum(0, w - k + 1)] > 0
     own, block = texts.layouts(x[live])  # the live texts' only, end to end as their words
     # runs of shared own words (never across two texts)
     mine = covered & own
-    seg_start = np.r_[True, pw[1:] != pw[:-1]] if pw.size else np.zeros(0, bool)
-    seg_end = np.r_[pw[1:] != pw[:-1], True] if pw.size else np.zeros(0, bool)
-    run_start = np.flatnonzero(mine & (seg_start | ~np.r_[False, mine[:-1]]))
-    run_end = np.flatnonzero(mine & (seg_end | ~np.r_[mine[1:], False])) + 1
+    new_text = np.r_[True, pw[1:] != pw[:-1]] if pw.size else np.zeros(0, bool)
+    run_start = np.flatnonzero(mine & (new_text | ~np.r_[False, mine[:-1]]))
+    run_end = np.flatnonzero(mine & (np.r_[new_text[1:], True] | ~np.r_[mine[1:], False])) + 1
     length = run_end - run_start
     long = length >= min_words
     bound = np.zeros(p, np.int64)
     np.maximum.at(bound, pw[run_start[long]], length[long])
-    # the body each side is measured on (dedup.confirm.measures._body)
-    held_block = np.r_[block[run_start[long]], block[run_end[long] - 1]]
-    held_pair = np.r_[pw[run_start[long]], pw[run_start[long]]]
-    held = unique((held_pair[held_block >= 0] << 32) | held_block[held_block >= 0])
-    has_held = np.zeros(p, bool)
-    has_held[held >> 32] = True
-    in_held = (block >= 0) & member((pw << 32) | np.maximum(block, 0), held)
+    # the body each side is measured on (dedup.confirm.measures._body): the blocks holding a long run
+    blocks = np.where(live, texts.block_start[x + 1] - texts.block_start[x], 0)
+    first_block = np.r_[0, np.cumsum(blocks)][:-1]
+    held = np.zeros(int(blocks.sum()) + 1, bool)
+    for ends in (run_start[long], run_end[long] - 1):
+        inside = block[ends] >= 0
+        held[first_block[pw[ends[inside]]] + block[ends[inside]]] = True
+    has_held = np.bincount(np.repeat(np.arange(p), blocks), held[:-1], p) > 0
+    in_held = (block >= 0) & held[np.where(block >= 0, first_block[pw] + block, held.size - 1)]
     body = own & np.where(has_held[pw], in_held, block >= 0)
-    body_n = np.bincount(pw, body, p)
-    own_n = np.bincount(pw, own, p)
+    body_n, own_n = np.bincount(pw, body, p), np.bincount(pw, own, p)
     choice = np.where(body_n >= min_words, 0, np.where(own_n >= min_words, 1, 2))[pw]
     measured = np.where(choice == 0, body, np.where(choice == 1, own, True))
     shared = covered & measured
-    m = np.bincount(pw, shared, p)
-    n = np.bincount(pw, measured, p)
-    rank = np.cumsum(measured) - np.r_[0, np.cumsum(np.bincount(pw, measured, p))][:-1][pw]  # 1-based among measured
-    lead_n = np.bincount(pw, shared & (rank <= m[pw]), p)
+    m, n = np.bincount(pw, shared, p).astype(np.int64), np.bincount(pw, measured, p).astype(np.int64)
+    # lead: shared words among the first m measured ones (up to the m-th measured word)
+    seen, shared_seen = np.cumsum(measured), np.cumsum(shared)
+    before = np.r_[0, np.cumsum(n)][:-1]
+    mth = np.minimum(np.searchsorted(seen, before + m), max(seen.size - 1, 0))
+    lead_n = np.where(m > 0, shared_seen[mth] - np.r_[0, np.cumsum(m)][:-1], 0) if seen.size else np.zeros(p)
     containment = np.divide(m, n, out=np.zeros(p), where=n > 0)
     lead = np.divide(lead_n, m, out=np.zeros(p), where=m > 0)
     return containment, lead, bound

@@ -12,8 +12,9 @@ For each corpus and each code tree (``--code LABEL=DIR``, repeatable: the tree i
 child's ``PYTHONPATH``, so a checkout of an older commit gives the *before* in the same run):
 ``python -m dedup.cli scan CORPUS --format json -o OUT --no-progress`` as a child process, timed
 whole (wall seconds; CPU seconds, user + system of it and the workers it waited for; peak RSS),
-with the report's candidate pairs, its confirm stage's seconds (wall: the workers run at once)
-and those per candidate pair, and its pairs and stories. Then the baseline
+with the report's candidate pairs (and those compared whole, past the verbatim first look), its
+confirm stage's seconds (wall, and CPU of the process and its workers) and those per candidate
+pair, and its pairs and stories. Then the baseline
 (``../shared/bench/datasketch_baseline.py``: MinHash per document, MinHashLSH at 0.8) on the same
 file. Runs are back to back, ``--repeat`` times (medians); on a machine others load, compare CPU
 seconds rather than wall.
@@ -57,7 +58,7 @@ def corpus(kind: str, n: int, work: Path, seed: int) -> Path:
 
 def scan_once(path: Path, code: Path, out: Path, timeout: float) -> dict:
     """One ``dedup scan`` of ``path`` with the package of ``code``: its times and report stats."""
-    env = {**os.environ, "PYTHONPATH": str(code)}
+    env = {**os.environ, "PYTHONPATH": str(code), "PYTHONSAFEPATH": "1"}  # not the current folder's package
     cmd = [sys.executable, "-m", "dedup.cli", "scan", str(path), "--format", "json", "-o", str(out), "--no-progress"]
     out.unlink(missing_ok=True)
     child = run_child(cmd, timeout, out.with_suffix(".log"), env)
@@ -67,9 +68,11 @@ def scan_once(path: Path, code: Path, out: Path, timeout: float) -> dict:
         report = json.load(f)
     stats = report["stats"]
     sizes = sorted((len(s["members"]) for s in report.get("clusters", [])), reverse=True)
+    cpu = stats.get("cpu_seconds", {})  # absent before the scan reported it
     return {"wall": child.seconds, "cpu": child.cpu_seconds, "rss": child.rss_mib,
-            "candidates": stats.get("candidates", 0), "confirm": stats["timings"].get("confirm", 0.0),
-            "stages": stats["timings"], "pairs": sum(stats.get("pairs", {}).values()),
+            "candidates": stats.get("candidates", 0), "compared": stats.get("candidates_compared"),
+            "confirm": stats["timings"].get("confirm", 0.0), "confirm_cpu": cpu.get("confirm", float("nan")),
+            "stages": stats["timings"], "stage_cpu": cpu, "pairs": sum(stats.get("pairs", {}).values()),
             "stories": len(sizes), "largest": sizes[0] if sizes else 0}
 
 
@@ -84,21 +87,24 @@ def baseline_once(path: Path, work: Path, timeout: float) -> dict:
 def median_of(runs: list[dict]) -> dict:
     """The first run's counts with the median of each time over the runs."""
     out = dict(runs[0])
-    for name in ("wall", "cpu", "confirm", "rss"):
+    for name in ("wall", "cpu", "confirm", "confirm_cpu", "rss"):
         if name in out:
             out[name] = statistics.median(r[name] for r in runs)
     return out
 
 
 def table(rows: list[tuple[str, str, dict, dict]]) -> str:
-    head = ("| corpus | code | scan wall s | scan CPU s | peak RSS MiB | candidates | confirm s | ms/pair | pairs | "
-            "stories (largest) | datasketch wall s | datasketch CPU s | scan/datasketch (wall, CPU) |")
+    head = ("| corpus | code | scan wall s | scan CPU s | peak RSS MiB | candidates | compared | confirm wall s | "
+            "confirm CPU s | ms/pair (wall, CPU) | pairs | stories (largest) | datasketch wall s, CPU s | "
+            "scan/datasketch (wall, CPU) |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, label, r, base in rows:
-        per_pair = 1000 * r["confirm"] / r["candidates"] if r["candidates"] else 0.0
+        n = max(r["candidates"], 1)
+        compared = "?" if r["compared"] is None else f"{r['compared']:,}"
         lines.append(f"| {name} | {label} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss']:.0f} | {r['candidates']:,} | "
-                     f"{r['confirm']:.1f} | {per_pair:.2f} | {r['pairs']:,} | {r['stories']:,} ({r['largest']}) | "
-                     f"{base['wall']:.1f} | {base['cpu']:.1f} | {r['wall'] / base['wall']:.1f}x, "
+                     f"{compared} | {r['confirm']:.1f} | {r['confirm_cpu']:.1f} | {1000 * r['confirm'] / n:.2f}, "
+                     f"{1000 * r['confirm_cpu'] / n:.2f} | {r['pairs']:,} | {r['stories']:,} ({r['largest']}) | "
+                     f"{base['wall']:.1f}, {base['cpu']:.1f} | {r['wall'] / base['wall']:.1f}x, "
                      f"{r['cpu'] / base['cpu']:.1f}x |")
     return "\n".join(lines)
 

@@ -36,19 +36,32 @@ from dedup.sketch import Features, featurize
 from dedup.spill import TextSpill
 
 
-class _Laps:
-    """Seconds per stage, written into ``timings`` as each stage ends, and this process's
-    peak resident memory so far (MiB) into ``memory``."""
+def _cpu_seconds() -> float:
+    """User and system seconds of this process and of the workers it has waited for."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 0.0
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
 
-    def __init__(self, timings: dict, memory: dict) -> None:
-        self.timings, self.memory, self.t = timings, memory, time.perf_counter()
+
+class _Laps:
+    """Seconds per stage, written into ``timings`` as each stage ends, this process's peak
+    resident memory so far (MiB) into ``memory``, and CPU seconds (its own and its
+    workers') into ``cpu``."""
+
+    def __init__(self, timings: dict, memory: dict, cpu: dict | None = None) -> None:
+        self.timings, self.memory, self.cpu = timings, memory, {} if cpu is None else cpu
+        self.t, self.c = time.perf_counter(), _cpu_seconds()
 
     def __call__(self, stage: str) -> None:
         release_memory()
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), _cpu_seconds()
         self.timings[stage] = round(now - self.t, 3)
+        self.cpu[stage] = round(cpu - self.c, 3)
         self.memory[stage] = peak_memory_mib()
-        self.t = now
+        self.t, self.c = now, cpu
 
 
 def _progress(items: Iterable | None, total: int, desc: str, enabled: bool, unit: str = "article"):
@@ -117,7 +130,8 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
                    workers: int | None, params: Params) -> Report:
     t0 = time.perf_counter()
     stats: dict = {"articles": len(articles)}
-    lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
+    lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}),
+                stats.setdefault("cpu_seconds", {}))
     large = len(articles) >= SPILL_MIN
     store = TextSpill() if large else None
     if store is not None:  # before the workers fork: freeing texts after would copy the pages they share
@@ -158,7 +172,8 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     t0 = time.perf_counter() if t0 is None else t0
     stats = {"articles": len(articles)} if stats is None else stats
     if lap is None:
-        lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
+        lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}),
+                    stats.setdefault("cpu_seconds", {}))
     release_memory()
     confirmer = Confirmer(params).fit(Bodies(articles), features.terms,
                                       (features.shingles, features.shingle_start, features.words))

@@ -267,6 +267,52 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
     return out
 
 
+def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]:
+    """The heaviest chain of points with strictly increasing ``i`` and ``j`` (points sorted
+    by ``i``, then ``j``; integer weights: similarities in millionths, so that float32
+    noise in the last bits never decides between equally similar sentences), as point
+    indexes in order. Among equal chains, each point's predecessor is the first point
+    (in order) ending a heaviest chain before it, and the chain ends at the first
+    heaviest point.
+
+    A point's best predecessor is a prefix maximum over ``j`` of the points of smaller
+    ``i``, kept in a Fenwick tree: ``n log n``, so that two long texts of thousands of
+    similar sentence pairs (boilerplate, lists) are aligned as fast as two short ones.
+
+    >>> heaviest_chain([0, 0, 1, 2], [0, 1, 1, 2], [5, 9, 4, 1])
+    [1, 3]
+    """
+    n = len(ii)
+    size = max(jj, default=-1) + 1
+    tree_best, tree_at = [-1] * (size + 1), [-1] * (size + 1)  # prefix maxima over j: chain weight, its end
+    best, back = [0] * n, [-1] * n
+    lo = 0
+    while lo < n:
+        hi = lo
+        while hi < n and ii[hi] == ii[lo]:
+            hi += 1
+        for k in range(lo, hi):  # the points of this i extend chains of smaller i only
+            value, at, q = -1, -1, jj[k]
+            while q > 0:
+                if tree_best[q] > value or (tree_best[q] == value and 0 <= tree_at[q] < at):
+                    value, at = tree_best[q], tree_at[q]
+                q -= q & -q
+            best[k], back[k] = weight[k] + max(value, 0), at
+        for k in range(lo, hi):
+            q = jj[k] + 1
+            while q <= size:
+                if best[k] > tree_best[q] or (best[k] == tree_best[q] and k < tree_at[q]):
+                    tree_best[q], tree_at[q] = best[k], k
+                q += q & -q
+        lo = hi
+    k = max(range(n), key=lambda t: (best[t], -t)) if n else -1
+    chain = []
+    while k >= 0:
+        chain.append(k)
+        k = back[k]
+    return chain[::-1]
+
+
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
           params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
@@ -295,23 +341,9 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     len_b = np.array([e - s for s, e in sb.sentences], float)
     c.matched_coverage_a = float(len_a[sorted(used_a)].sum() / len_a.sum())
     c.matched_coverage_b = float(len_b[sorted(used_b)].sum() / len_b.sum())
-    # heaviest chain with strictly increasing i and j; weights compared at 6 decimals, so
-    # that float32 noise in the last bits never decides between equally similar sentences
     order = np.lexsort((jj, ii))
     ii, jj, ww = ii[order].tolist(), jj[order].tolist(), ww[order].tolist()
-    weight = np.round(np.asarray(ww, np.float64), 6).tolist()
-    best, back = [0.0] * len(ii), [-1] * len(ii)
-    for k in range(len(ii)):
-        best[k] = weight[k]
-        for m in range(k):
-            if ii[m] < ii[k] and jj[m] < jj[k] and best[m] + weight[k] > best[k] + 1e-9:
-                best[k], back[k] = best[m] + weight[k], m
-    k = int(np.argmax(np.round(best, 6)))
-    chain = []
-    while k >= 0:
-        chain.append(k)
-        k = back[k]
-    chain.reverse()
+    chain = heaviest_chain(ii, jj, np.rint(np.asarray(ww, np.float64) * 1e6).astype(np.int64).tolist())
     c.aligned = len(chain)
     c.matched = max(c.matched, c.aligned)  # greedy matching can miss the best one-to-one set
     c.similarity = float(np.mean([ww[k] for k in chain]))

@@ -31,29 +31,17 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from deduplicate import corpus  # noqa: E402  (benchmarks/deduplicate.py)
 from speed import run_child, tail  # noqa: E402  (benchmarks/speed.py)
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "bench"
-KINDS = {"plain": ["--mutate", "0.3"], "stress": []}  # make_corpus.py options of each generated corpus
-
-
-def corpus(kind: str, n: int, work: Path, seed: int) -> Path:
-    """The generated corpus of ``kind`` (made when absent)."""
-    work.mkdir(parents=True, exist_ok=True)
-    pool, prefix = work / "pool.txt", work / f"{kind}-{n}-s{seed}"
-    if not pool.exists():
-        subprocess.run([sys.executable, str(BENCH / "make_pool.py"), str(pool)], check=True)
-    if not prefix.with_suffix(".jsonl").exists():
-        subprocess.run([sys.executable, str(BENCH / "make_corpus.py"), str(pool), str(n), str(prefix),
-                        "--seed", str(seed), *KINDS[kind]], check=True)
-    return prefix.with_suffix(".jsonl")
+KINDS = {"plain": ("--mutate", "0.3"), "stress": ()}  # make_corpus.py options of each generated corpus
 
 
 def scan_once(path: Path, code: Path, out: Path, timeout: float) -> dict:
@@ -122,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600)
     args = parser.parse_args(argv)
     codes = [tuple(c.split("=", 1)) for c in args.code] or [("this", str(REPO))]
-    corpora = [(kind, corpus(kind, args.n, args.work, args.seed)) for kind in KINDS if kind in args.only]
+    corpora = [(kind, corpus(args.n, args.work, args.seed, KINDS[kind], kind)[0]) for kind in KINDS if kind in args.only]
     if args.pages is not None and "pages" in args.only:
         if not args.pages.exists():
             sys.exit(f"--pages: {args.pages} not found")

@@ -129,7 +129,8 @@ def similar_sentences(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]
 
 def _similar_block(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], threshold: float
                    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    a, b = (sparse.vstack([r[side] for r in rows], format="csr", dtype=np.float64) for side in (0, 1))
+    a, b = (sparse.csr_matrix(sparse.vstack([r[side] for r in rows], format="csr", dtype=np.float64))
+            for side in (0, 1))
     n_a, n_b = (np.array([r[side].shape[0] for r in rows], np.int64) for side in (0, 1))
     first_a, first_b = np.r_[0, np.cumsum(n_a)], np.r_[0, np.cumsum(n_b)]
     width = np.int64(max(a.shape[1], 1))
@@ -142,7 +143,7 @@ def _similar_block(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], 
     at = np.searchsorted(columns, codes).astype(np.int64)
     a = sparse.csr_matrix((a.data, at[:a.indices.size], a.indptr), shape=(a.shape[0], max(columns.size, 1)))
     b = sparse.csr_matrix((b.data, at[a.indices.size:], b.indptr), shape=(b.shape[0], max(columns.size, 1)))
-    sim = (a @ b.T).tocsr()  # summed in float64, then rounded to the rows' float32: the nearest float32
+    sim = sparse.csr_matrix(a @ b.T)  # summed in float64, then rounded to the rows' float32: the nearest float32
     row = np.repeat(np.arange(sim.shape[0], dtype=np.int64), np.diff(sim.indptr))
     weight = sim.data.astype(np.float32)
     keep = weight >= threshold

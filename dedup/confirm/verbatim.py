@@ -171,7 +171,8 @@ def verbatim_measures(texts: VerbatimTexts, a: np.ndarray, b: np.ndarray, params
                       ) -> VerbatimMeasures:
     """The :class:`VerbatimMeasures` of the pairs of texts ``(a[k], b[k])``, a block of pairs at a time."""
     a, b = np.asarray(a, np.int64), np.asarray(b, np.int64)
-    out = VerbatimMeasures(*(np.zeros(a.size) for _ in range(4)), np.zeros(a.size, np.int64))
+    out = VerbatimMeasures(np.zeros(a.size), np.zeros(a.size), np.zeros(a.size), np.zeros(a.size),
+                           np.zeros(a.size, np.int64))
     lo = 0
     while lo < a.size:
         size = np.cumsum(np.maximum(texts.words[a[lo:]], texts.words[b[lo:]]))

@@ -56,7 +56,7 @@ def test_concat_keeps_every_text(maker, tmp_path):
     for folder in (None, str(tmp_path)):
         joined = VerbatimTexts.concat([VerbatimTexts.of(bodies[:5]), VerbatimTexts.of(bodies[5:])], folder)
         for name in ("shingles", "shingle_start", "unique", "unique_start", "inverse", "words", "cuts", "cut_start",
-                     "blocks", "block_start"):
+                     "blocks", "block_start", "own", "block"):
             assert np.array_equal(getattr(joined, name), getattr(whole, name)), name
 
 

@@ -19,7 +19,7 @@ tell most pairs' relation without finding their passages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -67,6 +67,9 @@ class VerbatimTexts:
     cut_start: np.ndarray
     blocks: np.ndarray  # (k, 2) int64: word ranges of the prose blocks, in order
     block_start: np.ndarray
+    own: np.ndarray  # bool, per word (end to end): the writer's own
+    block: np.ndarray  # int32, per word: its block in its text (-1: none)
+    word_start: np.ndarray | None = field(default=None, repr=False, compare=False)  # made when first needed
 
     def __len__(self) -> int:
         return self.words.size
@@ -101,17 +104,19 @@ class VerbatimTexts:
         def joined(parts: Sequence[np.ndarray], dtype) -> np.ndarray:
             return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
 
+        words = np.array([h.size for h in hashes], np.int64)
+        ranges = (np.concatenate(cuts).astype(np.int64) if cuts else np.empty((0, 2), np.int64), offsets(cuts),
+                  np.concatenate(block_ranges).astype(np.int64) if block_ranges else np.empty((0, 2), np.int64),
+                  offsets(block_ranges))
         return cls(joined(values, np.uint32), offsets(values), joined(distinct, np.uint32), offsets(distinct),
-                   joined(inverse, np.int32), np.array([h.size for h in hashes], np.int64),
-                   np.concatenate(cuts).astype(np.int64) if cuts else np.empty((0, 2), np.int64), offsets(cuts),
-                   np.concatenate(block_ranges).astype(np.int64) if block_ranges else np.empty((0, 2), np.int64),
-                   offsets(block_ranges))
+                   joined(inverse, np.int32), words, *ranges, *_painted(words, *ranges))
 
     @classmethod
     def concat(cls, parts: Sequence[VerbatimTexts], folder: str | None = None) -> VerbatimTexts:
         """The texts of ``parts``, in order; ``folder``: keep the shingles in a file there, mapped."""
         sinks = {name: ArraySink(dtype, path=None if folder is None else f"{folder}/verbatim-{name}")
-                 for name, dtype in (("shingles", np.uint32), ("unique", np.uint32), ("inverse", np.int32))}
+                 for name, dtype in (("shingles", np.uint32), ("unique", np.uint32), ("inverse", np.int32),
+                                     ("own", np.bool_), ("block", np.int32))}
         for p in parts:
             for name, sink in sinks.items():
                 sink.add(getattr(p, name))
@@ -126,7 +131,7 @@ class VerbatimTexts:
         return cls(sinks["shingles"].result(), starts("shingle_start"), sinks["unique"].result(), starts("unique_start"),
                    sinks["inverse"].result(), joined("words").reshape(-1),
                    joined("cuts").reshape(-1, 2), starts("cut_start"), joined("blocks").reshape(-1, 2),
-                   starts("block_start"))
+                   starts("block_start"), sinks["own"].result(), sinks["block"].result())
 
     def layout(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Text ``i``'s own-word mask and the block of each word (-1: none), as
@@ -141,18 +146,31 @@ class VerbatimTexts:
 
     def layouts(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`layout` of each of ``texts``, end to end."""
-        first = np.r_[0, np.cumsum(self.words[texts])]
+        if self.word_start is None:
+            self.word_start = np.r_[0, np.cumsum(self.words)]
+        text, nth = _ranges(self.words[texts])
+        at = self.word_start[texts][text] + nth
+        return self.own[at], self.block[at]
 
-        def painted(table: np.ndarray, start: np.ndarray, numbered: bool) -> np.ndarray:
-            # each range of each text adds 1 (or, blocks being disjoint, its number + 1) to its words
-            which, nth = _ranges(start[texts + 1] - start[texts])
-            rows = start[texts][which] + nth
-            weight = nth + 1.0 if numbered else np.ones(rows.size)
-            delta = np.bincount(table[rows, 0] + first[which], weight, first[-1] + 1) \
-                - np.bincount(table[rows, 1] + first[which], weight, first[-1] + 1)
-            return np.cumsum(delta.astype(np.int64))[:-1]
 
-        return painted(self.cuts, self.cut_start, False) == 0, painted(self.blocks, self.block_start, True) - 1
+def _painted(words: np.ndarray, cuts: np.ndarray, cut_start: np.ndarray, blocks: np.ndarray,
+             block_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each word's own-word flag and block, end to end, from the texts' word ranges."""
+    first = np.r_[0, np.cumsum(words)]
+    size = int(first[-1]) + 1
+
+    def bounds(table: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # how many ranges of its text start, and end, at or before each word
+        which = np.repeat(np.arange(words.size), np.diff(start))
+        opened = np.cumsum(np.bincount(table[:, 0] + first[which], minlength=size))[:-1]
+        closed = np.cumsum(np.bincount(table[:, 1] + first[which], minlength=size))[:-1]
+        return opened, closed
+
+    cut_open, cut_closed = bounds(cuts, cut_start)
+    block_open, block_closed = bounds(blocks, block_start)
+    before = np.repeat(block_start[:-1], words)  # the blocks of the texts before
+    inside = block_open > block_closed  # blocks are disjoint: the last opened one, numbered in its text
+    return cut_open == cut_closed, np.where(inside, block_open - 1 - before, -1).astype(np.int32)
 
 
 @dataclass
@@ -218,9 +236,15 @@ def _side(texts: VerbatimTexts, x: np.ndarray, live: np.ndarray, found: np.ndarr
     # words covered by a shared shingle: those of a shingle starting k - 1 words before at most
     words = np.where(live, texts.words[x], 0)
     pw, w = _ranges(words)
-    shingle_first = np.r_[0, np.cumsum(nx)][:-1][pw]
-    prefix = np.r_[0, np.cumsum(found)]
-    covered = prefix[shingle_first + np.minimum(w, nx[pw] - 1) + 1] - prefix[shingle_first + np.maximum(0, w - k + 1)] > 0
+    first_word = np.r_[0, np.cumsum(words)]
+    starts = np.zeros(pw.size, np.int64)  # shared shingles starting at each word
+    starts[np.repeat(first_word[:-1] - np.r_[0, np.cumsum(nx)][:-1], nx) + np.arange(found.size)] = found
+    reach = np.cumsum(starts)
+    covered = reach.copy()
+    covered[k:] -= reach[:-k]
+    near = np.flatnonzero(w < k)  # the first k words of a text look back to its start only
+    covered[near] = reach[near] - np.r_[0, reach][first_word[pw[near]]]
+    covered = covered > 0
     own, block = texts.layouts(x[live])  # the live texts' only, end to end as their words
     # runs of shared own words (never across two texts)
     mine = covered & own
@@ -241,16 +265,24 @@ def _side(texts: VerbatimTexts, x: np.ndarray, live: np.ndarray, found: np.ndarr
     has_held = np.bincount(np.repeat(np.arange(p), blocks), held[:-1], p) > 0
     in_held = (block >= 0) & held[np.where(block >= 0, first_block[pw] + block, held.size - 1)]
     body = own & np.where(has_held[pw], in_held, block >= 0)
-    body_n, own_n = np.bincount(pw, body, p), np.bincount(pw, own, p)
+
+    def per_text(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # running count, and each text's
+        running = np.cumsum(flags)
+        total = np.r_[0, running][first_word[1:]] - np.r_[0, running][first_word[:-1]]
+        return running, total
+
+    _, body_n = per_text(body)
+    _, own_n = per_text(own)
     choice = np.where(body_n >= min_words, 0, np.where(own_n >= min_words, 1, 2))[pw]
     measured = np.where(choice == 0, body, np.where(choice == 1, own, True))
     shared = covered & measured
-    m, n = np.bincount(pw, shared, p).astype(np.int64), np.bincount(pw, measured, p).astype(np.int64)
+    seen, n = per_text(measured)
+    shared_seen, m = per_text(shared)
     # lead: shared words among the first m measured ones (up to the m-th measured word)
-    seen, shared_seen = np.cumsum(measured), np.cumsum(shared)
-    before = np.r_[0, np.cumsum(n)][:-1]
+    before = np.r_[0, seen][first_word[:-1]]
     mth = np.minimum(np.searchsorted(seen, before + m), max(seen.size - 1, 0))
-    lead_n = np.where(m > 0, shared_seen[mth] - np.r_[0, np.cumsum(m)][:-1], 0) if seen.size else np.zeros(p)
+    lead_n = np.where(m > 0, np.r_[0, shared_seen][mth + 1] - np.r_[0, shared_seen][first_word[:-1]], 0) \
+        if seen.size else np.zeros(p)
     containment = np.divide(m, n, out=np.zeros(p), where=n > 0)
     lead = np.divide(lead_n, m, out=np.zeros(p), where=m > 0)
     return containment, lead, bound

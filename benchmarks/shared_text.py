@@ -82,6 +82,7 @@ def median_of(runs: list[dict]) -> dict:
 
 
 def table(rows: list[tuple[str, str, dict, dict]]) -> str:
+    """The runs as a Markdown table (``base``: the baseline's times, empty when it did not run)."""
     head = ("| corpus | code | scan wall s | scan CPU s | peak RSS MiB | candidates | compared | confirm wall s | "
             "confirm CPU s | ms/pair (wall, CPU) | pairs | stories (largest) | datasketch wall s, CPU s | "
             "scan/datasketch (wall, CPU) |")
@@ -92,8 +93,8 @@ def table(rows: list[tuple[str, str, dict, dict]]) -> str:
         lines.append(f"| {name} | {label} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss']:.0f} | {r['candidates']:,} | "
                      f"{compared} | {r['confirm']:.1f} | {r['confirm_cpu']:.1f} | {1000 * r['confirm'] / n:.2f}, "
                      f"{1000 * r['confirm_cpu'] / n:.2f} | {r['pairs']:,} | {r['stories']:,} ({r['largest']}) | "
-                     f"{base['wall']:.1f}, {base['cpu']:.1f} | {r['wall'] / base['wall']:.1f}x, "
-                     f"{r['cpu'] / base['cpu']:.1f}x |")
+                     + (f"{base['wall']:.1f}, {base['cpu']:.1f} | {r['wall'] / base['wall']:.1f}x, "
+                        f"{r['cpu'] / base['cpu']:.1f}x |" if base else "- | - |"))
     return "\n".join(lines)
 
 
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name} {label}: {runs[label][-1]}", file=sys.stderr, flush=True)
             if path.is_file():  # the baseline reads one JSONL file
                 base.append(baseline_once(path, args.work, args.timeout))
-        b = median_of(base) if base else {"wall": float("nan"), "cpu": float("nan")}
+        b = median_of(base) if base else {}  # no baseline for a folder of pages
         rows += [(name, label, median_of(runs[label]), b) for label, _ in codes]
     print(f"{args.n:,} articles a generated corpus; {os.cpu_count()} CPUs; load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")

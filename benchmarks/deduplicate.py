@@ -39,15 +39,16 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "bench"
 
 
-def corpus(n: int, work: Path, seed: int) -> tuple[Path, dict]:
-    """The corpus of ``n`` articles (made when absent) and its truth."""
+def corpus(n: int, work: Path, seed: int, options: tuple[str, ...] = ("--mutate", "0.3"),
+           name: str = "corpus") -> tuple[Path, dict]:
+    """The corpus of ``n`` articles (made when absent, with ``make_corpus.py``'s ``options``) and its truth."""
     work.mkdir(parents=True, exist_ok=True)
-    pool, prefix = work / "pool.txt", work / f"corpus-{n}-s{seed}"
+    pool, prefix = work / "pool.txt", work / f"{name}-{n}-s{seed}"
     if not pool.exists():
         subprocess.run([sys.executable, str(BENCH / "make_pool.py"), str(pool)], check=True)
     if not prefix.with_suffix(".jsonl").exists():
         subprocess.run([sys.executable, str(BENCH / "make_corpus.py"), str(pool), str(n), str(prefix),
-                        "--seed", str(seed), "--mutate", "0.3"], check=True)
+                        "--seed", str(seed), *options], check=True)
     with open(prefix.with_suffix(".truth.json"), encoding="utf-8") as f:
         return prefix.with_suffix(".jsonl"), json.load(f)
 

@@ -34,8 +34,10 @@ import numpy as np
 
 from dedup.candidates.channels import NOT_MEASURED, Candidates
 from dedup.clean.spans import TextSpans
-from dedup.confirm.measures import Comparison
+from dedup.arrays import unique
+from dedup.confirm.measures import Comparison, lexical
 from dedup.confirm.tfidf import Confirmer
+from dedup.confirm.verbatim import VerbatimTexts, verbatim_measures
 from dedup.model import Article, Evidence, Pair, Quote, Story
 from dedup.params import DEFAULT, Params
 from dedup.relation.classify import relation
@@ -93,39 +95,82 @@ class Bodies(Sequence[str]):
         return a.body or "" if a is not None else ""
 
 
+COMPARE_BLOCK = 256  # pairs compared at once (one sparse product of their sentences)
+
+
 def confirm_pairs(articles: Sequence[Article | None], confirmer: Confirmer, pairs: np.ndarray, cosines: np.ndarray,
-                  digest: np.ndarray | None = None, params: Params = DEFAULT) -> list[Pair]:
+                  digest: np.ndarray | None = None, params: Params = DEFAULT, screened: bool = False) -> list[Pair]:
     """The pairs among ``pairs`` (kept candidates, as positions in ``articles``, each
     ``(i, j)`` with ``i`` first in the corpus) that share a history: measured by
     ``confirmer`` (fitted on those articles; ``cosines``: each pair's TF-IDF cosine), with
     their relation, source and evidence. ``digest``: each article's word-sequence hash
     (``Features.digest``): equal digests make a duplicate; None: none is.
 
-    Below the related cosine a pair is first looked at verbatim only (cheap), and dropped
-    when that finds no relation.
+    Pairs that cannot have a relation are dropped first (:func:`worth_comparing`), unless
+    ``screened``: the caller did so. The others are compared a block at a time.
     """
     p = params
-    todo = []
-    for (i, j), cosine in zip(np.asarray(pairs).reshape(-1, 2).tolist(), np.asarray(cosines).tolist()):
-        same_words = digest is not None and bool(digest[i] == digest[j])
-        if not same_words and cosine < p.related_cosine and relation(confirmer.lexical(i, j, cosine), params=p) is None:
-            continue  # below the related cosine only verbatim reuse counts, and there is none
-        todo.append((i, j, cosine, same_words))
-    confirmer.prepare(k for i, j, _, _ in todo for k in (i, j))
+    pairs, cosines = np.asarray(pairs, np.int64).reshape(-1, 2), np.asarray(cosines)
+    same = np.zeros(len(pairs), bool) if digest is None else digest[pairs[:, 0]] == digest[pairs[:, 1]]
+    if not screened:
+        keep = worth_comparing(confirmer.bodies_, pairs, cosines, same, p)
+        pairs, cosines, same = pairs[keep], cosines[keep], same[keep]
+    todo = list(zip(pairs.tolist(), cosines.tolist(), same.tolist()))
+    confirmer.prepare(k for (i, j), _, _ in todo for k in (i, j))
     out: list[Pair] = []
-    for i, j, cosine, same_words in todo:
-        comp = confirmer.compare(i, j, cosine)
-        rel = relation(comp, same_words=same_words, params=p)
-        if rel is None:
-            continue
-        a, b = articles[i], articles[j]
-        assert a is not None and b is not None
-        spans_a, spans_b = TextSpans(a), TextSpans(b)
-        d = direction(a, b, comp, rel, p) if rel.derives else None
-        out.append(Pair(a.id, b.id, rel, d.source if d else None, d.reasons if d else (), d.against if d else (),
-                        comp.scores(), evidence(comp, spans_a, spans_b, p) if rel.derives else (),
-                        shared_quotes(comp, spans_a, spans_b)))
+    for lo in range(0, len(todo), COMPARE_BLOCK):
+        block = todo[lo: lo + COMPARE_BLOCK]
+        for comp, (_, _, same_words) in zip(confirmer.compare_many([tuple(x[0]) for x in block],
+                                                                   [x[1] for x in block]), block):
+            rel = relation(comp, same_words=same_words, params=p)
+            if rel is None:
+                continue
+            a, b = articles[comp.a], articles[comp.b]
+            assert a is not None and b is not None
+            spans_a, spans_b = TextSpans(a), TextSpans(b)
+            d = direction(a, b, comp, rel, p) if rel.derives else None
+            out.append(Pair(a.id, b.id, rel, d.source if d else None, d.reasons if d else (), d.against if d else (),
+                            comp.scores(), evidence(comp, spans_a, spans_b, p) if rel.derives else (),
+                            shared_quotes(comp, spans_a, spans_b)))
     return out
+
+
+def worth_comparing(bodies: Sequence[str] | VerbatimTexts, pairs: np.ndarray, cosines: np.ndarray,
+                    same_words: np.ndarray, params: Params = DEFAULT, rows: np.ndarray | None = None) -> np.ndarray:
+    """Which of ``pairs`` (positions in ``bodies``) can have a relation (a mask): every pair
+    of the related cosine or more, or of the same words; below the related cosine only
+    verbatim reuse counts, and a pair goes on when its verbatim measures make a relation.
+
+    Those are measured a block of pairs at a time (:func:`dedup.confirm.verbatim_measures`);
+    a pair they leave undecided (the bound on its longest passage decides) has its passages
+    found (:func:`dedup.confirm.lexical`). ``bodies``: the texts, or their
+    :class:`dedup.confirm.VerbatimTexts` already made, text ``rows[i]`` being article ``i``'s.
+    """
+    keep = np.ones(len(pairs), bool)
+    low = np.flatnonzero(~np.asarray(same_words, bool) & (np.asarray(cosines) < params.related_cosine))
+    if low.size == 0:
+        return keep
+    if isinstance(bodies, VerbatimTexts):
+        texts, row = bodies, (lambda i: i) if rows is None else rows.__getitem__
+    else:
+        wanted = unique(pairs[low].ravel())
+        texts = VerbatimTexts.of([bodies[i] for i in wanted.tolist()], params)
+        row = lambda i: np.searchsorted(wanted, i)  # noqa: E731
+    a, b = row(pairs[low, 0]), row(pairs[low, 1])
+    m = verbatim_measures(texts, a, b, params)
+    for k, at in enumerate(low.tolist()):
+        c = Comparison(int(a[k]), int(b[k]), cosine=float(cosines[at]), containment_ab=float(m.containment_ab[k]),
+                       containment_ba=float(m.containment_ba[k]), lead_a=float(m.lead_a[k]),
+                       lead_b=float(m.lead_b[k]), longest_run=int(m.run_bound[k]))
+        if relation(c, params=params) is None:  # not even with the longest passage it may have
+            keep[at] = False
+            continue
+        c.longest_run = 0
+        if relation(c, params=params) is None:  # the passages decide: find them
+            exact = Comparison(c.a, c.b, cosine=c.cosine)
+            lexical(exact, texts.run(c.a), texts.run(c.b), params)
+            keep[at] = relation(exact, params=params) is not None
+    return keep
 
 
 def evidence(comp: Comparison, spans_a: TextSpans, spans_b: TextSpans, params: Params = DEFAULT

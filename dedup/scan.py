@@ -25,31 +25,47 @@ import numpy as np
 
 from dedup import candidates as cand
 from dedup.clean import clean, drop_repeated_lines, line_table
-from dedup.confirm import Confirmer
+from dedup.arrays import unique
+from dedup.confirm import Confirmer, VerbatimTexts
 from dedup.model import Article, Pair, Problem, Relation, Report
 from dedup.params import DEFAULT, Params
 from dedup.parallel import frozen_gc, iter_batches, peak_memory_mib, release_memory
-from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, runs_needed, tell_stories
+from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, runs_needed, tell_stories, worth_comparing
 from dedup.relation import check_attribution
 from dedup.sketch import Features, featurize
 from dedup.spill import TextSpill
 
 
-class _Laps:
-    """Seconds per stage, written into ``timings`` as each stage ends, and this process's
-    peak resident memory so far (MiB) into ``memory``."""
+def _cpu_seconds() -> float:
+    """User and system seconds of this process and of the workers it has waited for."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 0.0
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
 
-    def __init__(self, timings: dict[str, float], memory: dict[str, int]) -> None:
+
+class _Laps:
+    """Seconds per stage, written into ``timings`` as each stage ends, this process's peak
+    resident memory so far (MiB) into ``memory``, and CPU seconds (its own and its
+    workers') into ``cpu``."""
+
+    def __init__(self, timings: dict[str, float], memory: dict[str, int],
+                 cpu: dict[str, float] | None = None) -> None:
         self.timings: dict[str, float] = timings
         self.memory: dict[str, int] = memory
+        self.cpu: dict[str, float] = {} if cpu is None else cpu
         self.t: float = time.perf_counter()
+        self.c: float = _cpu_seconds()
 
     def __call__(self, stage: str) -> None:
         release_memory()
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), _cpu_seconds()
         self.timings[stage] = round(now - self.t, 3)
+        self.cpu[stage] = round(cpu - self.c, 3)
         self.memory[stage] = peak_memory_mib()
-        self.t = now
+        self.t, self.c = now, cpu
 
 
 def _progress(items: Iterable | None, total: int, desc: str, enabled: bool, unit: str = "article"):
@@ -118,7 +134,8 @@ def _scan_articles(articles: list[Article], problems: Sequence[Problem], progres
                    workers: int | None, params: Params) -> Report:
     t0 = time.perf_counter()
     stats: dict[str, Any] = {"articles": len(articles)}
-    lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
+    lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}),
+                stats.setdefault("cpu_seconds", {}))
     large = len(articles) >= SPILL_MIN
     store = TextSpill() if large else None
     if store is not None:  # before the workers fork: freeing texts after would copy the pages they share
@@ -159,7 +176,8 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     t0 = time.perf_counter() if t0 is None else t0
     stats = {"articles": len(articles)} if stats is None else stats
     if lap is None:
-        lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}))
+        lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}),
+                    stats.setdefault("cpu_seconds", {}))
     release_memory()
     confirmer = Confirmer(params).fit(Bodies(articles), features.terms,
                                       (features.shingles, features.shingle_start, features.words))
@@ -178,9 +196,13 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     lap("candidates")
     release_memory()
 
+    keep = _screen(articles, pairs, cosines, features.digest, workers, progress, folder, params)
+    stats["candidates_compared"] = int(keep.sum())
+    pairs, cosines = pairs[keep], cosines[keep]
+
     def confirm(batch: range) -> list[Pair]:
         return confirm_pairs(articles, confirmer, pairs[batch.start:batch.stop], cosines[batch.start:batch.stop],
-                             features.digest, params)
+                             features.digest, params, screened=True)
 
     # confirming touches articles all over the heap: workers are renewed (see dedup.parallel)
     out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=1000,
@@ -192,6 +214,33 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     lap("stories")
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return Report(articles, out, stories, attribution, list(problems), stats)
+
+
+def _screen(articles: list[Article], pairs: np.ndarray, cosines: np.ndarray, digest: np.ndarray,
+            workers: int | None, progress: bool, folder: str | None, params: Params) -> np.ndarray:
+    """Which candidate pairs can have a relation (:func:`dedup.pipeline.worth_comparing`): the
+    articles of the pairs below the related cosine made into :class:`dedup.confirm.VerbatimTexts`
+    once (each in one worker), then those pairs measured in blocks."""
+    same = digest[pairs[:, 0]] == digest[pairs[:, 1]]
+    low = np.flatnonzero(~same & (cosines < params.related_cosine))
+    keep = np.ones(len(pairs), bool)
+    if low.size == 0:
+        return keep
+    wanted = unique(pairs[low].ravel())
+    bodies = Bodies(articles)
+
+    def made(batch: np.ndarray) -> list[VerbatimTexts]:
+        return [VerbatimTexts.of([bodies[i] for i in batch.tolist()], params)]
+
+    texts = VerbatimTexts.concat(_batched(made, wanted, workers, progress, "verbatim"), folder)
+    rows = np.zeros(len(articles), np.int64)
+    rows[wanted] = np.arange(wanted.size)
+
+    def screened(batch: np.ndarray) -> list[bool]:
+        return worth_comparing(texts, pairs[batch], cosines[batch], same[batch], params, rows).tolist()
+
+    keep[low] = _batched(screened, low, workers, progress, "screen", unit="pair", min_per_worker=20_000)
+    return keep
 
 
 def _drop_candidate_features(features: Features, confirmer: Confirmer) -> None:

@@ -251,3 +251,53 @@ def test_prepared_sketches_compare_the_same(maker):
     for a, b in [(0, 1), (0, 2), (1, 3), (3, 4)]:
         x, y = one_by_one.compare(a, b), prepared.compare(a, b)
         assert x.scores() == y.scores() and x.passages == y.passages and x.quotes == y.quotes
+
+
+# --- many pairs at once ---------------------------------------------------------------
+
+def test_similar_sentences_of_a_block_are_each_pairs_own(maker):
+    from scipy import sparse
+
+    from dedup.confirm import measures
+
+    pool = [maker.sentence() for _ in range(30)]
+    texts = [" ".join(maker.rng.sample(pool, 8)) for _ in range(12)]
+    confirmer = Confirmer().fit(texts)
+    rows = [(confirmer.sketch(a)[1], confirmer.sketch(b)[1]) for a in range(12) for b in range(12) if a != b]
+    threshold = Params().sentence_similarity
+    got = measures.similar_sentences(rows, threshold)
+    for (ma, mb), (ii, jj, ww) in zip(rows, got):
+        exact = (ma.astype(np.float64) @ mb.astype(np.float64).T).toarray()
+        want_i, want_j = np.nonzero(exact.astype(np.float32) >= threshold)  # row-major
+        assert ii.tolist() == want_i.tolist() and jj.tolist() == want_j.tolist()
+        assert ww.dtype == np.float32 and np.array_equal(ww, exact[want_i, want_j].astype(np.float32))
+    assert sum(ii.size for ii, _, _ in got) > 50
+    empty = sparse.csr_matrix((0, rows[0][0].shape[1]), dtype=np.float32)
+    assert [x.size for x in measures.similar_sentences([(empty, rows[0][1])], threshold)[0]] == [0, 0, 0]
+
+
+def test_compare_many_equals_compare(maker, monkeypatch):
+    from dedup.confirm import measures
+
+    monkeypatch.setattr(measures, "SIMILARITY_CELLS", 300)  # a few pairs per product
+    passage = maker.paragraph(3)
+    texts = [maker.paragraph(2) + " " + passage, passage + " " + maker.paragraph(2), maker.article(2),
+             paraphrase(passage, maker) + " " + maker.paragraph(1), ""]
+    pairs = [(0, 1), (1, 2), (0, 3), (1, 3), (3, 4), (2, 0)]
+    many = Confirmer().fit(texts).compare_many(pairs)
+    for (a, b), c in zip(pairs, many):
+        one = Confirmer().fit(texts).compare(a, b)
+        assert (c.a, c.b) == (a, b)
+        assert c.scores() == one.scores() and c.passages == one.passages and c.quotes == one.quotes
+
+
+def test_row_dots_are_the_element_wise_products_sums(maker):
+    from dedup.confirm.tfidf import row_dots
+
+    docs = Confirmer().fit([maker.article(2) for _ in range(30)]).docs_
+    star = np.array([[i, j] for i in range(3) for j in range(30) if j != i])  # many pairs a first row
+    scattered = np.array([[i, (i * 7 + 3) % 30] for i in range(30)])  # one pair a first row
+    for pairs in (star, scattered, star[::-1]):
+        want = np.asarray(docs[pairs[:, 0]].multiply(docs[pairs[:, 1]]).sum(axis=1)).ravel()
+        assert np.array_equal(row_dots(docs, pairs), want)  # bit for bit
+    assert row_dots(docs, np.empty((0, 2), np.int64)).shape == (0,)

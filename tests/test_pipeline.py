@@ -143,3 +143,46 @@ def test_a_rewrite_that_moves_and_rewords_sentences_is_derived():
     rnd.shuffle(blocks)
     pairs = _relations({"src": " ".join(sentences), "rewrite": " ".join(s for b in blocks for s in b)})
     assert pairs[frozenset(("src", "rewrite"))].relation == Relation.DERIVED
+
+
+def test_worth_comparing_is_the_verbatim_rule_pair_by_pair(maker):
+    """Below the related cosine a pair goes on exactly when its verbatim measures (found
+    pair by pair, passages and all) make a relation; from it, and equal words, always."""
+    from test_verbatim import corpus
+
+    from dedup.confirm import Comparison, Confirmer, lexical
+    from dedup.pipeline import worth_comparing
+    from dedup.relation import relation
+    from dedup.sketch.body import Sketch
+
+    bodies = corpus(maker, 40)
+    pairs = np.array([(i, j) for i in range(len(bodies)) for j in range(i + 1, len(bodies))])
+    cosines = Confirmer().fit(bodies).cosines(pairs)
+    same = np.zeros(len(pairs), bool)
+    same[:3] = True
+    for params in (P, Params(related_cosine=0.9, derived_cosine=0.1)):  # related above derived: more low pairs
+        keep = worth_comparing(bodies, pairs, cosines, same, params)
+        sketches = [Sketch(b, with_sentences=False) for b in bodies]
+        for k, (i, j) in enumerate(pairs.tolist()):
+            c = Comparison(i, j, cosine=float(cosines[k]))
+            lexical(c, sketches[i], sketches[j], params)
+            want = same[k] or cosines[k] >= params.related_cosine or relation(c, params=params) is not None
+            assert keep[k] == want, (i, j)
+        assert 0 < (~keep).sum() and 0 < (keep & (cosines < params.related_cosine) & ~same).sum()
+
+
+def test_confirm_pairs_screened_or_not_give_the_same_pairs(maker):
+    from test_verbatim import corpus
+
+    from dedup.clean import clean
+    from dedup.confirm import Confirmer
+    from dedup.pipeline import Bodies, confirm_pairs, worth_comparing
+
+    arts = [clean(Article(id=f"a{k}", text=t)) for k, t in enumerate(corpus(maker, 30))]
+    pairs = np.array([(i, j) for i in range(len(arts)) for j in range(i + 1, len(arts))])
+    confirmer = Confirmer().fit(Bodies(arts))
+    cosines = confirmer.cosines(pairs)
+    whole = confirm_pairs(arts, confirmer, pairs, cosines)
+    keep = worth_comparing(Bodies(arts), pairs, cosines, np.zeros(len(pairs), bool))
+    assert confirm_pairs(arts, Confirmer().fit(Bodies(arts)), pairs[keep], cosines[keep], screened=True) == whole
+    assert len(whole) > 20

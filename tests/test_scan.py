@@ -172,6 +172,9 @@ def test_stats(fixtures_report):
     assert stats["articles"] == 5
     assert stats["candidates"] >= len(fixtures_report.pairs)
     assert sum(stats["pairs"].values()) == len(fixtures_report.pairs)
+    assert len(fixtures_report.pairs) <= stats["candidates_compared"] <= stats["candidates"]
+    assert set(stats["cpu_seconds"]) == set(stats["timings"]) - {"read"}
+    assert all(v >= 0 for v in stats["cpu_seconds"].values()) and stats["cpu_seconds"]["sketch"] > 0
 
 
 # --- built corpora -------------------------------------------------------------------------

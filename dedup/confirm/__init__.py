@@ -10,6 +10,7 @@ alignment and shared quotations, measured on the candidate pairs only.
 from dedup.confirm.measures import Comparison, Passage, ShingleRun, align, lexical
 from dedup.confirm.quotes import quote_terms, quotes, shared_quotes
 from dedup.confirm.tfidf import Confirmer, CorpusIdf, SortedColumns
+from dedup.confirm.verbatim import VerbatimMeasures, VerbatimTexts, verbatim_measures
 
 __all__ = ["Comparison", "Confirmer", "CorpusIdf", "Passage", "ShingleRun", "SortedColumns", "align", "lexical",
-           "quote_terms", "quotes", "shared_quotes"]
+           "quote_terms", "quotes", "shared_quotes", "VerbatimMeasures", "VerbatimTexts", "verbatim_measures"]

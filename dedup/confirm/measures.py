@@ -16,6 +16,7 @@ dilute it, and a shared quote or agency caption does not make reuse.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,37 +85,87 @@ class Comparison:
 
 
 class ShingleRun:
-    """An article as the verbatim measures see it: shingles in text order and a word count."""
+    """An article as the verbatim measures see it: shingles in text order, a word count and,
+    when known, its own words and blocks (``layout``, as :func:`dedup.clean.layout.own_words`)."""
 
-    __slots__ = ("shingles", "unique_shingles", "n_words", "spans")
+    __slots__ = ("shingles", "unique_shingles", "n_words", "spans", "layout")
     shingles: np.ndarray
     unique_shingles: np.ndarray
     n_words: int
     spans: None  # no word offsets: passages found from shingles alone have none
+    layout: tuple[np.ndarray, np.ndarray] | None
 
-    def __init__(self, shingles: np.ndarray, n_words: int) -> None:
-        self.shingles, self.unique_shingles = shingles, unique(shingles)
-        self.n_words, self.spans = n_words, None
+    def __init__(self, shingles: np.ndarray, n_words: int, layout: tuple[np.ndarray, np.ndarray] | None = None,
+                 unique_shingles: np.ndarray | None = None) -> None:
+        self.shingles = shingles
+        self.unique_shingles = unique(shingles) if unique_shingles is None else unique_shingles
+        self.n_words, self.spans, self.layout = n_words, None, layout
 
 
-def _similarities(ma: sparse.csr_matrix, mb: sparse.csr_matrix) -> np.ndarray:
-    """Cosine of every sentence of ``a`` with every sentence of ``b`` (columns re-indexed small)."""
-    cols = np.union1d(ma.indices, mb.indices)
+SIMILARITY_CELLS = 1 << 22  # sentence pairs of the pairs measured in one sparse product at most
 
-    def dense(m: sparse.csr_matrix) -> np.ndarray:
-        out = np.zeros((m.shape[0], cols.size), np.float32)
-        out[np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)), np.searchsorted(cols, m.indices)] = m.data
-        return out
 
-    return dense(ma) @ dense(mb).T
+def similar_sentences(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], threshold: float
+                      ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each pair of texts, given as the TF-IDF rows of their sentences ``(ma, mb)``: the
+    sentence pairs ``(i, j)`` of cosine ``threshold`` or more and their cosines, in row-major
+    order, as arrays ``(ii, jj, ww)``.
+
+    One sparse product serves a block of pairs: each pair's terms become columns of its
+    own, so the product holds only each pair's own sentence pairs (and only those sharing
+    a term), with no Python work per pair and no dense matrix. It sums in float64, so each
+    cosine is the float32 nearest the exact one, whatever the machine or the order of terms.
+
+    >>> m = sparse.csr_matrix(np.array([[1, 0], [0, 1]], np.float32))
+    >>> [(ii.tolist(), jj.tolist(), ww.tolist()) for ii, jj, ww in similar_sentences([(m, m[::-1])], 0.5)]
+    [([0, 1], [1, 0], [1.0, 1.0])]
+    """
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    lo = 0
+    while lo < len(rows):
+        hi, cells = lo + 1, rows[lo][0].shape[0] * rows[lo][1].shape[0]
+        while hi < len(rows) and cells + rows[hi][0].shape[0] * rows[hi][1].shape[0] <= SIMILARITY_CELLS:
+            cells += rows[hi][0].shape[0] * rows[hi][1].shape[0]
+            hi += 1
+        out += _similar_block(rows[lo:hi], threshold)
+        lo = hi
+    return out
+
+
+def _similar_block(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], threshold: float
+                   ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    a, b = (sparse.csr_matrix(sparse.vstack([r[side] for r in rows], format="csr", dtype=np.float64))
+            for side in (0, 1))
+    n_a, n_b = (np.array([r[side].shape[0] for r in rows], np.int64) for side in (0, 1))
+    first_a, first_b = np.r_[0, np.cumsum(n_a)], np.r_[0, np.cumsum(n_b)]
+    width = np.int64(max(a.shape[1], 1))
+
+    def entry_pair(m: sparse.csr_matrix, n: np.ndarray) -> np.ndarray:  # the pair of each stored entry
+        return np.repeat(np.repeat(np.arange(n.size, dtype=np.int64), n), np.diff(m.indptr))
+
+    codes = np.concatenate([entry_pair(a, n_a) * width + a.indices, entry_pair(b, n_b) * width + b.indices])
+    columns = unique(codes)  # (pair, term): a column of its own
+    at = np.searchsorted(columns, codes).astype(np.int64)
+    a = sparse.csr_matrix((a.data, at[:a.indices.size], a.indptr), shape=(a.shape[0], max(columns.size, 1)))
+    b = sparse.csr_matrix((b.data, at[a.indices.size:], b.indptr), shape=(b.shape[0], max(columns.size, 1)))
+    sim = sparse.csr_matrix(a @ b.T)  # summed in float64, then rounded to the rows' float32: the nearest float32
+    row = np.repeat(np.arange(sim.shape[0], dtype=np.int64), np.diff(sim.indptr))
+    weight = sim.data.astype(np.float32)
+    keep = weight >= threshold
+    row, col, weight = row[keep], sim.indices[keep].astype(np.int64), weight[keep]
+    order = np.lexsort((col, row))  # row-major, as np.nonzero of a dense matrix
+    row, col, weight = row[order], col[order], weight[order]
+    pair = np.searchsorted(first_a, row, side="right") - 1
+    bounds = np.searchsorted(pair, np.arange(len(rows) + 1))
+    return [(row[s:e] - first_a[p], col[s:e] - first_b[p], weight[s:e])
+            for p, (s, e) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()))]
 
 
 def _covered(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
     """Words covered by the shingles flagged in ``mask``."""
-    delta = np.zeros(n_words + 1, np.int32)
     starts = np.flatnonzero(mask)
-    np.add.at(delta, starts, 1)
-    np.add.at(delta, np.minimum(starts + shingle_words, n_words), -1)
+    delta = np.bincount(starts, minlength=n_words + 1) - np.bincount(np.minimum(starts + shingle_words, n_words),
+                                                                      minlength=n_words + 1)
     return np.cumsum(delta[:-1]) > 0
 
 
@@ -124,7 +175,10 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _layout(s: Sketch | ShingleRun, params: Params) -> tuple[np.ndarray, np.ndarray] | None:
-    """Own-word mask and block of each word of a sketch with a body (None for bare shingles)."""
+    """Own-word mask and block of each word of a sketch with a body, or of shingles given
+    theirs (None for bare shingles)."""
+    if s.layout is not None:
+        return s.layout
     body = getattr(s, "body", None)
     if body is None or s.n_words == 0:
         return None
@@ -142,9 +196,10 @@ def _body(covered: np.ndarray, layout: tuple[np.ndarray, np.ndarray] | None, min
     edges = np.flatnonzero(np.diff(np.r_[0, (covered & own).view(np.int8), 0]))
     starts, stops = edges[::2], edges[1::2]
     long = stops - starts >= min_words
-    held = np.unique(np.r_[block[starts[long]], block[stops[long] - 1]])
-    held = held[held >= 0]
-    body = own & (np.isin(block, held) if held.size else block >= 0)
+    held = np.zeros(int(block.max(initial=-1)) + 2, bool)  # by block; the last, for -1, stays False
+    held[np.r_[block[starts[long]], block[stops[long] - 1]]] = True
+    held[-1] = False
+    body = own & (held[block] if held.any() else block >= 0)
     if body.sum() >= min_words:
         return body
     return own if own.sum() >= min_words else None
@@ -166,7 +221,7 @@ def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, par
     if ha.size == 0 or hb.size == 0:
         return
     ua, ub = sa.unique_shingles, sb.unique_shingles
-    inter = np.intersect1d(ua, ub, assume_unique=True).size
+    inter = int(member(ua, ub).sum())
     c.jaccard = inter / (ua.size + ub.size - inter)
     if inter == 0:
         return
@@ -191,15 +246,17 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
     """
     if not runs:
         return []
+    at = np.concatenate([np.arange(i, stop) for i, stop in runs])
+    order = np.argsort(sb.shingles, kind="stable")  # equal shingles: the first in b first
+    ordered = sb.shingles[order]
+    where = np.minimum(np.searchsorted(ordered, sa.shingles[at]), ordered.size - 1)
+    first_in_b = dict(zip(at.tolist(), np.where(ordered[where] == sa.shingles[at], order[where], -1).tolist()))
     ha, hb = sa.shingles.tolist(), sb.shingles.tolist()
-    first_in_b: dict[int, int] = {}
-    for p, h in enumerate(hb):
-        first_in_b.setdefault(h, p)
     out = []
     for i, stop in runs:
         while i < stop:
-            p = first_in_b.get(ha[i])
-            if p is None:
+            p = first_in_b[i]
+            if p < 0:
                 i += 1
                 continue
             k = 1
@@ -216,21 +273,66 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
     return out
 
 
+def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]:
+    """The heaviest chain of points with strictly increasing ``i`` and ``j`` (points sorted
+    by ``i``, then ``j``; integer weights: similarities in millionths, so that float32
+    noise in the last bits never decides between equally similar sentences), as point
+    indexes in order. Among equal chains, each point's predecessor is the first point
+    (in order) ending a heaviest chain before it, and the chain ends at the first
+    heaviest point.
+
+    A point's best predecessor is a prefix maximum over ``j`` of the points of smaller
+    ``i``, kept in a Fenwick tree: ``n log n``, so that two long texts of thousands of
+    similar sentence pairs (boilerplate, lists) are aligned as fast as two short ones.
+
+    >>> heaviest_chain([0, 0, 1, 2], [0, 1, 1, 2], [5, 9, 4, 1])
+    [1, 3]
+    """
+    n = len(ii)
+    size = max(jj, default=-1) + 1
+    tree_best, tree_at = [-1] * (size + 1), [-1] * (size + 1)  # prefix maxima over j: chain weight, its end
+    best, back = [0] * n, [-1] * n
+    lo = 0
+    while lo < n:
+        hi = lo
+        while hi < n and ii[hi] == ii[lo]:
+            hi += 1
+        for k in range(lo, hi):  # the points of this i extend chains of smaller i only
+            value, at, q = -1, -1, jj[k]
+            while q > 0:
+                if tree_best[q] > value or (tree_best[q] == value and 0 <= tree_at[q] < at):
+                    value, at = tree_best[q], tree_at[q]
+                q -= q & -q
+            best[k], back[k] = weight[k] + max(value, 0), at
+        for k in range(lo, hi):
+            q = jj[k] + 1
+            while q <= size:
+                if best[k] > tree_best[q] or (best[k] == tree_best[q] and k < tree_at[q]):
+                    tree_best[q], tree_at[q] = best[k], k
+                q += q & -q
+        lo = hi
+    k = max(range(n), key=lambda t: (best[t], -t)) if n else -1
+    chain = []
+    while k >= 0:
+        chain.append(k)
+        k = back[k]
+    return chain[::-1]
+
+
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
-          params: Params = DEFAULT) -> None:
+          params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
     of sentence pairs at ``sentence_similarity`` or more; ``ma``, ``mb``: the TF-IDF rows
     of each article's sentences) and the one-to-one matching, order ignored. Pairs of more
     than ``max_aligned_cells`` sentence pairs are not aligned (the similarity matrix would
-    not fit in memory: two 20 MB texts hold 10^10 sentence pairs)."""
+    not fit in memory: two 20 MB texts hold 10^10 sentence pairs). ``similar``: the pair's
+    :func:`similar_sentences`, when measured in a block with other pairs."""
     threshold, cap = params.sentence_similarity, params.max_aligned_candidates
     if ma.shape[0] == 0 or mb.shape[0] == 0 or ma.shape[0] * mb.shape[0] > params.max_aligned_cells:
         return  # nothing to align, or texts of thousands of sentences each: their verbatim measures decide
-    sim = _similarities(ma, mb)
-    ii, jj = np.nonzero(sim >= threshold)
+    ii, jj, ww = similar_sentences([(ma, mb)], threshold)[0] if similar is None else similar
     if ii.size == 0:
         return
-    ww = sim[ii, jj]
     if ii.size > cap:  # keep the strongest pairs of very long, very similar articles
         top = np.argsort(-ww)[:cap]
         ii, jj, ww = ii[top], jj[top], ww[top]
@@ -245,23 +347,9 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     len_b = np.array([e - s for s, e in sb.sentences], float)
     c.matched_coverage_a = float(len_a[sorted(used_a)].sum() / len_a.sum())
     c.matched_coverage_b = float(len_b[sorted(used_b)].sum() / len_b.sum())
-    # heaviest chain with strictly increasing i and j; weights compared at 6 decimals, so
-    # that float32 noise in the last bits never decides between equally similar sentences
     order = np.lexsort((jj, ii))
     ii, jj, ww = ii[order].tolist(), jj[order].tolist(), ww[order].tolist()
-    weight = np.round(np.asarray(ww, np.float64), 6).tolist()
-    best, back = [0.0] * len(ii), [-1] * len(ii)
-    for k in range(len(ii)):
-        best[k] = weight[k]
-        for m in range(k):
-            if ii[m] < ii[k] and jj[m] < jj[k] and best[m] + weight[k] > best[k] + 1e-9:
-                best[k], back[k] = best[m] + weight[k], m
-    k = int(np.argmax(np.round(best, 6)))
-    chain = []
-    while k >= 0:
-        chain.append(k)
-        k = back[k]
-    chain.reverse()
+    chain = heaviest_chain(ii, jj, np.rint(np.asarray(ww, np.float64) * 1e6).astype(np.int64).tolist())
     c.aligned = len(chain)
     c.matched = max(c.matched, c.aligned)  # greedy matching can miss the best one-to-one set
     c.similarity = float(np.mean([ww[k] for k in chain]))

@@ -17,7 +17,7 @@ Quotes = list[tuple[tuple[int, int], set[str]]]  # quotation spans with their co
 
 def quotes(body: str, params: Params = DEFAULT) -> list[tuple[int, int]]:
     """Spans of direct quotations (straight double quotes, ``quote_min_words`` words at least)."""
-    return quotations(body, params.quote_min_words)
+    return quotations(body, params.quote_min_words) if '"' in body else []
 
 
 def quote_terms(body: str, params: Params = DEFAULT) -> Quotes:

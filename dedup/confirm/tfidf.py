@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from dedup.confirm.measures import Comparison, ShingleRun, align, lexical
+from dedup.confirm.measures import Comparison, ShingleRun, align, lexical, similar_sentences
 from dedup.confirm.quotes import Quotes, quote_terms, shared_quotes
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -84,6 +84,48 @@ def weigh(tfidf: TfidfTransformer, counts: sparse.csr_matrix, block: int = 1 << 
         if not np.shares_memory(out.data, m.data):
             m.data[a:b] = out.data
     return m
+
+
+def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
+    """The dot product of rows ``i`` and ``j`` of ``m`` (float32, sorted indices) for each pair
+    ``(i, j)``, equal bit for bit to ``m[i].multiply(m[j]).sum(axis=1)``: the products of
+    their common columns, in column order, summed by ``np.add.reduceat``.
+
+    Pairs sharing their first row (candidate pairs, sorted) take that row once, spread
+    over a dense vector, and gather the products of all their second rows from it; the
+    others are multiplied row by row, ``batch`` pairs at a time.
+
+    >>> m = sparse.csr_matrix(np.array([[1, 2, 0], [0, 3, 4], [5, 0, 6]], np.float32))
+    >>> row_dots(m, np.array([[0, 1], [0, 2], [1, 2]])).tolist()
+    [6.0, 5.0, 24.0]
+    """
+    pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
+    out = np.zeros(len(pairs), np.float32)
+    order = np.argsort(pairs[:, 0], kind="stable")
+    first = pairs[order, 0]
+    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]]) if first.size else np.empty(0, np.int64)
+    if starts.size * 8 > len(pairs):  # few pairs a first row: row by row
+        for lo in range(0, len(pairs), batch):
+            p = pairs[lo: lo + batch]
+            out[lo: lo + batch] = np.asarray(m[p[:, 0]].multiply(m[p[:, 1]]).sum(axis=1)).ravel()
+        return out
+    dense = np.zeros(m.shape[1], np.float32)
+    for lo, hi in zip(starts.tolist(), np.r_[starts[1:], first.size].tolist()):
+        i, at = int(first[lo]), order[lo:hi]
+        own = slice(m.indptr[i], m.indptr[i + 1])
+        dense[m.indices[own]] = m.data[own]
+        j = pairs[at, 1]
+        begin, count = m.indptr[j], m.indptr[j + 1] - m.indptr[j]
+        flat = np.repeat(begin - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+        product = m.data[flat] * dense[m.indices[flat]]
+        common = product != 0  # what the element-wise product keeps
+        which = np.repeat(np.arange(j.size), count)[common]
+        product = product[common]
+        if product.size:
+            bounds = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
+            out[at[which[bounds]]] = np.add.reduceat(product, bounds)
+        dense[m.indices[own]] = 0
+    return out
 
 
 class SortedColumns:
@@ -225,20 +267,33 @@ class Confirmer:
         return light
 
     def cosines(self, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
-        """TF-IDF cosine of each pair, in batches of sparse row products."""
-        pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
-        out = np.empty(len(pairs), np.float32)
-        for lo in range(0, len(pairs), batch):
-            p = pairs[lo: lo + batch]
-            out[lo: lo + batch] = np.asarray(self.docs_[p[:, 0]].multiply(self.docs_[p[:, 1]]).sum(axis=1)).ravel()
-        return out
+        """TF-IDF cosine of each pair (:func:`row_dots` of the articles' rows)."""
+        return row_dots(self.docs_, pairs, batch)
 
     def compare(self, a: int, b: int, cosine: float | None = None) -> Comparison:
         """Measure one pair; pass ``cosine`` when it was already computed in a batch."""
-        (sa, ma, qa), (sb, mb, qb) = self.sketch(a), self.sketch(b)
-        c = Comparison(a, b, sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
-        c.cosine = float(self.cosines(np.array([[a, b]]))[0]) if cosine is None else cosine
-        lexical(c, sa, sb, self.params)
-        align(c, sa, sb, ma, mb, self.params)
-        c.quotes = shared_quotes(qa, qb, self.params)
-        return c
+        return self.compare_many([(a, b)], None if cosine is None else [cosine])[0]
+
+    def compare_many(self, pairs: Sequence[tuple[int, int]], cosines: Sequence[float] | None = None
+                     ) -> list[Comparison]:
+        """Measure pairs ``(a, b)`` (as :meth:`compare`), their sentence similarities from one
+        sparse product (:func:`dedup.confirm.measures.similar_sentences`); ``cosines``: each
+        pair's TF-IDF cosine, when already computed in a batch."""
+        p = self.params
+        sketches = {i: self.sketch(i) for i in dict.fromkeys(k for pair in pairs for k in pair)}
+        if cosines is None:
+            cosines = self.cosines(np.array(pairs, np.int64).reshape(-1, 2)).tolist()
+        aligned = [k for k, (a, b) in enumerate(pairs)
+                   if 0 < sketches[a][1].shape[0] * sketches[b][1].shape[0] <= p.max_aligned_cells]
+        similar = dict(zip(aligned, similar_sentences([(sketches[pairs[k][0]][1], sketches[pairs[k][1]][1])
+                                                       for k in aligned], p.sentence_similarity)))
+        out = []
+        for k, ((a, b), cosine) in enumerate(zip(pairs, cosines)):
+            (sa, ma, qa), (sb, mb, qb) = sketches[a], sketches[b]
+            c = Comparison(a, b, cosine=float(cosine), sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
+            lexical(c, sa, sb, p)
+            if k in similar:
+                align(c, sa, sb, ma, mb, p, similar[k])
+            c.quotes = shared_quotes(qa, qb, p)
+            out.append(c)
+        return out

@@ -22,8 +22,9 @@ except ImportError:
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "header", "footer",
          "aside", "form", "button", "iframe", "title"}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "blockquote",
-          "section", "article", "pre"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "td", "th", "table", "ul", "ol", "dl",
+          "dt", "dd", "blockquote", "section", "article", "main", "figure", "figcaption", "caption", "center", "hr",
+          "address", "pre"}
 _DATE_META = ("article:published_time", "date", "pubdate", "publish-date", "dc.date")
 
 

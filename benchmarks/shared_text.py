@@ -20,13 +20,14 @@ file. Runs are back to back, ``--repeat`` times (medians); on a machine others l
 seconds rather than wall.
 
 With ``--out FILE`` (e.g. ``reports/performance.md``) the table, the command and the machine's
-load are also written between ``<!-- shared-text:start -->`` and ``<!-- shared-text:end -->``
-in FILE (appended when absent; the rest of the file is left alone).
+load are also written between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` in FILE
+(``--section NAME``, default ``shared-text``; appended when absent; the rest of the file is
+left alone).
 
 Usage::
 
     python benchmarks/shared_text.py [--n 10000] [--work DIR] [--pages DIR] [--code LABEL=DIR ...]
-        [--repeat K] [--only plain stress pages] [--timeout S] [--out FILE]
+        [--repeat K] [--only plain stress pages] [--timeout S] [--out FILE [--section NAME]]
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ from speed import run_child, tail  # noqa: E402  (benchmarks/speed.py)
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "bench"
-START, END = "<!-- shared-text:start -->", "<!-- shared-text:end -->"
 KINDS = {"plain": ("--mutate", "0.3"), "stress": ()}  # make_corpus.py options of each generated corpus
 
 
@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=("plain", "stress", "pages"), default=("plain", "stress", "pages"))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600)
-    parser.add_argument("--out", type=Path, help="also write the table into this file's shared-text section")
+    parser.add_argument("--out", type=Path, help="also write the table into a section of this file")
+    parser.add_argument("--section", default="shared-text", help="the section's name in --out")
     args = parser.parse_args(argv)
     codes = [tuple(c.split("=", 1)) for c in args.code] or [("this", str(REPO))]
     corpora = [(kind, corpus(args.n, args.work, args.seed, KINDS[kind], kind)[0]) for kind in KINDS if kind in args.only]
@@ -143,26 +144,30 @@ def main(argv: list[str] | None = None) -> int:
     print(summary)
     print(table(rows))
     if args.out is not None:
-        write_section(args.out, section(argv if argv is not None else sys.argv[1:], codes, summary, table(rows)),
-                      START, END)
+        start, end = f"<!-- {args.section}:start -->", f"<!-- {args.section}:end -->"
+        write_section(args.out, [start, *section(argv if argv is not None else sys.argv[1:], codes, summary,
+                                                 table(rows), args.section), end], start, end)
     return 0
 
 
-def section(argv: list[str], codes: list[tuple[str, ...]], summary: str, runs: str) -> list[str]:
+def section(argv: list[str], codes: list[tuple[str, ...]], summary: str, runs: str,
+            section_name: str = "shared-text") -> list[str]:
     """The report section: the command, when and on what, each code tree's commit, the table."""
     def commit(code: str) -> str:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=code, capture_output=True,
                               text=True).stdout.strip() or "?"
     trees = "; ".join(f"`{label}` = commit {commit(code)}" for label, code in codes)
-    return [START, "## Shared text: a corpus whose articles reuse sentences, beside independent articles", "",
+    title = "## Shared text: corpora whose articles share text, beside independent articles"
+    return [title + ("" if section_name == "shared-text" else f" ({section_name})"), "",
             f"- command: `python benchmarks/shared_text.py {shlex.join(argv)}`",
             f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; code trees: {trees}",
             f"- {summary} (other jobs on the machine slow the wall times: compare CPU seconds)", "",
             "*plain*: independent articles with 10% edited copies (`make_corpus.py N --mutate 0.3` of "
-            "../shared/bench); *stress*: the same generator, articles drawing whole pool sentences verbatim. "
+            "../shared/bench); *stress*: the same generator, articles drawing whole pool sentences verbatim; "
+            "*pages* (`--pages`): a given folder or JSONL file of pages. "
             "Each scan is `python -m dedup.cli scan CORPUS --format json` in a child process; datasketch is "
             "`../shared/bench/datasketch_baseline.py` (MinHash per document and MinHashLSH, nothing else) on "
-            "the same file, run between the scans. Medians over the repeats.", "", runs, END]
+            "the same file, run between the scans. Medians over the repeats.", "", runs]
 
 
 if __name__ == "__main__":

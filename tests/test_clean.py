@@ -174,7 +174,7 @@ def test_byline_line_sets_byline():
     a = cleaned("A headline for the story\nBy Jane Doe\n" + SENTENCE)
     assert a.byline == "Jane Doe"
     assert "metadata: By Jane Doe" in a.removed
-    assert a.body.split("\n") == ["A headline for the story", SENTENCE]
+    assert a.body.split("\n") == ["A headline for the story", "", SENTENCE]  # an empty line where it was
 
 
 def test_date_prefix_keeps_rest_of_line():
@@ -320,8 +320,9 @@ def test_footer_shared_by_many_different_articles_removed(maker):
     for a in arts:
         assert FOOTER not in a.body.split("\n")
         assert f"repeated: {FOOTER}" in a.removed
-        assert len(a.body.split("\n")) == 3
-        assert len(a.line_origins) == 3
+        assert a.body.split("\n")[2] == ""  # an empty line stands where the footer was
+        assert len(a.body.split("\n")) == 4
+        assert len(a.line_origins) == 4
 
 
 def test_line_in_too_few_articles_kept(maker):
@@ -392,6 +393,15 @@ def test_blocks_break_at_two_short_lines_not_one():
     assert blocks("short\nlines only") == [(0, len("short\nlines only"))]
 
 
+def test_blocks_count_the_empty_lines_left_by_cleaning():
+    """An empty line (where cleaning removed lines) is a line that is not prose: with a
+    "Read more" line left, or as the two marks of several removed lines, the article ends."""
+    one, two = "\n".join([PROSE, "", PROSE]), "\n".join([PROSE, "Read more at the Post", "", PROSE])
+    assert len(blocks(one)) == 1 and len(blocks(two)) == 2 and len(blocks(f"{PROSE}\n\n\n{PROSE}")) == 2
+    assert len(blocks(f"{PROSE}\n***\n{PROSE}")) == 1  # a line of symbols alone is passed over
+
+
+
 @pytest.mark.parametrize("line", ["Photo: The mayor at the site. (Reuters/Jane Doe)", "Image copyright Getty Images",
                                   "The mayor at the site on Monday (AP Photo/Evan Vucci)", "Pictured: the new bridge",
                                   "A rally in the capital. (AFP)"])
@@ -436,3 +446,26 @@ def test_a_stray_quote_mark_does_not_make_the_text_between_quotations_a_quotatio
 def test_a_doubled_opening_quote_mark_still_opens_a_quotation():
     body = '""It would have been impossible to go through at three," the chief executive said.'
     assert [body[s:e] for s, e in quotations(body)] == ["It would have been impossible to go through at three,"]
+
+
+def test_removed_lines_leave_empty_lines_in_the_body():
+    """Lines removed between kept ones leave one empty line each (two at most), at the
+    newline before them, so that text offsets of the other lines stay right."""
+    a = cleaned(f"{SENTENCE}\nAdvertisement\n{SENTENCE}\nShare this\nAdvertisement\nSubscribe to our newsletter\n"
+                f"{SENTENCE}\nAdvertisement")
+    assert a.body.split("\n") == [SENTENCE, "", SENTENCE, "", "", SENTENCE]
+    lines = a.body.split("\n")
+    for line, origin in zip(lines, a.line_origins):
+        assert a.text[origin: origin + len(line)] == line
+        if not line:
+            assert a.text[origin] == "\n"
+
+
+def test_repeated_lines_dropped_leave_empty_lines(maker):
+    """drop_lines keeps the same marks: one empty line per line dropped, two at most, the
+    marks already there counted."""
+    n = Params().repeat_min_docs + 1
+    texts = [[maker.sentence(), FOOTER, "Advertisement", FOOTER, maker.sentence(), FOOTER] for _ in range(n)]
+    for a, t in zip(clean_corpus([Article(id=str(i), text="\n".join(t)) for i, t in enumerate(texts)]), texts):
+        assert a.body.split("\n") == [t[0], "", "", t[4]]  # three lines gone between: two marks; none at the end
+        assert a.line_origins[:2] == [0, len(t[0])]  # the marks at the newline before the first line gone

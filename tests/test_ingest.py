@@ -102,6 +102,17 @@ def test_html_fallbacks_main_body_title_time(tmp_path):
     assert format_published(got["b.html"].published) == "2023-01-02"
 
 
+def test_html_table_cells_and_captions_end_lines(tmp_path):
+    """A table layout: the menu cell, the headline and the side cell each on lines of their
+    own (cells ran together: "SportHeadline"), and so are a figure's caption and list items."""
+    write(tmp_path / "t.html", "<body><table><tr><td>Home<br>Sport</td><td><b>Headline here</b><br>Body text one."
+                               "<br><br>Body text two.</td><td><b>Most read</b><br>"
+                               "Other</td></tr></table><figure><img src=x><figcaption>Cap</figcaption></figure>"
+                               "<ul><li>One</li></ul></body>")
+    lines = by_id(read_articles([str(tmp_path)])[0])["t.html"].text.split("\n")
+    assert {"Sport", "Headline here", "Most read", "Other", "Cap", "One"} <= set(lines)
+
+
 def test_html_without_text_is_a_problem(tmp_path):
     write(tmp_path / "empty.html", "<html><body><nav>Only navigation</nav><script>x()</script></body></html>")
     write(tmp_path / "ok.txt", "good")

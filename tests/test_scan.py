@@ -12,6 +12,7 @@ from dedup.model import Article, Problem
 from dedup.clean.normalize import normalize_line
 from dedup.model import Relation
 from dedup.model import Report
+from dedup.params import Params
 from dedup.scan import scan, scan_articles
 
 
@@ -364,3 +365,22 @@ def test_dates_read_once_name_the_original(tmp_path, maker):
         in problem.message
     by_id = {a["id"]: a for a in report.to_dict()["articles"]}
     assert by_id["first"]["published"] == "2023-12-09T10:00:00+00:00" and by_id["bad"]["published"] is None
+
+
+def test_cut_page_with_comments_is_a_truncated_copy(maker):
+    """A story's page cut after three paragraphs, "Continue reading" and a share bar (removed
+    as repeated across the site's pages), then readers' comments quoting other stories: a
+    copy, whatever follows the article on the page (before the empty lines cleaning leaves,
+    the comments joined the article and the pair was partial)."""
+    story = [maker.paragraph(2) for _ in range(8)]
+    others = [maker.paragraph(2) for _ in range(40)]
+    share = "Share: Facebook Twitter Email"
+    pages = [Article(id="wire", text="\n".join(["Council decides", *story]))]
+    pages += [Article(id=f"page{n}", text="\n".join(["Council decides", *story[:3], "Continue reading at the Post",
+                                                      share, *others[n * 3: n * 3 + 3]])) for n in range(3)]
+    pages += [Article(id=f"other{n}", text="\n".join([f"Other news {n}", *others[10 + n: 14 + n], share]))
+              for n in range(2 * Params().repeat_min_docs)]
+    report = scan_articles(pages)
+    assert all(f"repeated: {share}" in a.removed for a in report.articles if a.id.startswith("page"))
+    copies = [p for p in report.pairs if "wire" in (p.a, p.b) and p.relation is Relation.COPY]
+    assert len(copies) == 3 and all(p.scores.containment_ba == 1.0 or p.scores.containment_ab == 1.0 for p in copies)

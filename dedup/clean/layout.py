@@ -7,8 +7,8 @@ headlines, comments) is not the article.
 * :func:`captions`: photo caption and credit lines ("Photo: ...", "Image copyright ...",
   a line ending in a credit such as "(Reuters/Jane Doe)" or "(AP Photo)").
 * :func:`blocks`: runs of prose lines, broken by two or more lines in a row that are not
-  prose (navigation, headlines, share bars, the title): a page's article is one of them,
-  its comments another.
+  prose (navigation, headlines, share bars, the title, and the empty line cleaning leaves
+  where it removed boilerplate): a page's article is one of them, its comments another.
 * :func:`own_words`: which words are the writer's own, and the block of each.
 
 >>> body = ('Home | World | Sport\\nShare: Facebook Twitter\\nTitle of it\\n'
@@ -78,9 +78,9 @@ def blocks(body: str) -> list[tuple[int, int]]:
     inside = False
     for s, e in _lines(body):
         n = word_count(body[s:e])
-        if n == 0:
+        if n == 0 and s < e:  # a line of symbols only: passed over
             continue
-        if n >= PROSE_WORDS:
+        if n >= PROSE_WORDS:  # (an empty line stands for lines cleaning removed: not prose)
             if not inside:
                 start, inside = s, True
             end, gap = e, 0

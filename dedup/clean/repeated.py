@@ -20,7 +20,7 @@ import xxhash
 
 from dedup.arrays import unique
 from dedup.clean.layout import PROSE_WORDS
-from dedup.clean.rules import clean
+from dedup.clean.rules import GAP_LINES, clean
 from dedup.model import Article
 from dedup.params import DEFAULT, Params
 
@@ -126,15 +126,31 @@ def drop_repeated_lines(articles: Sequence[Article], tables: Sequence[tuple[np.n
 
 
 def drop_lines(article: Article, boiler: set[int]) -> None:
-    """Drop the body lines whose :func:`line_hashes` value is in ``boiler``, in place (noted in ``removed``)."""
+    """Drop the body lines whose :func:`line_hashes` value is in ``boiler``, in place (noted in
+    ``removed``); an empty line stands where lines were dropped between two kept ones (see
+    :func:`dedup.clean.rules.with_gaps`)."""
     lines = article.body.split("\n")
     keep = [i for i, x in enumerate(lines) if _line_hash(x) not in boiler]
     if len(keep) == len(lines):
         return
     kept = set(keep)
     article.removed.extend(f"repeated: {lines[i]}" for i in range(len(lines)) if i not in kept)
-    article.body = "\n".join(lines[i] for i in keep)
-    article.line_origins = [article.line_origins[i] for i in keep]
+    origins: list[int] = []
+    body: list[str] = []
+    gap, gone = 0, 0  # since the last line kept: the origin of the first line gone, and how many went
+    for i, line in enumerate(lines):
+        if i not in kept or not line:  # removed now, or an empty line for lines removed before
+            if body:
+                gap = gap if gone else article.line_origins[i] - (1 if line else 0)
+                gone += 1
+            continue
+        origins += [gap] * min(gone, GAP_LINES)
+        body += [""] * min(gone, GAP_LINES)
+        gone = 0
+        origins.append(article.line_origins[i])
+        body.append(line)
+    article.body = "\n".join(body)
+    article.line_origins = origins
 
 
 def clean_corpus(articles: Iterable[Article], params: Params = DEFAULT) -> list[Article]:

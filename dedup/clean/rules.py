@@ -204,13 +204,40 @@ def clean(article: Article) -> Article:
         if header and article.title is None and _is_title(line):
             article.title = line
         header = header and _is_title(line)
-        kept.append((starts[i], line))
+        kept.append((i, line))
         if kept_words < COMMENTS_AFTER_WORDS:
             kept_words += word_count(line)
-    article.body = "\n".join(line for _, line in kept)
-    article.line_origins = [start for start, _ in kept]
+    body = with_gaps([(i, line) for i, line in kept], lines, starts)
+    article.body = "\n".join(line for _, line in body)
+    article.line_origins = [start for start, _ in body]
     article.removed = removed
     return article
+
+
+GAP_LINES = 2  # empty lines standing for a run of removed lines at most: as many as break a block
+
+
+def with_gaps(kept: list[tuple[int, str]], lines: Sequence[str], starts: Sequence[int]) -> list[tuple[int, str]]:
+    """The kept lines (``(index in lines, line)``) as ``(offset in the text, line)``, with an
+    empty line for each non-empty line removed between two kept ones (:data:`GAP_LINES` at
+    most): the body keeps where boilerplate was taken out, so that
+    :func:`dedup.clean.layout.blocks` still sees an article end where a page's chrome began.
+    The empty lines' offset is the newline before the first removed line (they have no text
+    of their own).
+
+    >>> with_gaps([(0, "A"), (2, "C"), (5, "D")], ["A", "x", "C", "y", "z", "D"], [0, 2, 4, 6, 8, 10])
+    [(0, 'A'), (1, ''), (4, 'C'), (5, ''), (5, ''), (10, 'D')]
+    """
+    out: list[tuple[int, str]] = []
+    previous = None
+    for i, line in kept:
+        if previous is not None:
+            gone = [m for m in range(previous + 1, i) if lines[m]]
+            if gone:
+                out += [(starts[gone[0]] - 1, "")] * min(len(gone), GAP_LINES)
+        out.append((starts[i], line))
+        previous = i
+    return out
 
 
 def _date(iso: str) -> dt.datetime | None:

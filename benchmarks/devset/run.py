@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import cases
+import html_pages
 import urdu
 from tabulate import tabulate
 
@@ -67,7 +68,12 @@ def _f1(ev) -> str:
 
 
 def labelled_rows(case: cases.Case, folder: Path, baselines) -> tuple[list, object]:
-    articles_path, gold_path = case.write(folder)
+    return scored_row(case.name, case.split, *case.write(folder), baselines)
+
+
+def scored_row(name: str, split: str, articles_path: Path, gold_path: Path, baselines) -> tuple[list, object]:
+    """The report row of one class and part: ``articles_path`` (a file or a folder) scanned,
+    scored against ``gold_path``, beside the TF-IDF baseline."""
     gold = read_gold(gold_path)
     t0 = time.perf_counter()
     report = scan([str(articles_path)])
@@ -77,14 +83,14 @@ def labelled_rows(case: cases.Case, folder: Path, baselines) -> tuple[list, obje
     base = evaluate(baselines.tfidf_cosine(articles, COSINE), gold)
     direction = f"{ev.direction_correct}/{ev.direction_total}" if ev.direction_total else "n/a"
     counts = " ".join(f"{r}:{sum(ev.confusion[r].values())}" for r in GOLD_RELATIONS if sum(ev.confusion[r].values()))
-    return [case.name, case.split, counts, _f1(ev), f"{macro_f1(ev):.3f}", direction, _f1(base),
+    return [name, split, counts, _f1(ev), f"{macro_f1(ev):.3f}", direction, _f1(base),
             f"{seconds:.1f}"], (report, ev)
 
 
-def confusion_text(case: cases.Case, ev) -> str:
+def confusion_text(name: str, split: str, ev) -> str:
     present = [r for r in GOLD_RELATIONS if sum(ev.confusion[r].values())]
     rows = [[g, *[ev.confusion[g][p] for p in GOLD_RELATIONS]] for g in present]
-    return f"{case.name} / {case.split} (rows gold, columns dedup):\n\n" + tabulate(
+    return f"{name} / {split} (rows gold, columns dedup):\n\n" + tabulate(
         rows, ["gold \\ dedup", *GOLD_RELATIONS], tablefmt="github")
 
 
@@ -128,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--work", type=Path, default=None, help="where the cases are written (default: a temporary folder)")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--only", nargs="*", default=None, help="classes: fanout pages quotes writethrough urdu bbc")
+    ap.add_argument("--only", nargs="*", default=None, help="classes: fanout pages html quotes writethrough urdu bbc")
     args = ap.parse_args(argv)
-    want = set(args.only or ["fanout", "pages", "quotes", "writethrough", "urdu", "bbc"])
+    want = set(args.only or ["fanout", "pages", "html", "quotes", "writethrough", "urdu", "bbc"])
     work = args.work or Path(tempfile.mkdtemp(prefix="dedup-devset-"))
     stories = cases.bbc_stories(args.data / "bbc-news")
     built: list[cases.Case] = []
@@ -147,8 +153,14 @@ def main(argv: list[str] | None = None) -> int:
     for case in built:
         row, (_, ev) = labelled_rows(case, work / case.name / case.split, baselines)
         rows.append(row)
-        details.append(confusion_text(case, ev))
+        details.append(confusion_text(case.name, case.split, ev))
         print(" | ".join(map(str, row)), file=sys.stderr)
+    if "html" in want:
+        for split, folder, gold_path in html_pages.html_pages(stories, work / "html"):
+            row, (_, ev) = scored_row("html", split, folder, gold_path, baselines)
+            rows.append(row)
+            details.append(confusion_text("html", split, ev))
+            print(" | ".join(map(str, row)), file=sys.stderr)
     fan_rows = []
     if "fanout" in want:
         for case in cases.fanout(stories, FANOUT):

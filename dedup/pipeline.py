@@ -40,9 +40,8 @@ from dedup.confirm.tfidf import Confirmer
 from dedup.confirm.verbatim import VerbatimTexts, verbatim_measures
 from dedup.model import Article, Evidence, Pair, Quote, Story
 from dedup.params import DEFAULT, Params
-from dedup.relation.classify import decided_by_model, relation, relations
+from dedup.relation.classify import relation
 from dedup.relation.direction import direction
-from dedup.relation.learned import explain
 from dedup.relation.stories import clusters, orient_by_story
 
 
@@ -121,18 +120,16 @@ def confirm_pairs(articles: Sequence[Article | None], confirmer: Confirmer, pair
     out: list[Pair] = []
     for lo in range(0, len(todo), COMPARE_BLOCK):
         block = todo[lo: lo + COMPARE_BLOCK]
-        comps = confirmer.compare_many([tuple(x[0]) for x in block], [x[1] for x in block])
-        for comp, rel, (_, _, same_words) in zip(comps, relations(comps, [x[2] for x in block], p), block):
+        for comp, (_, _, same_words) in zip(confirmer.compare_many([tuple(x[0]) for x in block],
+                                                                   [x[1] for x in block]), block):
+            rel = relation(comp, same_words=same_words, params=p)
             if rel is None:
                 continue
             a, b = articles[comp.a], articles[comp.b]
             assert a is not None and b is not None
             spans_a, spans_b = TextSpans(a), TextSpans(b)
             d = direction(a, b, comp, rel, p) if rel.derives else None
-            why = d.reasons if d else ()
-            if d and decided_by_model(comp, same_words, p):
-                why = (*why, explain(comp))
-            out.append(Pair(a.id, b.id, rel, d.source if d else None, why, d.against if d else (),
+            out.append(Pair(a.id, b.id, rel, d.source if d else None, d.reasons if d else (), d.against if d else (),
                             comp.scores(), evidence(comp, spans_a, spans_b, p) if rel.derives else (),
                             shared_quotes(comp, spans_a, spans_b)))
     return out

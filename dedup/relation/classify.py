@@ -13,31 +13,19 @@
 * **related**: same subject (TF-IDF cosine) without a derivation: same event,
   written independently.
 
-Those are the hand rules (:func:`rule_relation`). Where they leave the grade open, a pair
-they call partial, derived or related at the related cosine or more, the learned decision
-(:mod:`dedup.relation.learned`) chooses between partial, derived and related
-(:func:`relations`, :func:`relation`); duplicate, copy and what is below the related cosine
-(verbatim reuse only) stay with the rules.
-
 >>> from dedup.confirm import Comparison
 >>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3,
 ...                    similarity=0.5))
 <Relation.DERIVED: 'derived'>
 >>> relation(Comparison(0, 1, cosine=0.33, aligned=3, matched=4, coverage_a=0.14, coverage_b=0.03))
 <Relation.RELATED: 'related'>
->>> c = Comparison(0, 1, cosine=0.6, containment_ab=0.35, containment_ba=0.3, longest_run=60)
->>> rule_relation(c), relation(c), decided_by_model(c)
-(<Relation.PARTIAL: 'partial'>, <Relation.PARTIAL: 'partial'>, True)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from dedup.confirm.measures import Comparison
 from dedup.model import Relation
 from dedup.params import DEFAULT, Params
-from dedup.relation.learned import decide
 
 
 def truncated(c: Comparison, params: Params = DEFAULT) -> tuple[str, str] | None:
@@ -52,39 +40,9 @@ def truncated(c: Comparison, params: Params = DEFAULT) -> tuple[str, str] | None
     return None
 
 
-OPEN = frozenset((Relation.PARTIAL, Relation.DERIVED, Relation.RELATED))  # grades the model decides between
-
-
-def relations(comps: Sequence[Comparison], same_words: Sequence[bool] | None = None, params: Params = DEFAULT
-              ) -> list[Relation | None]:
-    """The relation of each compared pair (None: unrelated): the hand rules, then the learned
-    decision over all the pairs it takes at once (see the module docstring)."""
-    same = [False] * len(comps) if same_words is None else same_words
-    out = [rule_relation(c, s, params) for c, s in zip(comps, same)]
-    open_ = [k for k, c in enumerate(comps) if _open(out[k], c, params)]
-    for k, rel in zip(open_, decide([comps[k] for k in open_])):
-        out[k] = Relation.RELATED if rel is None else rel
-    return out
-
-
-def _open(rel: Relation | None, c: Comparison, params: Params) -> bool:
-    return rel in OPEN and c.cosine >= params.related_cosine
-
-
-def decided_by_model(c: Comparison, same_words: bool = False, params: Params = DEFAULT) -> bool:
-    """Whether the learned decision grades ``c`` (the rules leave it open)."""
-    return _open(rule_relation(c, same_words, params), c, params)
-
-
 def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) -> Relation | None:
-    """The relation of one compared pair (:func:`relations`)."""
-    return relations([c], [same_words], params)[0]
-
-
-def rule_relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) -> Relation | None:
-    """The relation of a compared pair by the hand rules, or None when they are unrelated
-    (see the module docstring; the thresholds are :class:`dedup.params.Params`'
-    ``relation`` stage)."""
+    """The relation of a compared pair, or None when they are unrelated (see the module
+    docstring; the thresholds are :class:`dedup.params.Params`' ``relation`` stage)."""
     p = params
     lo, hi = sorted((c.containment_ab, c.containment_ba))
     if same_words:

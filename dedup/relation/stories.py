@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, overload
 
 from dedup.model import Pair, Relation, Story
 from dedup.params import DEFAULT, Params
-from dedup.relation.learned import PREFIX
 
 if TYPE_CHECKING:
     from pyspark.sql import Column
@@ -121,16 +120,11 @@ def orient_by_story(pairs: Sequence[Pair], stories: Sequence[Story]) -> list[Pai
             # (a hub of partial copies may be the compilation, not the original)
             n = decided[root]
             out[k] = replace(p, source=root, reasons=(f"{root} is the original of its story (source in {n} other "
-                                                      f"pair{'' if n == 1 else 's'})", *_learned(p)))
+                                                      f"pair{'' if n == 1 else 's'})",))
     from_root = {p.b if p.source == p.a else p.a for p in out if p.relation.derives and p.source == root_of.get(p.a)}
     for k in undecided:
         p = out[k]
         root = root_of.get(p.a)
         if not p.source and root is not None and root == root_of.get(p.b) and p.a in from_root and p.b in from_root:
-            out[k] = replace(p, reasons=(f"siblings: both derive from {root}", *_learned(p)))
+            out[k] = replace(p, reasons=(f"siblings: both derive from {root}",))
     return out
-
-
-def _learned(p: Pair) -> tuple[str, ...]:
-    """The reason explaining the learned decision of ``p``'s grade, kept when its reasons change."""
-    return tuple(r for r in p.reasons if r.startswith(PREFIX))

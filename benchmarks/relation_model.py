@@ -220,18 +220,24 @@ def macro_f1(gold: list[str], predicted: list[str]) -> float:
 
 
 def cross_validate(rows: list[Row], c: float, weight: str | None) -> np.ndarray:
-    """Out-of-fold classes of the trainable in-scope rows (-1 elsewhere)."""
+    """The class of every in-scope row (-1 elsewhere): out of fold for the groups holding a
+    trainable row; a row of no such group (a pair left out of training) is classed by the
+    model fitted on all trainable rows, which never saw it."""
     train = [k for k, r in enumerate(rows) if trainable(r)]
     scoped = [k for k, r in enumerate(rows) if r.in_scope]
     x = np.array([rows[k].x for k in train])
     y = np.array([CLASSES.index(LABEL[rows[k].gold]) for k in train])
     groups = np.array([rows[k].group for k in train])
     out = np.full(len(rows), -1)
+    rest = [k for k in scoped if rows[k].group not in set(groups.tolist())]
+    if rest:
+        out[rest] = predict(fit(x, y, c, weight), np.array([rows[k].x for k in rest]))
     for fit_at, test_at in GroupKFold(n_splits=5).split(x, y, groups):
         model = fit(x[fit_at], y[fit_at], c, weight)
         held = {rows[train[k]].group for k in test_at}
         at = [k for k in scoped if rows[k].group in held]
         out[at] = predict(model, np.array([rows[k].x for k in at]))
+    assert (out[scoped] >= 0).all()
     return out
 
 

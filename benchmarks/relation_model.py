@@ -197,7 +197,7 @@ def predict(model: tuple[np.ndarray, np.ndarray, LogisticRegression], x: np.ndar
     return m.predict((x - mean) / scale)
 
 
-def graded(rows: list[Row], classes: np.ndarray | None) -> str:
+def graded(rows: list[Row], classes: np.ndarray | None) -> list[str]:
     """The relation each row ends with: the scan's, or the model's class where it decides."""
     out = []
     for k, r in enumerate(rows):

@@ -118,6 +118,13 @@ def confirm_pairs(articles: Sequence[Article | None], confirmer: Confirmer, pair
     todo = list(zip(pairs.tolist(), cosines.tolist(), same.tolist()))
     confirmer.prepare(k for (i, j), _, _ in todo for k in (i, j))
     out: list[Pair] = []
+    spans: dict[int, TextSpans] = {}  # each article's line maps made once for all its pairs
+
+    def text_spans(k: int, article: Article) -> TextSpans:
+        if k not in spans:
+            spans[k] = TextSpans(article)
+        return spans[k]
+
     for lo in range(0, len(todo), COMPARE_BLOCK):
         block = todo[lo: lo + COMPARE_BLOCK]
         for comp, (_, _, same_words) in zip(confirmer.compare_many([tuple(x[0]) for x in block],
@@ -127,7 +134,7 @@ def confirm_pairs(articles: Sequence[Article | None], confirmer: Confirmer, pair
                 continue
             a, b = articles[comp.a], articles[comp.b]
             assert a is not None and b is not None
-            spans_a, spans_b = TextSpans(a), TextSpans(b)
+            spans_a, spans_b = text_spans(comp.a, a), text_spans(comp.b, b)
             d = direction(a, b, comp, rel, p) if rel.derives else None
             out.append(Pair(a.id, b.id, rel, d.source if d else None, d.reasons if d else (), d.against if d else (),
                             comp.scores(), evidence(comp, spans_a, spans_b, p) if rel.derives else (),

@@ -102,6 +102,7 @@ class ShingleRun:
         self.n_words, self.spans, self.layout = n_words, None, layout
 
 
+_ZERO = np.zeros(1, np.int8)  # (np.concatenate: np.r_ costs more than the rest of a short text's runs)
 SIMILARITY_CELLS = 1 << 22  # sentence pairs of the pairs measured in one sparse product at most
 
 
@@ -170,7 +171,7 @@ def _covered(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.flatnonzero(np.diff(np.r_[0, flags.astype(np.int8), 0]))
+    edges = np.flatnonzero(np.diff(np.concatenate((_ZERO, flags.astype(np.int8), _ZERO))))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
@@ -193,11 +194,12 @@ def _body(covered: np.ndarray, layout: tuple[np.ndarray, np.ndarray] | None, min
     if layout is None:
         return None
     own, block = layout
-    edges = np.flatnonzero(np.diff(np.r_[0, (covered & own).view(np.int8), 0]))
+    edges = np.flatnonzero(np.diff(np.concatenate((_ZERO, (covered & own).view(np.int8), _ZERO))))
     starts, stops = edges[::2], edges[1::2]
     long = stops - starts >= min_words
     held = np.zeros(int(block.max(initial=-1)) + 2, bool)  # by block; the last, for -1, stays False
-    held[np.r_[block[starts[long]], block[stops[long] - 1]]] = True
+    held[block[starts[long]]] = True
+    held[block[stops[long] - 1]] = True
     held[-1] = False
     body = own & (held[block] if held.any() else block >= 0)
     if body.sum() >= min_words:
@@ -251,7 +253,7 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
     ordered = sb.shingles[order]
     where = np.minimum(np.searchsorted(ordered, sa.shingles[at]), ordered.size - 1)
     first_in_b = dict(zip(at.tolist(), np.where(ordered[where] == sa.shingles[at], order[where], -1).tolist()))
-    ha, hb = sa.shingles.tolist(), sb.shingles.tolist()
+    ha, hb = sa.shingles, sb.shingles
     out = []
     for i, stop in runs:
         while i < stop:
@@ -259,9 +261,9 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
             if p < 0:
                 i += 1
                 continue
-            k = 1
-            while i + k < stop and p + k < len(hb) and ha[i + k] == hb[p + k]:
-                k += 1
+            m = min(stop - i, hb.size - p)  # the diagonal's length: its first unequal shingle ends it
+            equal = ha[i: i + m] == hb[p: p + m]
+            k = m if equal.all() else int(equal.argmin())
             words = k - 1 + shingle_words
             if words >= min_words and (sa.spans is None or sb.spans is None):  # measures only
                 out.append(Passage((0, 0), (0, 0), "verbatim", 1.0, words))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from dedup.params import Params
@@ -20,7 +22,8 @@ def comp(**kw) -> Comparison:
 def derived_like(**kw) -> Comparison:
     """Exactly at every 'derived by alignment' threshold, no verbatim reuse."""
     base = dict(cosine=P.derived_cosine, aligned=P.derived_aligned, matched=P.derived_aligned,
-                coverage_a=P.derived_coverage, coverage_b=0.0, similarity=P.derived_similarity)
+                coverage_a=P.derived_coverage, coverage_b=0.0, similarity=P.derived_similarity,
+                carried=math.ceil(P.derived_carried * P.derived_aligned))
     base.update(kw)
     return comp(**base)
 
@@ -75,6 +78,7 @@ def test_derived_by_alignment_at_thresholds():
     dict(coverage_a=P.derived_coverage - EPS),
     dict(similarity=P.derived_similarity - EPS),
     dict(matched=P.derived_aligned * 10),  # order = aligned / matched far below DERIVED_ORDER
+    dict(carried=math.ceil(P.derived_carried * P.derived_aligned) - 1),  # aligned on names, not sentences
 ])
 def test_not_derived_just_below_a_threshold_but_related(change):
     c = derived_like(**change)

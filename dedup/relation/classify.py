@@ -9,14 +9,20 @@
   carries most of it, without the verbatim share of a copy.
 * **partial**: a substantial verbatim passage is shared, the rest differs.
 * **derived**: sentences align with the other's in the same order and cover a good
-  share of one text, while the words differ (rewrites, digests, summaries).
+  share of one text, while the words differ (rewrites, digests, summaries); at least
+  half of the aligned sentence pairs carry the same words (most of the terms of one
+  sentence in the other: :attr:`Comparison.carried`). Two reports of a running story
+  align on the names they share (same newsroom, different day), not on their sentences.
 * **related**: same subject (TF-IDF cosine) without a derivation: same event,
   written independently.
 
 >>> from dedup.confirm import Comparison
 >>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3,
-...                    similarity=0.5))
+...                    similarity=0.5, carried=15))
 <Relation.DERIVED: 'derived'>
+>>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3,
+...                    similarity=0.5, carried=5))
+<Relation.RELATED: 'related'>
 >>> relation(Comparison(0, 1, cosine=0.33, aligned=3, matched=4, coverage_a=0.14, coverage_b=0.03))
 <Relation.RELATED: 'related'>
 """
@@ -57,7 +63,8 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
         return Relation.PARTIAL
     coverage = max(c.coverage_a, c.coverage_b)
     aligned = (c.aligned >= p.derived_aligned and coverage >= p.derived_coverage and c.order >= p.derived_order
-               and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage))
+               and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage)
+               and c.carried >= p.derived_carried * c.aligned)
     if c.cosine >= p.derived_cosine and (hi >= p.derived_reuse or aligned):
         return Relation.DERIVED
     if c.cosine >= p.related_cosine:

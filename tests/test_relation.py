@@ -8,7 +8,7 @@ import pytest
 
 from dedup.params import Params
 from dedup.model import Article, Pair, Relation, Scores, Story
-from dedup.confirm import Comparison
+from dedup.confirm import Comparison, Confirmer
 from dedup.relation import check_attribution, clusters, direction, relation
 
 EPS = 1e-6
@@ -359,3 +359,40 @@ def test_orient_by_story_leaves_a_partial_outside_the_stories_alone():
     assert [s.members for s in stories] == [("r", "x", "y")]
     out = orient_by_story(pairs, stories)
     assert out[2] == pairs[2] and out[3].reasons == ("siblings: both derive from r",)
+
+
+# --- derived needs aligned sentences that carry the same words ---------------------------
+
+SOURCE = ("Fosters has made a takeover bid for the winemaker Southcorp worth 3.1 billion dollars. "
+          "The Southcorp board said the Fosters offer undervalued the company and its brands. "
+          "Shares in Southcorp rose sharply in Sydney after the Fosters bid was announced. "
+          "Fosters said the deal would make it the largest wine maker in the world.")
+REWRITE = ("Fosters has launched a takeover bid for winemaker Southcorp worth 3.1 billion dollars. "
+           "The board of Southcorp said the Fosters offer undervalued the company and its brands. "
+           "Southcorp shares rose sharply in Sydney after the Fosters bid was made public. "
+           "The deal would make Fosters the world's largest wine maker, it said.")
+FOLLOW_UP = ("Southcorp rejected the takeover bid from Fosters on Friday, calling it hostile and too low for its owners. "
+             "The Southcorp board told investors the Fosters letter ignored its brands until next month. "
+             "Southcorp shares slipped sharply in Sydney trading as analysts waited for news. "
+             "Fosters said the wine maker talks would resume once lawyers for each side had met. "
+             "Weather in the Barossa valley has been dry this summer and the grape harvest began early. "
+             "Growers who supply Southcorp expect a smaller crop of red grapes but higher quality fruit than last year. "
+             "Exports to Britain and America rose last year on strong demand for cheaper bottles. "
+             "The industry body will publish its annual figures in the spring, with a report on water use. "
+             "Several small family vineyards that sell to Southcorp have closed after three poor seasons in a row.")
+OTHERS = ["On Friday analysts said investors waited for news as trading slipped and lawyers met owners next month.",
+          "Investors and analysts told lawyers on Friday that trading news would arrive next month for owners.",
+          "Lawyers for the owners met analysts on Friday; investors waited for trading news until next month.",
+          "The council approved the new budget on Monday after a long debate in the chamber.",
+          "Football scores from the weekend were announced by the league on Sunday evening.",
+          "A storm closed roads across the north of the country overnight, police said."]
+
+
+def test_follow_up_aligned_on_names_is_related_a_rewrite_derived():
+    confirmer = Confirmer().fit([SOURCE, REWRITE, FOLLOW_UP, *OTHERS])
+    rewrite, follow_up = confirmer.compare(0, 1), confirmer.compare(0, 2)
+    assert relation(rewrite) == "derived" and rewrite.carried == rewrite.aligned
+    # the follow-up's sentences align in order with the source's, on the names and a word or two
+    assert follow_up.aligned >= P.derived_aligned and follow_up.carried < P.derived_carried * follow_up.aligned
+    assert relation(follow_up, params=Params(derived_carried=0.0)) == "derived"  # what the rule changes
+    assert relation(follow_up) == "related"

@@ -89,7 +89,8 @@ class Params:
     derived_similarity: float = _p(0.45, "relation", "...of this mean cosine...", True)
     derived_full_coverage: float = _p(0.6, "relation", "...unless they cover this much", True)
     derived_carried: float = _p(0.5, "relation", "...and at least this share of the aligned sentence pairs carry the "
-                                "same words (sentence_terms_shared): a follow-up shares names, not sentences", True)
+                                "same words (sentence_terms_shared), for a rewrite too: a follow-up of a story "
+                                "shares its names, not its sentences", True)
     derived_reuse: float = _p(0.3, "relation", "derived: or this share of one text in short shared runs", True)
     related_cosine: float = _p(0.2, "relation", "related: TF-IDF cosine at least (below: only verbatim reuse)",
                                True)

@@ -342,6 +342,12 @@ def test_rewrite_of_all_of_it_is_derived_before_partial():
     assert relation(comp(**{**at, "cosine": P.derived_cosine - EPS})) == "partial"
 
 
+def test_rewrite_needs_its_aligned_sentences_to_carry_the_same_words():
+    at = dict(cosine=P.derived_cosine, matched_coverage_a=1.0, matched_coverage_b=1.0, aligned=10, matched=10)
+    assert relation(comp(**at, carried=math.ceil(P.derived_carried * 10))) == "derived"
+    assert relation(comp(**at, carried=math.ceil(P.derived_carried * 10) - 1)) == "related"
+
+
 def test_direction_says_truncated():
     a = Article(id="a", text="", body="x " * 100)
     b = Article(id="b", text="", body="x " * 30)

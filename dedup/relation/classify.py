@@ -6,7 +6,8 @@
   Texts are measured by their own words (:mod:`dedup.clean.layout`).
 * **derived**, before partial: a rewrite: most of one text in sentences matched one to
   one with the other's (order ignored: rewrites move, merge and split sentences), which
-  carries most of it, without the verbatim share of a copy.
+  carries most of it, without the verbatim share of a copy; its aligned sentences carry
+  the same words, as below.
 * **partial**: a substantial verbatim passage is shared, the rest differs.
 * **derived**: sentences align with the other's in the same order and cover a good
   share of one text, while the words differ (rewrites, digests, summaries); at least
@@ -56,15 +57,15 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
     if lo >= p.copy_both or (hi >= p.copy_truncated_long and lo >= p.copy_truncated_short) or truncated(c, p):
         return Relation.COPY
     lo_m, hi_m = sorted((c.matched_coverage_a, c.matched_coverage_b))
-    if c.cosine >= p.derived_cosine and hi_m >= p.rewrite_coverage and lo_m >= p.rewrite_other_coverage:
+    carried = c.carried >= p.derived_carried * c.aligned  # the aligned sentences say the same, not just its names
+    if c.cosine >= p.derived_cosine and hi_m >= p.rewrite_coverage and lo_m >= p.rewrite_other_coverage and carried:
         return Relation.DERIVED
     if (c.longest_run >= p.partial_long_run_words or hi >= p.partial_share
             or (c.longest_run >= p.partial_run_words and hi >= p.partial_min_share)):
         return Relation.PARTIAL
     coverage = max(c.coverage_a, c.coverage_b)
     aligned = (c.aligned >= p.derived_aligned and coverage >= p.derived_coverage and c.order >= p.derived_order
-               and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage)
-               and c.carried >= p.derived_carried * c.aligned)
+               and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage) and carried)
     if c.cosine >= p.derived_cosine and (hi >= p.derived_reuse or aligned):
         return Relation.DERIVED
     if c.cosine >= p.related_cosine:

@@ -58,6 +58,8 @@ class Params:
     sentence_min_hits: int = _p(2, "candidates", "colliding sentence pairs that make a candidate")
     # confirm: measurements of a candidate pair
     sentence_similarity: float = _p(0.35, "confirm", "TF-IDF cosine at which two sentences align", True)
+    sentence_terms_shared: float = _p(0.5, "confirm", "an aligned sentence pair carries the same words when more than "
+                                      "this share of the terms of the one with fewer is in the other", True)
     min_passage_words: int = _p(8, "confirm", "shortest verbatim passage measured and shown, in words")
     max_aligned_candidates: int = _p(4000, "confirm", "similar sentence pairs kept for the alignment (strongest)")
     max_aligned_cells: int = _p(4_000_000, "confirm", "sentence pairs compared at most (sentences of one text times "
@@ -86,6 +88,9 @@ class Params:
     derived_order: float = _p(0.6, "relation", "...this share of matched sentences in order...", True)
     derived_similarity: float = _p(0.45, "relation", "...of this mean cosine...", True)
     derived_full_coverage: float = _p(0.6, "relation", "...unless they cover this much", True)
+    derived_carried: float = _p(0.5, "relation", "...and at least this share of the aligned sentence pairs carry the "
+                                "same words (sentence_terms_shared), for a rewrite too: a follow-up of a story "
+                                "shares its names, not its sentences", True)
     derived_reuse: float = _p(0.3, "relation", "derived: or this share of one text in short shared runs", True)
     related_cosine: float = _p(0.2, "relation", "related: TF-IDF cosine at least (below: only verbatim reuse)",
                                True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from dedup.params import Params
 from dedup.model import Article, Pair, Relation, Scores, Story
-from dedup.confirm import Comparison
+from dedup.confirm import Comparison, Confirmer
 from dedup.relation import check_attribution, clusters, direction, relation
 
 EPS = 1e-6
@@ -20,7 +22,8 @@ def comp(**kw) -> Comparison:
 def derived_like(**kw) -> Comparison:
     """Exactly at every 'derived by alignment' threshold, no verbatim reuse."""
     base = dict(cosine=P.derived_cosine, aligned=P.derived_aligned, matched=P.derived_aligned,
-                coverage_a=P.derived_coverage, coverage_b=0.0, similarity=P.derived_similarity)
+                coverage_a=P.derived_coverage, coverage_b=0.0, similarity=P.derived_similarity,
+                carried=math.ceil(P.derived_carried * P.derived_aligned))
     base.update(kw)
     return comp(**base)
 
@@ -75,6 +78,7 @@ def test_derived_by_alignment_at_thresholds():
     dict(coverage_a=P.derived_coverage - EPS),
     dict(similarity=P.derived_similarity - EPS),
     dict(matched=P.derived_aligned * 10),  # order = aligned / matched far below DERIVED_ORDER
+    dict(carried=math.ceil(P.derived_carried * P.derived_aligned) - 1),  # aligned on names, not sentences
 ])
 def test_not_derived_just_below_a_threshold_but_related(change):
     c = derived_like(**change)
@@ -338,6 +342,12 @@ def test_rewrite_of_all_of_it_is_derived_before_partial():
     assert relation(comp(**{**at, "cosine": P.derived_cosine - EPS})) == "partial"
 
 
+def test_rewrite_needs_its_aligned_sentences_to_carry_the_same_words():
+    at = dict(cosine=P.derived_cosine, matched_coverage_a=1.0, matched_coverage_b=1.0, aligned=10, matched=10)
+    assert relation(comp(**at, carried=math.ceil(P.derived_carried * 10))) == "derived"
+    assert relation(comp(**at, carried=math.ceil(P.derived_carried * 10) - 1)) == "related"
+
+
 def test_direction_says_truncated():
     a = Article(id="a", text="", body="x " * 100)
     b = Article(id="b", text="", body="x " * 30)
@@ -355,3 +365,40 @@ def test_orient_by_story_leaves_a_partial_outside_the_stories_alone():
     assert [s.members for s in stories] == [("r", "x", "y")]
     out = orient_by_story(pairs, stories)
     assert out[2] == pairs[2] and out[3].reasons == ("siblings: both derive from r",)
+
+
+# --- derived needs aligned sentences that carry the same words ---------------------------
+
+SOURCE = ("Fosters has made a takeover bid for the winemaker Southcorp worth 3.1 billion dollars. "
+          "The Southcorp board said the Fosters offer undervalued the company and its brands. "
+          "Shares in Southcorp rose sharply in Sydney after the Fosters bid was announced. "
+          "Fosters said the deal would make it the largest wine maker in the world.")
+REWRITE = ("Fosters has launched a takeover bid for winemaker Southcorp worth 3.1 billion dollars. "
+           "The board of Southcorp said the Fosters offer undervalued the company and its brands. "
+           "Southcorp shares rose sharply in Sydney after the Fosters bid was made public. "
+           "The deal would make Fosters the world's largest wine maker, it said.")
+FOLLOW_UP = ("Southcorp rejected the takeover bid from Fosters on Friday, calling it hostile and too low for its owners. "
+             "The Southcorp board told investors the Fosters letter ignored its brands until next month. "
+             "Southcorp shares slipped sharply in Sydney trading as analysts waited for news. "
+             "Fosters said the wine maker talks would resume once lawyers for each side had met. "
+             "Weather in the Barossa valley has been dry this summer and the grape harvest began early. "
+             "Growers who supply Southcorp expect a smaller crop of red grapes but higher quality fruit than last year. "
+             "Exports to Britain and America rose last year on strong demand for cheaper bottles. "
+             "The industry body will publish its annual figures in the spring, with a report on water use. "
+             "Several small family vineyards that sell to Southcorp have closed after three poor seasons in a row.")
+OTHERS = ["On Friday analysts said investors waited for news as trading slipped and lawyers met owners next month.",
+          "Investors and analysts told lawyers on Friday that trading news would arrive next month for owners.",
+          "Lawyers for the owners met analysts on Friday; investors waited for trading news until next month.",
+          "The council approved the new budget on Monday after a long debate in the chamber.",
+          "Football scores from the weekend were announced by the league on Sunday evening.",
+          "A storm closed roads across the north of the country overnight, police said."]
+
+
+def test_follow_up_aligned_on_names_is_related_a_rewrite_derived():
+    confirmer = Confirmer().fit([SOURCE, REWRITE, FOLLOW_UP, *OTHERS])
+    rewrite, follow_up = confirmer.compare(0, 1), confirmer.compare(0, 2)
+    assert relation(rewrite) == "derived" and rewrite.carried == rewrite.aligned
+    # the follow-up's sentences align in order with the source's, on the names and a word or two
+    assert follow_up.aligned >= P.derived_aligned and follow_up.carried < P.derived_carried * follow_up.aligned
+    assert relation(follow_up, params=Params(derived_carried=0.0)) == "derived"  # what the rule changes
+    assert relation(follow_up) == "related"

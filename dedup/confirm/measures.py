@@ -62,6 +62,7 @@ class Comparison:
     coverage_b: float = 0.0
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
+    carried: int = 0  # aligned sentence pairs whose sentence of fewer terms has most of them in the other
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -321,6 +322,22 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
     return chain[::-1]
 
 
+def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -> float:
+    """Share of the terms of the sentence with fewer terms, of row ``i`` of ``ma`` and row
+    ``j`` of ``mb``, that the other sentence holds (each term once, unweighted: a rewrite
+    keeps a sentence's words, common or rare; a follow-up of the story shares its names).
+
+    >>> m = sparse.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float32))
+    >>> shared_terms(m, m, 0, 1), shared_terms(m, m[::-1], 1, 1)
+    (1.0, 1.0)
+    >>> shared_terms(m, sparse.csr_matrix(np.array([[0, 1, 1, 1]], np.float32)), 0, 0)
+    0.5
+    """
+    ta, tb = ma.indices[ma.indptr[i]: ma.indptr[i + 1]], mb.indices[mb.indptr[j]: mb.indptr[j + 1]]
+    fewer = min(np.unique(ta).size, np.unique(tb).size)
+    return float(np.intersect1d(ta, tb).size / fewer) if fewer else 0.0
+
+
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
           params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
@@ -357,5 +374,6 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.similarity = float(np.mean([ww[k] for k in chain]))
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
+    c.carried = sum(shared_terms(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared for k in chain)
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))

@@ -6,17 +6,24 @@
   Texts are measured by their own words (:mod:`dedup.clean.layout`).
 * **derived**, before partial: a rewrite: most of one text in sentences matched one to
   one with the other's (order ignored: rewrites move, merge and split sentences), which
-  carries most of it, without the verbatim share of a copy.
+  carries most of it, without the verbatim share of a copy; its aligned sentences carry
+  the same words, as below.
 * **partial**: a substantial verbatim passage is shared, the rest differs.
 * **derived**: sentences align with the other's in the same order and cover a good
-  share of one text, while the words differ (rewrites, digests, summaries).
+  share of one text, while the words differ (rewrites, digests, summaries); at least
+  half of the aligned sentence pairs carry the same words (most of the terms of one
+  sentence in the other: :attr:`Comparison.carried`). Two reports of a running story
+  align on the names they share (same newsroom, different day), not on their sentences.
 * **related**: same subject (TF-IDF cosine) without a derivation: same event,
   written independently.
 
 >>> from dedup.confirm import Comparison
 >>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3,
-...                    similarity=0.5))
+...                    similarity=0.5, carried=15))
 <Relation.DERIVED: 'derived'>
+>>> relation(Comparison(0, 1, cosine=0.43, aligned=16, matched=16, coverage_a=0.73, coverage_b=0.3,
+...                    similarity=0.5, carried=5))
+<Relation.RELATED: 'related'>
 >>> relation(Comparison(0, 1, cosine=0.33, aligned=3, matched=4, coverage_a=0.14, coverage_b=0.03))
 <Relation.RELATED: 'related'>
 """
@@ -50,14 +57,15 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
     if lo >= p.copy_both or (hi >= p.copy_truncated_long and lo >= p.copy_truncated_short) or truncated(c, p):
         return Relation.COPY
     lo_m, hi_m = sorted((c.matched_coverage_a, c.matched_coverage_b))
-    if c.cosine >= p.derived_cosine and hi_m >= p.rewrite_coverage and lo_m >= p.rewrite_other_coverage:
+    carried = c.carried >= p.derived_carried * c.aligned  # the aligned sentences say the same, not just its names
+    if c.cosine >= p.derived_cosine and hi_m >= p.rewrite_coverage and lo_m >= p.rewrite_other_coverage and carried:
         return Relation.DERIVED
     if (c.longest_run >= p.partial_long_run_words or hi >= p.partial_share
             or (c.longest_run >= p.partial_run_words and hi >= p.partial_min_share)):
         return Relation.PARTIAL
     coverage = max(c.coverage_a, c.coverage_b)
     aligned = (c.aligned >= p.derived_aligned and coverage >= p.derived_coverage and c.order >= p.derived_order
-               and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage))
+               and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage) and carried)
     if c.cosine >= p.derived_cosine and (hi >= p.derived_reuse or aligned):
         return Relation.DERIVED
     if c.cosine >= p.related_cosine:

@@ -18,7 +18,7 @@ when nothing tells the source, the later one in the order given), naming the oth
 ...     new = [Article(id="new-1", text=story + "\\nShare"), Article(id="new-2", text=story + "\\nShare")]
 ...     result = check_articles(new, index, fail_on="copy")
 >>> [(f.article.id, f.match.a, f.among, str(f.match.relation)) for f in result.findings], result.exit_code
-([('new-1', 'old', 'published', 'duplicate'), ('new-2', 'old', 'published', 'duplicate'), \
+([('new-1', 'old', 'published', 'copy'), ('new-2', 'old', 'published', 'copy'), \
 ('new-2', 'new-1', 'new', 'duplicate')], 1)
 """
 

@@ -104,7 +104,8 @@ def confirm_pairs(articles: Sequence[Article | None], confirmer: Confirmer, pair
     ``(i, j)`` with ``i`` first in the corpus) that share a history: measured by
     ``confirmer`` (fitted on those articles; ``cosines``: each pair's TF-IDF cosine), with
     their relation, source and evidence. ``digest``: each article's word-sequence hash
-    (``Features.digest``): equal digests make a duplicate; None: none is.
+    (``Features.digest``): equal digests make a duplicate when cleaning removed the same
+    lines from both (else boilerplate differs: a copy); None: none is.
 
     Pairs that cannot have a relation are dropped first (:func:`worth_comparing`), unless
     ``screened``: the caller did so. The others are compared a block at a time.
@@ -129,11 +130,11 @@ def confirm_pairs(articles: Sequence[Article | None], confirmer: Confirmer, pair
         block = todo[lo: lo + COMPARE_BLOCK]
         for comp, (_, _, same_words) in zip(confirmer.compare_many([tuple(x[0]) for x in block],
                                                                    [x[1] for x in block]), block):
-            rel = relation(comp, same_words=same_words, params=p)
-            if rel is None:
-                continue
             a, b = articles[comp.a], articles[comp.b]
             assert a is not None and b is not None
+            rel = relation(comp, same_words=same_words and a.removed == b.removed, params=p)
+            if rel is None:
+                continue
             spans_a, spans_b = text_spans(comp.a, a), text_spans(comp.b, b)
             d = direction(a, b, comp, rel, p) if rel.derives else None
             out.append(Pair(a.id, b.id, rel, d.source if d else None, d.reasons if d else (), d.against if d else (),

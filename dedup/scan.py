@@ -9,7 +9,7 @@ over the corpus's features in memory (bounded by partitions), and the timings.
 >>> text = "The council approved the new budget on Monday after a long debate. " * 3
 >>> r = scan_articles([Article(id="a", text=text), Article(id="b", text=text + "\\nShare")])
 >>> [(p.a, p.b, str(p.relation)) for p in r.pairs]
-[('a', 'b', 'duplicate')]
+[('a', 'b', 'copy')]
 """
 
 from __future__ import annotations

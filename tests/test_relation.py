@@ -10,6 +10,7 @@ from dedup.params import Params
 from dedup.model import Article, Pair, Relation, Scores, Story
 from dedup.confirm import Comparison, Confirmer
 from dedup.relation import check_attribution, clusters, direction, relation
+from dedup.relation.classify import truncated
 
 EPS = 1e-6
 P = Params()
@@ -331,6 +332,16 @@ def test_copy_truncated_is_the_others_opening():
     assert relation(comp(**{**at, "lead_b": P.copy_lead - EPS})) != "copy"
     assert relation(comp(**{**at, "longest_run": P.partial_long_run_words - 1})) != "copy"
     assert relation(comp(**{**at, "containment_ab": P.copy_truncated_long - EPS})) != "copy"
+
+
+def test_truncated_when_both_ways_fit_is_the_one_more_inside():
+    """Texts inside one another both ways: the one more inside is the cut one; the same body
+    both ways (a copy in other boilerplate) is cut neither way, so it gives no source."""
+    both = dict(lead_a=1.0, lead_b=1.0, longest_run=P.partial_long_run_words)
+    assert truncated(comp(containment_ab=0.98, containment_ba=0.92, **both)) == ("a", "b")
+    assert truncated(comp(containment_ab=0.92, containment_ba=0.98, **both)) == ("b", "a")
+    assert truncated(comp(containment_ab=1.0, containment_ba=1.0, **both)) is None
+    assert relation(comp(containment_ab=1.0, containment_ba=1.0, **both)) == "copy"
 
 
 def test_rewrite_of_all_of_it_is_derived_before_partial():

@@ -236,13 +236,17 @@ def test_exact_duplicate_in_small_corpus(maker):
     assert report.stories[0].members == ("one", "three")
 
 
-def test_duplicate_despite_boilerplate_and_typography(maker):
+def test_duplicate_despite_typography_copy_when_boilerplate_differs(maker):
+    """Duplicate: the same text but for spaces and typography. The same article in other
+    boilerplate (a reply link, a share bar, a copyright line) is a copy: republished."""
     story = maker.article(3)
-    dressed = ("Leave a Reply\n" + story.replace(" ", "\u00a0", 3) + "\nShare this article\n"
+    spaced = story.replace(" ", "\u00a0", 3).replace("\n\n", "\n  \n", 1)
+    dressed = ("Leave a Reply\n" + spaced + "\nShare this article\n"
                "Copyright \u00a9 2024 Example Daily. All rights reserved.")
-    report = scan_articles([Article(id="a", text=story), Article(id="b", text=dressed),
-                            Article(id="c", text=maker.article(3))])
-    assert [(p.a, p.b, p.relation) for p in report.pairs] == [("a", "b", "duplicate")]
+    report = scan_articles([Article(id="a", text=story), Article(id="b", text=spaced), Article(id="c", text=dressed),
+                            Article(id="d", text=maker.article(3))])
+    assert [(p.a, p.b, p.relation) for p in report.pairs] == [("a", "b", "duplicate"), ("a", "c", "copy"),
+                                                               ("b", "c", "copy")]
 
 
 def test_excerpt_is_partial_or_copy(maker):

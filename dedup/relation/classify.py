@@ -37,14 +37,18 @@ from dedup.params import DEFAULT, Params
 
 def truncated(c: Comparison, params: Params = DEFAULT) -> tuple[str, str] | None:
     """``("a", "b")`` when a is b's opening cut short (most of a inside, the shared part of b
-    its opening, one long passage), ``("b", "a")`` the other way, else None."""
+    its opening, one long passage), ``("b", "a")`` the other way, else None. When both
+    ways fit, the text more inside the other is the cut one, and texts equally inside one
+    another (the same body) are not cut."""
     p = params
     if c.longest_run < p.partial_long_run_words:
         return None
-    for inner, outer, share, lead in (("a", "b", c.containment_ab, c.lead_b), ("b", "a", c.containment_ba, c.lead_a)):
-        if share >= p.copy_truncated_long and lead >= p.copy_lead:
-            return inner, outer
-    return None
+    fits = [(share, inner, outer) for inner, outer, share, lead in (("a", "b", c.containment_ab, c.lead_b),
+                                                                     ("b", "a", c.containment_ba, c.lead_a))
+            if share >= p.copy_truncated_long and lead >= p.copy_lead]
+    if len(fits) == 2 and fits[0][0] == fits[1][0]:
+        return None
+    return max(fits)[1:] if fits else None
 
 
 def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) -> Relation | None:

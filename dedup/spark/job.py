@@ -25,7 +25,7 @@ counted over the cluster, connected components, and the Arrow layout of the reco
 >>> arts = [Article(id="a", text=text), Article(id="b", text=text + "\\nShare")]
 >>> result = scan_articles_spark(get_session("local[2]"), arts)
 >>> [(p.a, p.b, str(p.relation)) for p in result.report().pairs]
-[('a', 'b', 'duplicate')]
+[('a', 'b', 'copy')]
 """
 
 from __future__ import annotations

@@ -246,7 +246,9 @@ def built_line(build: dict | None) -> str:
         return "built by an earlier run (its figures are lost)"
     how = (f"bulk loaded in {build['seconds']:,.0f} s ({build['articles'] / build['seconds']:,.0f} articles/s) by one "
            f"`add_many(batch={build['batch']}, matches=False, workers={build['workers']})` call: one writer, "
-           f"cleaning and sketching in {build['workers']} worker processes; load average (1 min) while building: "
+           + (f"cleaning and sketching in {build['workers']} worker processes" if build["workers"] > 1 else
+              "cleaning and sketching in the same process")
+           + "; load average (1 min) while building: "
            f"mean {build['load_mean']:.1f}, max {build['load_max']:.1f}"
            + (" (other jobs shared the machine)" if build["load_mean"] > (os.cpu_count() or 1) else ""))
     if build.get("earlier"):

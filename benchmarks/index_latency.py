@@ -1,9 +1,11 @@
 """``Index.check`` latency against an index of N articles, written into ``reports/performance.md``.
 
 Builds (or reuses) an SQLite index of the first N articles of the synthetic corpus of
-:mod:`corpus` (``corpus-N-s1.jsonl`` in the work folder, generated when absent), bulk
-loaded with ``add_many(batch=1000, matches=False)``, then times ``check`` one article at
-a time, in this process, for held-out queries:
+:mod:`corpus` (``corpus-N-s1.jsonl`` in the work folder, generated when absent, or a
+larger corpus there, which begins with it), bulk loaded by one ``add_many(batch=BATCH,
+matches=False)`` call reading the corpus as it goes (one writer; cleaning and sketching
+in worker processes), then times ``check`` one article at a time, in this process, for
+held-out queries:
 
 * copies: indexed articles with a sentence dropped and a line added (each should find
   its original);
@@ -13,15 +15,19 @@ a time, in this process, for held-out queries:
 Then times ``add`` (matches on) of 50 unrelated queries into the index (removed again
 afterwards). Prints the figures and writes them between
 ``<!-- index-latency:start -->`` and ``<!-- index-latency:end -->`` in the output file
-(appended when absent; the rest of the file is left alone).
+(appended when absent; the rest of the file is left alone), with the build's time, rate
+and the machine's load average while building. ``--max-build-minutes`` stops reading
+articles after that long: the figures are then those of the smaller index, and say so.
 
-    python benchmarks/index_latency.py [--n 100000] [--queries 300] [--work DIR] [--index FILE] [--out FILE]
+    python benchmarks/index_latency.py [--n 100000] [--queries 300] [--batch 1000] [--workers W]
+        [--max-build-minutes M] [--work DIR] [--index FILE] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -41,6 +47,7 @@ import corpus  # noqa: E402
 
 from dedup import Article  # noqa: E402
 from dedup.index import Index  # noqa: E402
+from dedup.parallel import default_workers  # noqa: E402
 
 START, END = "<!-- index-latency:start -->", "<!-- index-latency:end -->"
 
@@ -59,8 +66,11 @@ def read_jsonl(path: Path, first: int, count: int) -> list[Article]:
 
 
 def corpus_file(work: Path, n: int) -> Path:
-    """The corpus of ``n`` articles (generated with benchmarks/corpus.py when absent)."""
+    """The corpus of ``n`` articles (generated with benchmarks/corpus.py when absent), or a larger
+    one in the work folder that begins with it (``n`` a multiple of the corpus's chunk)."""
     path = work / f"corpus-{n}-s1.jsonl"
+    if not path.exists() and n % corpus.CHUNK == 0:
+        path = min(_corpora(work, n), key=_size_of, default=path)
     if not path.exists():
         subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(n), "--work", str(work)],
                        check=True)
@@ -69,10 +79,18 @@ def corpus_file(work: Path, n: int) -> Path:
 
 def held_out(work: Path, n: int, count: int) -> list[Article]:
     """``count`` articles after the first ``n`` of the corpus (a prefix of any larger one)."""
-    larger = sorted((p for p in work.glob("corpus-*-s1.jsonl") if p.stem.split("-")[1].isdigit()
-                     and int(p.stem.split("-")[1]) >= n + count), key=lambda p: int(p.stem.split("-")[1]))
+    larger = sorted(_corpora(work, n + count), key=_size_of)
     path = larger[0] if larger else corpus_file(work, n + max(count, corpus.CHUNK) // corpus.CHUNK * corpus.CHUNK)
     return read_jsonl(path, n, count)
+
+
+def _corpora(work: Path, at_least: int) -> list[Path]:
+    """The corpora in ``work`` of at least ``at_least`` articles."""
+    return [p for p in work.glob("corpus-*-s1.jsonl") if p.stem.split("-")[1].isdigit() and _size_of(p) >= at_least]
+
+
+def _size_of(path: Path) -> int:
+    return int(path.stem.split("-")[1])
 
 
 def copy_of(a: Article, k: int) -> Article:
@@ -97,31 +115,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=corpus.DEFAULT_WORK)
     ap.add_argument("--index", type=Path, help="default: WORK/index-N.db (reused when it holds N articles)")
     ap.add_argument("--out", type=Path, default=REPO / "reports" / "performance.md")
+    ap.add_argument("--batch", type=int, default=1000, help="articles per transaction of the bulk load")
+    ap.add_argument("--workers", type=int, help="processes cleaning and sketching (default: the CPUs)")
+    ap.add_argument("--max-build-minutes", type=float,
+                    help="stop reading articles after this long (the index then holds fewer than N; said so)")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.index or args.work / f"index-{args.n}.db"
-    build_s = None
+    commit = _commit()
+    build: dict | None = None
     with Index.open(path) as index:
         have = len(index)
     if have != args.n:
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             p.unlink(missing_ok=True)
-        articles = read_jsonl(corpus_file(args.work, args.n), 0, args.n)
-        t = time.perf_counter()
-        with Index.open(path) as index:
-            for lo in range(0, len(articles), 10_000):
-                index.add_many(articles[lo: lo + 10_000], batch=1000, matches=False)
-                print(f"  {lo + 10_000:,} articles added, {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        build_s = time.perf_counter() - t
-        del articles
-        Path(f"{path}.built.json").write_text(json.dumps({"seconds": round(build_s, 1), "commit": _commit(),
-                                                          "load_average": os.getloadavg()[0]}))
+        build = bulk_load(path, corpus_file(args.work, args.n), args)
+        build["commit"] = commit
+        Path(f"{path}.built.json").write_text(json.dumps(build))
+        args.n = build["articles"]
+    else:
+        try:
+            build = json.loads(Path(f"{path}.built.json").read_text()) | {"earlier": True}
+        except (OSError, ValueError):
+            build = None
     size = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if os.path.exists(p))
     rng = random.Random(1)
     half = args.queries // 2
     picks = sorted(rng.sample(range(args.n), half))
+    wanted = set(picks)
     with open(corpus_file(args.work, args.n), encoding="utf-8") as f:
-        rows = [json.loads(line) for k, line in enumerate(f) if k in set(picks)]
+        rows = [json.loads(line) for k, line in zip(range(args.n), f) if k in wanted]
     originals = [Article(id=r["id"], text=r["text"]) for r in rows]
     copies = [copy_of(a, k) for k, a in enumerate(originals)]
     unrelated = held_out(args.work, args.n, args.queries - half)
@@ -147,34 +170,60 @@ def main(argv: list[str] | None = None) -> int:
         for q in unrelated[: 50]:
             index.remove("latency-add-" + q.id)
     every = timings["copy"] + timings["unrelated"]
-    lines = section(args, argv, path, build_s, size, timings, every, found, adds, len(copies), len(unrelated))
+    lines = section(args, argv, path, commit, build, size, timings, every, found, adds, len(copies), len(unrelated))
     print("\n".join(lines))
     write_section(args.out, lines)
     return 0
 
 
-def section(args, argv, path, build_s, size, timings, every, found, adds, n_copies, n_unrelated) -> list[str]:
-    commit = _commit()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+def bulk_load(path: Path, source: Path, args) -> dict:
+    """Fill a new index at ``path`` with the first ``args.n`` articles of ``source`` in one
+    ``add_many`` call (read as it goes), and say how long it took and how loaded the machine was."""
+    loads: list[float] = []
+    t = time.perf_counter()
+    limit = args.max_build_minutes * 60 if args.max_build_minutes else float("inf")
+    stopped = False
+
+    def stream():
+        nonlocal stopped
+        with open(source, encoding="utf-8") as f:
+            for k, line in zip(range(args.n), f):
+                if k % 10_000 == 0 and k:
+                    loads.append(os.getloadavg()[0])
+                    print(f"  {k:,} articles read, {time.perf_counter() - t:.0f} s, load average {loads[-1]:.1f}",
+                          file=sys.stderr, flush=True)
+                    if time.perf_counter() - t > limit:
+                        stopped = True
+                        return
+                row = json.loads(line)
+                yield Article(id=row["id"], text=row["text"])
+
+    with Index.open(path) as index:
+        index.add_many(stream(), batch=args.batch, matches=False, workers=args.workers)
+        n = len(index)
+    seconds = time.perf_counter() - t
+    loads.append(os.getloadavg()[0])
+    print(f"  {n:,} articles stored, {seconds:.0f} s", file=sys.stderr, flush=True)
+    return {"articles": n, "goal": args.n, "stopped": stopped, "seconds": round(seconds, 1), "batch": args.batch,
+            "workers": args.workers or default_workers(), "load_mean": round(statistics.fmean(loads or [0.0]), 2),
+            "load_max": max(loads or [0.0]), "source": source.name}
+
+
+def section(args, argv, path, commit, build, size, timings, every, found, adds, n_copies,
+            n_unrelated) -> list[str]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     row = lambda name, v: (f"| {name} | {len(v)} | {statistics.median(v):.1f} | {pct(v, 99):.1f} | "  # noqa: E731
                            f"{statistics.fmean(v):.1f} | {max(v):.1f} |")
-    if build_s is not None:
-        built = f"built in {build_s:.0f} s"
-    else:
-        try:
-            earlier = json.loads(Path(f"{path}.built.json").read_text())
-            built = (f"built in {earlier['seconds']:.0f} s by an earlier run (commit {earlier['commit']}, "
-                     f"load average {earlier['load_average']:.1f} then)")
-        except (OSError, ValueError, KeyError):
-            built = "built by an earlier run"
     return [
         START, "## Index: `check` latency", "",
         f"- command: `{shlex.join(['python', 'benchmarks/index_latency.py', *(argv or sys.argv[1:])])}`",
         f"- date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, commit {commit}",
         f"- machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite "
-        f"{__import__('sqlite3').sqlite_version}; load average (1 min) {load:.2f} at the end",
-        f"- index: {args.n:,} articles of `corpus-{args.n}-s1.jsonl` in one SQLite file ({path.name}), "
-        f"{size / 2**20:,.0f} MiB, {built} with `add_many(batch=1000, matches=False)` in one process",
+        f"{__import__('sqlite3').sqlite_version}; load average (1, 5, 15 min) "
+        f"{', '.join(f'{x:.2f}' for x in load)} at the end",
+        f"- index: {args.n:,} articles (the first of `{(build or {}).get('source', f'corpus-{args.n}-s1.jsonl')}`) "
+        f"in one SQLite file ({path.name}), {size / 2**20:,.0f} MiB ({size / args.n:,.0f} bytes per article)",
+        f"- {built_line(build)}",
         "",
         "`Index.check(article)` timed one call at a time in one process, after 10 warm-up calls (page cache warm): "
         "cleaning and sketching the article, the three channels' lookups, loading the candidates, confirming. "
@@ -189,6 +238,25 @@ def section(args, argv, path, build_s, size, timings, every, found, adds, n_copi
         f"Target p99 < 50 ms: {'met' if pct(every, 99) < 50 else 'NOT met'} ({pct(every, 99):.1f} ms).",
         END,
     ]
+
+
+def built_line(build: dict | None) -> str:
+    """How the index was built, from ``bulk_load``'s figures."""
+    if build is None:
+        return "built by an earlier run (its figures are lost)"
+    how = (f"bulk loaded in {build['seconds']:,.0f} s ({build['articles'] / build['seconds']:,.0f} articles/s) by one "
+           f"`add_many(batch={build['batch']}, matches=False, workers={build['workers']})` call: one writer, "
+           + (f"cleaning and sketching in {build['workers']} worker processes" if build["workers"] > 1 else
+              "cleaning and sketching in the same process")
+           + "; load average (1 min) while building: "
+           f"mean {build['load_mean']:.1f}, max {build['load_max']:.1f}"
+           + (" (other jobs shared the machine)" if build["load_mean"] > (os.cpu_count() or 1) else ""))
+    if build.get("earlier"):
+        how += f", by an earlier run (commit {build['commit']})"
+    if build.get("stopped"):
+        how += (f"; **the build was stopped at {build['articles']:,} articles by `--max-build-minutes`** "
+                f"(the goal was {build['goal']:,})")
+    return how
 
 
 def _commit() -> str:

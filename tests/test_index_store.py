@@ -16,13 +16,16 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dedup import Article
 from dedup.cli import main
 from dedup.index import Index, IndexAccessError, IndexFormatError
 from dedup.index.meta import new_meta
+from dedup.index.store import postings
 from dedup.params import Params
+from dedup.sketch import featurize
 
 REPO = Path(__file__).resolve().parent.parent
 OLD_INDEX = REPO / "tests" / "data" / "index-schema2.db"  # 2 articles, made by dedup before the compact records
@@ -246,3 +249,18 @@ def test_two_processes_add_at_once(tmp_path, store, request):
         # the p and q copies of one text are duplicates of each other: every pair found
         pairs = {(p.a[1:], p.b[1:]) for p in index.report(workers=1).pairs if p.a[0] != p.b[0]}
         assert all((str(i), str(i)) in pairs for i in range(150))
+
+
+def test_buckets_read_at_most_one_row_over_the_limit(index_location):
+    story = "The council approved the new budget on Monday after a long debate about roads. " * 4
+    with Index.open(index_location) as index:
+        index.add_many([Article(id=f"copy{k}", text=story) for k in range(6)], matches=False, workers=1)
+        keys = np.unique(postings(featurize([story]).split()[0])["doc"][0])
+        docs = sorted(index.store.docs_of([f"copy{k}" for k in range(6)]).values())
+        small = index.store.buckets("doc", keys, 6)  # every bucket holds the 6 copies: all rows
+        large = index.store.buckets("doc", keys, 3)  # over the limit: counted as more, the first row only
+    assert (small.keys == keys).all() and (small.counts == 6).all() and small.key.size == 6 * keys.size
+    assert (large.keys == keys).all() and (large.counts > 3).all()
+    assert sorted(large.key.tolist()) == keys.tolist() and set(large.doc.tolist()) == {docs[0]}
+    if index_location.endswith(".db"):  # SQLite stops counting at limit + 1: a large bucket costs no more
+        assert (large.counts == 4).all()

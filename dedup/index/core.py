@@ -26,7 +26,6 @@ already stored, eviction; and reading a new article's candidates from the postin
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -34,9 +33,10 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 
-from dedup.clean import clean, drop_repeated_lines
+from dedup.clean import drop_repeated_lines
 from dedup.index.lookup import Lookup, Remembered, confirm_matches, lookup
 from dedup.index.meta import check_meta, new_meta, open_store
+from dedup.index.prepare import batches_of, prepare, prepared_batches, validate
 from dedup.index.store import IndexAccessError, IndexFormatError, Postings, Record, Store, postings
 from dedup.model import Article, Pair, Report
 from dedup.params import DEFAULT, Params
@@ -136,16 +136,19 @@ class Index:
         ValueError), ``"skip"`` (store nothing, return []) or ``"replace"``.
         ``matches=False`` stores it without looking for matches (bulk loading; returns []).
         """
-        _validate(article)
+        validate(article)
         return self.add_many([article], existing=existing, matches=matches)[article.id]
 
     def add_many(self, articles: Iterable[Article], *, batch: int = BATCH, existing: str = "error",
-                 matches: bool = True) -> AddResult:
+                 matches: bool = True, workers: int | None = None) -> AddResult:
         """Store articles in transactions of ``batch``; each is matched against everything
         stored before it (earlier ones of the same batch included). Returns each id's
         matches, and how many this call added, replaced and skipped (:class:`AddResult`);
         a batch is stored whole (SQLite) or article by article (Redis) before its matches
-        are computed.
+        are computed. ``articles`` may be an iterator (read a few batches ahead). The
+        next batches are cleaned and sketched in ``workers`` forked processes (default:
+        the CPUs this process may use; 1: in this process) while this one stores
+        (:func:`dedup.index.prepare.prepared_batches`).
         """
         if existing not in EXISTING:
             raise ValueError(f"The 'existing' parameter of Index.add_many must be one of {', '.join(EXISTING)}. "
@@ -153,8 +156,7 @@ class Index:
         if not isinstance(batch, int) or batch < 1:
             raise ValueError(f"The 'batch' parameter of Index.add_many must be a positive int. Got {batch!r} instead.")
         out = AddResult()
-        for chunk in _chunks(articles, batch):
-            prepared = _prepare(chunk, self.params)
+        for prepared in prepared_batches(batches_of(articles, batch), self.params, workers):
             found: list[tuple[Article, Features, Lookup | None]] = []
             skipped = replaced = 0
             with self._writing():
@@ -202,7 +204,7 @@ class Index:
     def check(self, article: Article) -> list[Pair]:
         """The matches ``article`` would get if it were added, without storing it. A stored
         article of the same id (an earlier version of it) is left out of the comparison."""
-        ((a, f),) = _prepare([article], self.params)
+        ((a, f),) = prepare([article], self.params)
         with self.store.reading():
             found = lookup(self.store, f, self.store.docs_of([a.id]).values(), self.params)
         return confirm_matches(a, f, found, self.params)
@@ -273,43 +275,6 @@ class Index:
     def pairs(self) -> list[Pair]:
         """The pairs of :meth:`report`."""
         return self.report().pairs
-
-
-def _prepare(articles: list[Article], params: Params) -> list[tuple[Article, Features]]:
-    """Cleaned copies of the articles and their features (the caller's objects are left alone)."""
-    for a in articles:
-        _validate(a)
-    cleaned = [clean(_copy(a)) for a in articles]
-    if not cleaned:
-        return []
-    return list(zip(cleaned, featurize([a.body or "" for a in cleaned], params).split()))
-
-
-def _copy(a: Article) -> Article:
-    return dataclasses.replace(a, attribution=list(a.attribution), attribution_urls=list(a.attribution_urls),
-                               line_origins=list(a.line_origins), removed=list(a.removed))
-
-
-def _validate(a: object) -> None:
-    if not isinstance(a, Article):
-        raise TypeError(f"expected a dedup.Article, got {type(a).__name__}")
-    if not isinstance(a.id, str) or not a.id:
-        raise ValueError(f"{a.where}: an article needs a non-empty string id, got {a.id!r}")
-    if not isinstance(a.text, str):
-        raise ValueError(f"{a.where}: the text of article {a.id!r} must be a string, got {type(a.text).__name__}")
-    if a.published is not None and not isinstance(a.published, dt.datetime):
-        raise ValueError(f"{a.where}: 'published' must be a datetime, got {a.published!r}")
-
-
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _cutoff(older_than: dt.date | dt.datetime | dt.timedelta | str) -> dt.datetime:

@@ -318,20 +318,17 @@ class SQLiteStore(Store):
 
     @_translated
     def buckets(self, channel: str, keys: np.ndarray, limit: int) -> Buckets:
+        """One walk down the primary key per key, reading at most ``limit + 1`` rows: a key
+        with more is counted as ``limit + 1`` (large buckets cost no more than small ones)."""
         conn = self._conn()
-        distinct = np.unique(keys).tolist()
         counted: list[tuple[int, int]] = []
-        for chunk in _chunks(distinct):
-            counted += conn.execute(f"SELECT key, count(*) FROM post_{channel} WHERE key IN ({_marks(chunk)}) "
-                                    f"GROUP BY key", chunk).fetchall()
-        small = [k for k, n in counted if n <= limit]
         rows: list[tuple[int, int, int]] = []
-        for chunk in _chunks(small):
-            rows += conn.execute(f"SELECT key, doc, pos FROM post_{channel} WHERE key IN ({_marks(chunk)})",
-                                 chunk).fetchall()
-        for key in (k for k, n in counted if n > limit):  # the first row: a walk down the primary key
-            rows += conn.execute(f"SELECT key, doc, pos FROM post_{channel} WHERE key = ? ORDER BY doc, pos LIMIT 1",
-                                 (key,)).fetchall()
+        query = f"SELECT key, doc, pos FROM post_{channel} WHERE key = ? ORDER BY doc, pos LIMIT ?"
+        for key in np.unique(keys).tolist():
+            found = conn.execute(query, (key, limit + 1)).fetchall()
+            if found:
+                counted.append((key, len(found)))
+                rows += found if len(found) <= limit else found[:1]  # of a larger one: its first row
         table = np.array(rows, np.int64).reshape(-1, 3)
         c = np.array(counted, np.int64).reshape(-1, 2)
         return Buckets(c[:, 0], c[:, 1], table[:, 0], table[:, 1], table[:, 2])

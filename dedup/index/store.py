@@ -232,7 +232,8 @@ def postings(f: Features) -> Postings:
 
 @dataclass
 class Buckets:
-    """Posting rows of the keys asked for: ``counts[k]`` rows are stored under ``keys[k]``;
+    """Posting rows of the keys asked for: ``counts[k]`` rows are stored under ``keys[k]``
+    (a store may stop counting above the limit asked for: any count above it means "more");
     ``key``/``doc``/``pos`` list the rows of the keys with at most the limit asked for and,
     of each larger key, its first row (lowest ``doc``, then ``pos``): its representative."""
 

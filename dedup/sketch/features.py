@@ -233,19 +233,22 @@ def _ascii_tokens(texts: Sequence[str], stem: int) -> _TokenTable:
 
 
 def _text_tokens(texts: Sequence[str], docs: Sequence[int], stem: int) -> _TokenTable:
-    """One text at a time (any script), for the texts the ASCII path cannot take."""
-    parts = []
+    """Words and sentences one text at a time (any script), for the texts the ASCII path
+    cannot take; their hashes and terms all at once."""
+    all_words: list[str] = []
+    counts, sentence_parts = [], []
     sentence_base = 0
-    for d, text in zip(docs, texts):
+    for text in texts:
         ws, spans = words_and_spans(text)
         starts = np.array([s for s, _ in sentences(text)], np.int64)
-        sent = np.searchsorted(starts, spans[:, 0], side="right") + sentence_base
+        sentence_parts.append(np.searchsorted(starts, spans[:, 0], side="right") + sentence_base)
         sentence_base += starts.size + 1
-        hashes = hash_words(ws)
-        is_term, term = term_hashes(ws, hashes, stem)
-        parts.append(_TokenTable(np.full(len(ws), d, np.int32), hashes, sent, term, is_term))
-    return _TokenTable(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                         ("doc", "hash", "sentence", "term", "is_term")))
+        all_words += ws
+        counts.append(len(ws))
+    hashes = hash_words(all_words)
+    is_term, term = term_hashes(all_words, hashes, stem)
+    return _TokenTable(np.repeat(np.asarray(docs, np.int32), counts), hashes,
+                       np.concatenate(sentence_parts).astype(np.int64), term, is_term)
 
 
 def _tokens(bodies: Sequence[str], stem: int) -> _TokenTable:

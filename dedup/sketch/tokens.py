@@ -102,11 +102,24 @@ def words_and_spans(text: str) -> tuple[list[str], np.ndarray]:
         edge = np.diff(ASCII_WORD[np.frombuffer(text.encode("ascii"), np.uint8)].view(np.int8),
                        prepend=np.int8(0), append=np.int8(0))
         return _PLAIN_WORD.findall(text.lower()), np.stack([np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)], 1)
-    found = _PLAIN_WORD.finditer(text)
-    flat = np.fromiter((x for m in found for x in m.span()), np.int64)
-    words = _PLAIN_WORD.findall(text.lower()) if text.isascii() else [
-        w.casefold() for w in _PLAIN_WORD.findall(text)]
-    return words, flat.reshape(-1, 2)
+    word, folds_alike = _plain_tables()
+    points = np.frombuffer(text.encode("utf-32-le"), np.uint32)  # below _PLAIN_END: one code point a character
+    edge = np.diff(word[points].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    spans = np.stack([np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)], 1)
+    if folds_alike[points].all():  # the folded text has its words where the text has them
+        return _PLAIN_WORD.findall(text.casefold()), spans
+    return [w.casefold() for w in _PLAIN_WORD.findall(text)], spans
+
+
+@lru_cache(maxsize=1)
+def _plain_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For each code point below :data:`_PLAIN_END`: whether ``\\w`` matches it, and whether
+    its casefold is one character that ``\\w`` matches alike (not so: the sharp s, folded to "ss")."""
+    chars = [chr(c) for c in range(ord(_PLAIN_END))]
+    word = np.array([bool(_PLAIN_WORD.match(c)) for c in chars])
+    alike = np.array([len(c.casefold()) == 1 and bool(_PLAIN_WORD.match(c.casefold())) == w
+                      for c, w in zip(chars, word)])
+    return word, alike
 
 
 def words(text: str) -> list[str]:

@@ -4,7 +4,8 @@ The batch path of :mod:`dedup.sketch.features` and :mod:`dedup.sketch.body`: it 
 :func:`dedup.sketch.tokens.words` and the same sentence breaks as
 :func:`dedup.sketch.tokens.sentences` (tests/test_bytescan.py checks both on real text), with
 no Python work per word or per sentence. Texts with non-ASCII characters take the
-per-text path.
+per-text path; the sentence breaks of those below U+0300 (Latin script) are found here too, on
+bytes that stand for their characters (:func:`plain_breaks`).
 
 >>> t = scan_ascii(["Mr. Xi met U.S. officials. They agreed.", "Scores came in."])
 >>> t.doc.tolist(), t.sentence.tolist()

@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 from dedup.sketch.body import sketch_ascii
-from dedup.sketch.bytescan import plain_breaks, scan_ascii
+from dedup.sketch.bytescan import plain_breaks, plain_sentences, scan_ascii
 from dedup.sketch.tokens import plain_points
 from dedup.sketch import Sketch, hash_words, sentences, words_and_spans
 
@@ -84,6 +84,7 @@ def _assert_plain_breaks_as_per_text(texts: list[str]) -> None:
         expected = np.searchsorted(np.array([s for s, _ in sentences(text)] or [0]), spans[:, 0], side="right")
         got = np.searchsorted(breaks, spans[:, 0] + at, side="right")
         assert np.array_equal(np.diff(expected) != 0, np.diff(got) != 0), text
+        assert plain_sentences(plain_points(text)) == sentences(text), text
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -137,6 +137,25 @@ def plain_breaks(texts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return (sentence_breaks(raw, _TO_LOWER[raw]) if raw.size else np.empty(0, np.int64)), starts
 
 
+def plain_sentences(points: np.ndarray) -> list[tuple[int, int]]:
+    """:func:`dedup.sketch.tokens.sentences` of a text given as code points below U+0300:
+    the pieces between its breaks, stripped, empty ones dropped.
+
+    >>> plain_sentences(plain_points("\u00c9t\u00e9. Yes.\\n\\n  Non"))
+    [(0, 4), (5, 9), (13, 16)]
+    """
+    if points.size == 0:
+        return []
+    raw = plain_bytes(points)
+    edges = unique(np.r_[sentence_breaks(raw, _TO_LOWER[raw]), 0, raw.size])
+    lo, hi = edges[:-1], edges[1:]
+    filled = np.flatnonzero(~SPACE[raw])
+    first = next_position(filled, lo, raw.size)
+    last = filled[np.maximum(np.searchsorted(filled, hi) - 1, 0)] if filled.size else hi
+    keep = first < hi
+    return list(zip(first[keep].tolist(), (last[keep] + 1).tolist()))
+
+
 def next_position(positions: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
     """The first of ``positions`` (sorted) at or after each of ``at``; ``size`` if none."""
     k = np.searchsorted(positions, at)

@@ -9,7 +9,8 @@ import pytest
 from conftest import FIXTURES
 
 from dedup.sketch.body import sketch_ascii
-from dedup.sketch.bytescan import scan_ascii
+from dedup.sketch.bytescan import plain_breaks, plain_sentences, scan_ascii
+from dedup.sketch.tokens import plain_points
 from dedup.sketch import Sketch, hash_words, sentences, words_and_spans
 
 _PIECES = ["Mr.", "U.S.", "e.g.", "i.e.", "a.", "A.", "word", "Word", "x", ".", "..", "?!", '"', "'", ")", "]",
@@ -67,3 +68,36 @@ def test_empty_batch_and_empty_texts():
     assert scan_ascii([]).doc.size == 0
     t = scan_ascii(["", "Hello there.", ""])
     assert t.doc.tolist() == [1, 1]
+
+
+# characters below U+0300 the sentence rule reads otherwise than ASCII: lower-case and other letters,
+# word characters that are no letters, white space, a capital whose lower case is two characters
+_LATIN = ["\u00e9.", "\u00c9.", "n\u00f2.", "\u00df.", "\u00c4.", "\u00aa.", "\u00b2", "x\u00b2", "\u00bc.", "\u00e9.\u00e9.\u00e9",
+          "\u00dcber", "\u00fcber", "\u00e7", "\u00a7", "\u00ab", "\u00bb", "\u00a9", "\x85", "\xa0", "\u0130.", "\u0130.x.y",
+          "x.\u0130.x", "\u0131.", "\u01c5.", "\u02b0", "\u00b5", "St\u00e9."]
+
+
+def _assert_plain_breaks_as_per_text(texts: list[str]) -> None:
+    breaks, starts = plain_breaks([plain_points(t) for t in texts])
+    for text, at in zip(texts, starts.tolist()):
+        _, spans = words_and_spans(text)
+        expected = np.searchsorted(np.array([s for s, _ in sentences(text)] or [0]), spans[:, 0], side="right")
+        got = np.searchsorted(breaks, spans[:, 0] + at, side="right")
+        assert np.array_equal(np.diff(expected) != 0, np.diff(got) != 0), text
+        assert plain_sentences(plain_points(text)) == sentences(text), text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_latin_soup_sentence_breaks_match_the_per_text_sentences(seed):
+    rng = random.Random(seed)
+    for _ in range(300):
+        _assert_plain_breaks_as_per_text(["".join(rng.choice(_PIECES + _LATIN * 2) + rng.choice(["", " "])
+                                                  for _ in range(rng.randint(0, 40))) for _ in range(4)])
+
+
+def test_a_capital_whose_lower_case_is_two_characters_is_no_single_letter():
+    # "\u0130".lower() is "i" and a combining dot: "\u0130. \u00dcber" ends a sentence, "\u00c9. \u00dcber" not
+    texts = ["Sie sagte \u0130. \u00dcber alles.", "Sie sagte \u00c9. \u00dcber alles."]
+    _assert_plain_breaks_as_per_text(texts)
+    breaks, starts = plain_breaks([plain_points(t) for t in texts])
+    assert breaks.tolist() == [13, 25, 49]  # after "\u0130. ", after the first text and its newline, the end

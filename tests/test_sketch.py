@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from datasketch import MinHash
 
 from dedup.params import Params
-from dedup.sketch import Sketch, hash_words, minhash, sentences, shingles, terms, tokens
+from dedup.sketch import Sketch, hash_words, minhash, sentences, shingles, terms, tokens, words_and_spans
 from dedup.sketch.hashing import shingle_hash, span_hashes, term_hashes
 from dedup.sketch.minhash import EMPTY
 
@@ -257,3 +259,13 @@ def test_term_hashes_equal_the_hashed_terms():
     keep, h = term_hashes(ws, hash_words(ws))
     assert np.array_equal(h[keep], hash_words(terms(ws)))
     assert (h[~keep] == 0).all()
+
+
+@pytest.mark.parametrize("text", ["Stra\u00dfe und \u00c9lise", "\u0130stanbul \u00b2x \u00b5m \u00aa \u0149a", "caf\u00e9\x85 na\u00efve_\u00e7a",
+                                  "\u00c0 \u00e0 \u01c5 \u02b0 \u00bc"])
+def test_words_and_spans_below_combining_marks_are_the_folded_regex_words(text):
+    # the spans from a table of code points, the words by folding the whole text when that keeps them in place
+    words, spans = words_and_spans(text)
+    found = list(re.finditer(r"\w+", text))
+    assert words == [m.group().casefold() for m in found]
+    assert spans.tolist() == [list(m.span()) for m in found]

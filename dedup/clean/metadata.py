@@ -57,6 +57,10 @@ _CLAIMS = [
     re.compile(rf"^\((?P<wire>{_WIRE})\)$", re.I),
 ]
 _URL = re.compile(r"https?://[^\s)\"']+")
+# each pattern of _CLAIMS with words it cannot match without (in lower case): the unanchored ones
+# are costly on long lines
+_CLAIMS_NEED = list(zip(_CLAIMS, [("originally", "first"), ("republished", "reprinted", "reproduced"), ("",),
+                                  ("(",), ("(",)]))
 
 
 def parse_date(text: str) -> str | None:
@@ -124,7 +128,10 @@ def attribution_claim(line: str) -> tuple[list[str], list[str]] | None:
     source = source_claim(line)
     if source:
         return [source[0].strip(" .,;:")], [source[1]] if source[1] else _URL.findall(line)
-    for pattern in _CLAIMS:
+    plain = line.isascii()  # then a claim's words are in ``low`` (exact on ASCII; else every pattern is tried)
+    for pattern, needs in _CLAIMS_NEED:
+        if plain and not any(w in low for w in needs):
+            continue
         m = pattern.search(line)
         if not m:
             continue

@@ -33,8 +33,8 @@ _PROMO = re.compile(
     r"read (?:more|the full story)|listen to (?:our|the) podcast)\b", re.I)
 _PROMO_VOICE = re.compile(r"\b(?:you|your|our|us|please)\b", re.I)
 _AD = re.compile(
-    r"^\s*[\u25b6\u25ba\u25b8\u27a4]|[\u25c0\u25c4\u25c2]\s*$|\b(?:promo|discount|coupon|referral|bonus) code\b|"
-    r"^(?:advertisement|sponsored(?: content)?|ad|promoted|partner content)$", re.I)
+    r"^\s*[\u25b6\u25ba\u25b8\u27a4]|[\u25c0\u25c4\u25c2]\s*$|\b(?:promo|discount|coupon|referral|bonus) code\b", re.I)
+_AD_LINE = re.compile(r"^(?:advertisement|sponsored(?: content)?|ad|promoted|partner content)$", re.I)
 _CREDIT = re.compile(
     r"^(?:(?:additional reporting|reporting by|editing by|edited by|writing by|compiled by|"
     r"with reporting from|photo(?:graph)?s? by)\b|(?:(?:photo|image|picture)s?(?: credit)?|credit):)", re.I)
@@ -52,7 +52,8 @@ _NAVIGATION = re.compile(
     r"whatsapp|linkedin|tags?:.*|posted in .*|filed under .*|categories:.*|u\.s\. markets (?:closed|open))$",
     re.I)
 
-# every unanchored rule needs one of these (substring tests rule most long lines out cheaply)
+# every unanchored rule needs one of these (substring tests rule most lines out cheaply; exact on
+# ASCII lines, whose lower case has no other letters that the rules' case-blind patterns match)
 _RULE_WORDS = ("\u25b6", "\u25ba", "\u25b8", "\u27a4", "\u25c0", "\u25c4", "\u25c2", "\u00a9", "(c)", "code",
                "all rights reserved", "subscribe", "newsletter", "sign up", "download", "follow us",
                "our new platform", "brought to you", "click here", "explore the", "facebook", "twitter",
@@ -62,11 +63,12 @@ _RULE_WORDS = ("\u25b6", "\u25ba", "\u25b8", "\u27a4", "\u25c0", "\u25c4", "\u25
 def _rule(line: str) -> str | None:
     """The boilerplate reason for one normalised line, or None to keep it."""
     words = word_count(line)
-    if words > 25:
-        low = line.lower()
-        if not any(w in low for w in _RULE_WORDS):  # 3x faster than one regex of them all
-            return None
-    if _AD.search(line):
+    low = line.lower()
+    rule_word = any(w in low for w in _RULE_WORDS)  # 3x faster than one regex of them all
+    if words > 25 and not rule_word:
+        return None
+    anywhere = rule_word or not line.isascii()  # else only the anchored parts of the rules can match
+    if _AD_LINE.match(line) or anywhere and _AD.search(line):
         return "ad"
     if words <= 8 and _NAVIGATION.match(line):
         return "navigation"
@@ -74,9 +76,9 @@ def _rule(line: str) -> str | None:
         return "comments"
     if words <= 20 and _CREDIT.match(line):
         return "credit"
-    if words <= 80 and _PROMO.search(line) and _PROMO_VOICE.search(line):
+    if words <= 80 and anywhere and _PROMO.search(line) and _PROMO_VOICE.search(line):
         return "promo"
-    if words <= 40 and _COPYRIGHT.search(line):
+    if words <= 40 and (anywhere or low.startswith("copyright")) and _COPYRIGHT.search(line):
         return "copyright"
     return None
 

@@ -14,9 +14,9 @@ import numpy as np
 
 from dedup.arrays import unique
 from dedup.params import DEFAULT
-from dedup.sketch.bytescan import SPACE, next_position, scan_ascii
+from dedup.sketch.bytescan import SPACE, next_position, plain_sentences, scan_ascii
 from dedup.sketch.hashing import hash_words, is_stop, shingles, span_hashes, term_hashes
-from dedup.sketch.tokens import sentences, words, words_and_spans
+from dedup.sketch.tokens import plain_points, sentences, words, words_and_spans
 
 
 class Sketch:
@@ -52,7 +52,8 @@ class Sketch:
         hashes = hash_words(words)
         self.shingles = shingles(hashes, shingle_words)
         self.unique_shingles = unique(self.shingles)
-        self.sentences = sentences(body) if with_sentences else []
+        points = None if body.isascii() or not with_sentences else plain_points(body)
+        self.sentences = [] if not with_sentences else sentences(body) if points is None else plain_sentences(points)
         bounds = np.searchsorted(self.spans[:, 0], np.array(self.sentences, np.int64).reshape(-1, 2))
         self.sentence_tokens = [(i, j) for i, j in bounds.tolist()]
         keep, th = term_hashes(words, hashes, stem)

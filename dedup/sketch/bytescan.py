@@ -4,7 +4,8 @@ The batch path of :mod:`dedup.sketch.features` and :mod:`dedup.sketch.body`: it 
 :func:`dedup.sketch.tokens.words` and the same sentence breaks as
 :func:`dedup.sketch.tokens.sentences` (tests/test_bytescan.py checks both on real text), with
 no Python work per word or per sentence. Texts with non-ASCII characters take the
-per-text path.
+per-text path; the sentence breaks of those below U+0300 (Latin script) are found here too, on
+bytes that stand for their characters (:func:`plain_breaks`).
 
 >>> t = scan_ascii(["Mr. Xi met U.S. officials. They agreed.", "Scores came in."])
 >>> t.doc.tolist(), t.sentence.tolist()
@@ -13,6 +14,8 @@ per-text path.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +24,7 @@ import numpy as np
 
 from dedup.arrays import unique
 from dedup.sketch.hashing import hash_words, span_hashes
-from dedup.sketch.tokens import ABBREVIATIONS, ASCII_WORD
+from dedup.sketch.tokens import ABBREVIATIONS, ASCII_WORD, plain_points  # noqa: F401  (plain_points: doctests)
 
 
 def _table(chars: str | bytes) -> np.ndarray:
@@ -30,11 +33,21 @@ def _table(chars: str | bytes) -> np.ndarray:
     return t
 
 
+# A character below U+0300 that is neither ASCII nor white space stands as byte 0x80 + k in the
+# sentence rule (plain_bytes), k the place among _KINDS of what the rule asks of it: is it lower
+# case; is it \w; is its lower case one letter; is its lower case one \w character
+_KINDS = list(itertools.product((False, True), repeat=4))
 _LOWERCASE = "abcdefghijklmnopqrstuvwxyz"
-_LOWER = _table(_LOWERCASE)
-_ALPHA = _table(_LOWERCASE + _LOWERCASE.upper())
-_WORD = ASCII_WORD
-_WORD_OR_DOT = _WORD | _table(".")
+
+
+def _kinds(ask: int) -> np.ndarray:
+    return _table(bytes(0x80 + k for k, kind in enumerate(_KINDS) if kind[ask]))
+
+
+_LOWER = _table(_LOWERCASE) | _kinds(0)
+_ALPHA = _table(_LOWERCASE + _LOWERCASE.upper()) | _kinds(2)
+_WORD = ASCII_WORD | _kinds(3)  # (of the lower-cased word)
+_WORD_OR_DOT = ASCII_WORD | _table(".") | _kinds(1)
 SPACE = _table(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # \s and str.strip() on ASCII text
 _END = _table(".!?")
 _CLOSER = _table("\"')]")
@@ -77,6 +90,70 @@ def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
     breaks = sentence_breaks(raw, lower) if with_sentences else None
     sentence = np.searchsorted(breaks, start, side="right") if with_sentences else np.zeros(start.size, np.int64)
     return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence, breaks)
+
+
+@lru_cache(maxsize=1)
+def _plain_byte_table() -> np.ndarray:
+    """:func:`plain_bytes`' table, one byte for each code point below U+0300."""
+    out = np.arange(0x300).astype(np.uint8)  # ASCII as itself
+    for cp in range(0x80, 0x300):
+        c, low = chr(cp), chr(cp).lower()
+        kind = (c.islower(), bool(_WORD_RE.match(c)), len(low) == 1 and low.isalpha(),
+                len(low) == 1 and bool(_WORD_RE.match(low)))
+        out[cp] = 0x20 if c.isspace() else 0x80 + _KINDS.index(kind)
+    return out
+
+
+_WORD_RE = re.compile(r"\w")
+
+
+def plain_bytes(points: np.ndarray) -> np.ndarray:
+    """Code points below U+0300 (:func:`dedup.sketch.tokens.plain_points`) as bytes that
+    :func:`sentence_breaks` reads as :func:`dedup.sketch.tokens.sentences` reads the
+    characters: ASCII as itself, white space as a space, any other as what the rule asks of it
+    (``_KINDS``: "\\u0130" is a word character, but its lower case is two characters). A word
+    with such a character is no abbreviation: none lower-cases to ASCII.
+
+    >>> b = plain_bytes(plain_points("Caf\u00e9 opened. \u00c9lise came."))
+    >>> b[:5].tolist(), sentence_breaks(b, _TO_LOWER[b]).tolist()
+    ([67, 97, 102, 143, 32], [13, 24])
+    """
+    return _plain_byte_table()[points]
+
+
+def plain_breaks(texts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sentence_breaks` of texts given as code points below U+0300, joined by
+    newlines as :func:`scan_ascii` joins texts, and where each text starts in the joined text.
+
+    >>> breaks, starts = plain_breaks([plain_points("\u00c9t\u00e9. Yes."), plain_points("Non.")])
+    >>> breaks.tolist(), starts.tolist()
+    ([5, 10, 14], [0, 10])
+    """
+    sizes = np.array([p.size for p in texts], np.int64)
+    starts = np.cumsum(sizes + 1) - sizes - 1
+    raw = np.full(int(sizes.sum()) + len(texts) - 1 if texts else 0, 10, np.uint8)
+    for p, at in zip(texts, starts.tolist()):
+        raw[at: at + p.size] = plain_bytes(p)
+    return (sentence_breaks(raw, _TO_LOWER[raw]) if raw.size else np.empty(0, np.int64)), starts
+
+
+def plain_sentences(points: np.ndarray) -> list[tuple[int, int]]:
+    """:func:`dedup.sketch.tokens.sentences` of a text given as code points below U+0300:
+    the pieces between its breaks, stripped, empty ones dropped.
+
+    >>> plain_sentences(plain_points("\u00c9t\u00e9. Yes.\\n\\n  Non"))
+    [(0, 4), (5, 9), (13, 16)]
+    """
+    if points.size == 0:
+        return []
+    raw = plain_bytes(points)
+    edges = unique(np.r_[sentence_breaks(raw, _TO_LOWER[raw]), 0, raw.size])
+    lo, hi = edges[:-1], edges[1:]
+    filled = np.flatnonzero(~SPACE[raw])
+    first = next_position(filled, lo, raw.size)
+    last = filled[np.maximum(np.searchsorted(filled, hi) - 1, 0)] if filled.size else hi
+    keep = first < hi
+    return list(zip(first[keep].tolist(), (last[keep] + 1).tolist()))
 
 
 def next_position(positions: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:

@@ -27,10 +27,10 @@ from scipy import sparse
 
 from dedup.arrays import unique
 from dedup.params import DEFAULT, Params
-from dedup.sketch.bytescan import scan_ascii
+from dedup.sketch.bytescan import plain_breaks, scan_ascii
 from dedup.sketch.hashing import M64, hash_words, is_stop, mix64, shingles, span_hashes, term_hashes
 from dedup.sketch.minhash import band_keys, lsh_bands_rows, minhash_flat
-from dedup.sketch.tokens import sentences, words_and_spans
+from dedup.sketch.tokens import plain_points, sentences, words_and_spans
 from dedup.spill import ArraySink
 
 
@@ -233,19 +233,33 @@ def _ascii_tokens(texts: Sequence[str], stem: int) -> _TokenTable:
 
 
 def _text_tokens(texts: Sequence[str], docs: Sequence[int], stem: int) -> _TokenTable:
-    """One text at a time (any script), for the texts the ASCII path cannot take."""
-    parts = []
+    """Words one text at a time (any script), for the texts the ASCII path cannot take; their
+    hashes and terms all at once, and the sentences of those below U+0300 (Latin script)
+    all at once too (:func:`dedup.sketch.bytescan.plain_breaks`)."""
+    points = [plain_points(text) for text in texts]
+    plain = [k for k, p in enumerate(points) if p is not None]
+    breaks, plain_start = plain_breaks([points[k] for k in plain])
+    at = dict(zip(plain, plain_start.tolist()))  # where each plain text starts among the breaks
+    all_words: list[str] = []
+    counts, sentence_parts = [], []
     sentence_base = 0
-    for d, text in zip(docs, texts):
+    for k, text in enumerate(texts):
         ws, spans = words_and_spans(text)
-        starts = np.array([s for s, _ in sentences(text)], np.int64)
-        sent = np.searchsorted(starts, spans[:, 0], side="right") + sentence_base
-        sentence_base += starts.size + 1
-        hashes = hash_words(ws)
-        is_term, term = term_hashes(ws, hashes, stem)
-        parts.append(_TokenTable(np.full(len(ws), d, np.int32), hashes, sent, term, is_term))
-    return _TokenTable(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                         ("doc", "hash", "sentence", "term", "is_term")))
+        if k in at:  # numbered by the breaks before them, from the text's first
+            first = np.searchsorted(breaks, at[k], side="right")
+            sent = np.searchsorted(breaks, spans[:, 0] + at[k], side="right") - first
+            n_sentences = int(np.searchsorted(breaks, at[k] + len(text), side="right") - first)
+        else:
+            starts = np.array([s for s, _ in sentences(text)], np.int64)
+            sent, n_sentences = np.searchsorted(starts, spans[:, 0], side="right"), starts.size
+        sentence_parts.append(sent + sentence_base)
+        sentence_base += n_sentences + 1
+        all_words += ws
+        counts.append(len(ws))
+    hashes = hash_words(all_words)
+    is_term, term = term_hashes(all_words, hashes, stem)
+    return _TokenTable(np.repeat(np.asarray(docs, np.int32), counts), hashes,
+                       np.concatenate(sentence_parts).astype(np.int64), term, is_term)
 
 
 def _tokens(bodies: Sequence[str], stem: int) -> _TokenTable:

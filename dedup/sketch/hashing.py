@@ -155,8 +155,9 @@ def term_hashes(words: Sequence[str], word_hashes: np.ndarray, stem: int = DEFAU
     """
     lengths = np.fromiter(map(len, words), np.int64, len(words))
     keep = ~is_stop(word_hashes) & (lengths > 1)
-    if not all(map(str.isascii, words)):
-        keep |= np.fromiter((len(w) == 1 and bool(UNSPACED.match(w)) for w in words), bool, len(words))
+    single = np.flatnonzero(lengths == 1)  # kept when of a script written without spaces
+    if single.size:
+        keep[single] |= np.fromiter((bool(UNSPACED.match(words[k])) for k in single.tolist()), bool, single.size)
     out = np.where(keep, word_hashes, np.uint64(0))
     long_ = np.flatnonzero(keep & (lengths > stem))
     if long_.size:

@@ -95,18 +95,42 @@ def words_and_spans(text: str) -> tuple[list[str], np.ndarray]:
     >>> words_and_spans("Xi's visit")[0]
     ['xi', 's', 'visit']
     """
-    if text and max(text) >= _PLAIN_END:
-        toks = tokens(text)
-        return [t for t, _, _ in toks], np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
     if text.isascii():
         edge = np.diff(ASCII_WORD[np.frombuffer(text.encode("ascii"), np.uint8)].view(np.int8),
                        prepend=np.int8(0), append=np.int8(0))
         return _PLAIN_WORD.findall(text.lower()), np.stack([np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)], 1)
-    found = _PLAIN_WORD.finditer(text)
-    flat = np.fromiter((x for m in found for x in m.span()), np.int64)
-    words = _PLAIN_WORD.findall(text.lower()) if text.isascii() else [
-        w.casefold() for w in _PLAIN_WORD.findall(text)]
-    return words, flat.reshape(-1, 2)
+    points = plain_points(text)
+    if points is None:
+        toks = tokens(text)
+        return [t for t, _, _ in toks], np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
+    word, folds_alike = _plain_tables()
+    edge = np.diff(word[points].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    spans = np.stack([np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)], 1)
+    if folds_alike[points].all():  # the folded text has its words where the text has them
+        return _PLAIN_WORD.findall(text.casefold()), spans
+    return [w.casefold() for w in _PLAIN_WORD.findall(text)], spans
+
+
+def plain_points(text: str) -> np.ndarray | None:
+    """The code points of ``text`` (uint32) when all lie below :data:`_PLAIN_END` (no
+    combining mark, no script written without spaces), else None.
+
+    >>> plain_points("caf\u00e9").tolist(), plain_points("\u4e60")
+    ([99, 97, 102, 233], None)
+    """
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    return points if points.size == 0 or int(points.max()) < ord(_PLAIN_END) else None
+
+
+@lru_cache(maxsize=1)
+def _plain_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For each code point below :data:`_PLAIN_END`: whether ``\\w`` matches it, and whether
+    its casefold is one character that ``\\w`` matches alike (not so: the sharp s, folded to "ss")."""
+    chars = [chr(c) for c in range(ord(_PLAIN_END))]
+    word = np.array([bool(_PLAIN_WORD.match(c)) for c in chars])
+    alike = np.array([len(c.casefold()) == 1 and bool(_PLAIN_WORD.match(c.casefold())) == w
+                      for c, w in zip(chars, word)])
+    return word, alike
 
 
 def words(text: str) -> list[str]:

@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import sqlite3
@@ -332,13 +333,22 @@ class SQLiteStore(Store):
             rows = [r for key in distinct.tolist() for r in conn.execute(query, (key, limit + 1)).fetchall()]
         else:
             rows = conn.execute(_BUCKETS.format(channel=channel), (json.dumps(distinct.tolist()), limit)).fetchall()
-        return _buckets(np.array(rows, np.int64).reshape(-1, 3), limit)
+        return _buckets(np.fromiter(itertools.chain.from_iterable(rows), np.int64, 3 * len(rows)).reshape(-1, 3),
+                        limit)
 
     @_translated
     def doc_freq(self, terms: np.ndarray) -> np.ndarray:
+        conn = self._conn()
+        if self._local.json_each:  # one search down the terms table per term; k.key: its place in the array
+            rows = conn.execute("SELECT k.key, coalesce(t.df, 0) FROM json_each(?) AS k LEFT JOIN terms AS t "
+                                "ON t.term = k.value", (json.dumps(terms.tolist()),))
+            at_df = np.fromiter(itertools.chain.from_iterable(rows), np.int64, 2 * terms.size).reshape(-1, 2)
+            out = np.zeros(terms.size, np.int64)
+            out[at_df[:, 0]] = at_df[:, 1]
+            return out
         found: dict[int, int] = {}
         for chunk in _chunks(terms.tolist()):
-            found.update(self._conn().execute(f"SELECT term, df FROM terms WHERE term IN ({_marks(chunk)})", chunk))
+            found.update(conn.execute(f"SELECT term, df FROM terms WHERE term IN ({_marks(chunk)})", chunk))
         return np.fromiter((found.get(t, 0) for t in terms.tolist()), np.int64, terms.size)
 
     @_translated

@@ -153,7 +153,7 @@ class SQLiteStore(Store):
             conn.execute("PRAGMA mmap_size = 4294967296")  # reads through the OS page cache, no copies
             self._local.conn = conn
             self._local.depth = 0
-            self._local.json_each = _has_json_each(conn)
+            self._local.json_each = json_each_available(conn)
             with self._lock:
                 self._connections.append(conn)
         return conn
@@ -403,7 +403,7 @@ def _buckets(rows: np.ndarray, limit: int) -> Buckets:
     return Buckets(key[starts], counts, key[keep], rows[keep, 1], rows[keep, 2])
 
 
-def _has_json_each(conn: sqlite3.Connection) -> bool:
+def json_each_available(conn: sqlite3.Connection) -> bool:
     """Whether this SQLite has the JSON functions (built in since 3.38; optional before)."""
     try:
         conn.execute("SELECT count(*) FROM json_each('[1]')").fetchone()

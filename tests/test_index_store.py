@@ -302,8 +302,8 @@ def test_a_check_reads_each_posting_table_with_one_statement(tmp_path, monkeypat
         statements.clear()
         matches = index.check(articles[-1])
     reads = {c: sum(f"post_{c}" in s for s in statements) for c in keys}
-    assert matches and all(k.size > 1 for k, _ in keys.values())  # (many keys, each table read once)
-    assert reads == {"doc": 1, "anchor": 1, "sentence": 1}
+    assert matches and all(k.size > 1 for k, _ in keys.values())  # many keys in each channel
+    assert reads == {"doc": 1, "anchor": 1, "sentence": 1}  # each table read by one statement
 
 
 def test_without_sqlite_json_functions_the_buckets_and_matches_are_the_same(tmp_path, monkeypatch):
@@ -325,7 +325,8 @@ def test_without_sqlite_json_functions_the_buckets_and_matches_are_the_same(tmp_
     monkeypatch.setattr(sqlite_store, "json_each_available", lambda conn: False)
     statements = _traced(monkeypatch)
     without = read()
-    assert not any("json_each" in s for s in statements) and any("FROM post_sentence WHERE key = " in s for s in statements)
+    assert not any("json_each" in s for s in statements)
+    assert any("FROM post_sentence WHERE key = " in s for s in statements)  # one statement per key
     limits = [limit for _ in keys for limit in (0, 1, 2, 8, 30)]
     assert any(0 < c <= limit for b, limit in zip(with_json[0], limits) for c in b[1])  # buckets under the limit
     assert any(c > limit for b, limit in zip(with_json[0], limits) for c in b[1])  # and over it

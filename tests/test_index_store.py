@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import TextMaker
 
 from dedup import Article
 from dedup.cli import main
@@ -26,6 +27,7 @@ from dedup.index.meta import new_meta
 from dedup.index.store import postings
 from dedup.params import Params
 from dedup.sketch import featurize
+
 
 REPO = Path(__file__).resolve().parent.parent
 OLD_INDEX = REPO / "tests" / "data" / "index-schema2.db"  # 2 articles, made by dedup before the compact records
@@ -264,3 +266,68 @@ def test_buckets_read_at_most_one_row_over_the_limit(index_location):
     assert sorted(large.key.tolist()) == keys.tolist() and set(large.doc.tolist()) == {docs[0]}
     if index_location.endswith(".db"):  # SQLite stops counting at limit + 1: a large bucket costs no more
         assert (large.counts == 4).all()
+
+
+def _traced(monkeypatch) -> list[str]:
+    """The SQL statements of every SQLite connection opened from now on, as they run."""
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return statements
+
+
+def _stock_articles(n: int = 24) -> list[Article]:
+    """Articles of their own words, each also carrying one stock paragraph (large buckets), every
+    third a copy of the one before (small ones)."""
+    maker = TextMaker(5)
+    stock = maker.paragraph(6)
+    texts: list[str] = []
+    for i in range(n):
+        texts.append(texts[-1] + "\n\nOne more line." if i % 3 == 2 else maker.article(4) + "\n\n" + stock)
+    return [Article(id=f"s{i}", text=t) for i, t in enumerate(texts)]
+
+
+def test_a_check_reads_each_posting_table_with_one_statement(tmp_path, monkeypatch):
+    statements = _traced(monkeypatch)
+    articles = _stock_articles()
+    with Index.open(tmp_path / "index.db") as index:
+        index.add_many(articles[:-1], workers=1, matches=False)
+        keys = postings(featurize([articles[-1].text]).split()[0])
+        statements.clear()
+        matches = index.check(articles[-1])
+    reads = {c: sum(f"post_{c}" in s for s in statements) for c in keys}
+    assert matches and all(k.size > 1 for k, _ in keys.values())  # many keys in each channel
+    assert reads == {"doc": 1, "anchor": 1, "sentence": 1}  # each table read by one statement
+
+
+def test_without_sqlite_json_functions_the_buckets_and_matches_are_the_same(tmp_path, monkeypatch):
+    import dedup.index.sqlite as sqlite_store
+
+    articles = _stock_articles()
+    path = tmp_path / "index.db"
+    with Index.open(path) as index:
+        index.add_many(articles[:-1], workers=1, matches=False)
+    keys = postings(featurize([articles[-1].text]).split()[0])
+
+    def read() -> tuple[list, list]:
+        with Index.open(path, read_only=True) as index:
+            found = [index.store.buckets(c, k, limit) for c, (k, _) in keys.items() for limit in (0, 1, 2, 8, 30)]
+            return [[getattr(b, f).tolist() for f in ("keys", "counts", "key", "doc", "pos")] for b in found], \
+                [m.to_dict() for m in index.check(articles[-1])]
+
+    with_json = read()
+    monkeypatch.setattr(sqlite_store, "json_each_available", lambda conn: False)
+    statements = _traced(monkeypatch)
+    without = read()
+    assert not any("json_each" in s for s in statements)
+    assert any("FROM post_sentence WHERE key = " in s for s in statements)  # one statement per key
+    limits = [limit for _ in keys for limit in (0, 1, 2, 8, 30)]
+    assert any(0 < c <= limit for b, limit in zip(with_json[0], limits) for c in b[1])  # buckets under the limit
+    assert any(c > limit for b, limit in zip(with_json[0], limits) for c in b[1])  # and over it
+    assert with_json[1] and without == with_json

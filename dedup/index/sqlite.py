@@ -24,6 +24,8 @@ True
 from __future__ import annotations
 
 import functools
+import itertools
+import json
 import os
 import sqlite3
 import threading
@@ -151,6 +153,7 @@ class SQLiteStore(Store):
             conn.execute("PRAGMA mmap_size = 4294967296")  # reads through the OS page cache, no copies
             self._local.conn = conn
             self._local.depth = 0
+            self._local.json_each = json_each_available(conn)
             with self._lock:
                 self._connections.append(conn)
         return conn
@@ -318,26 +321,34 @@ class SQLiteStore(Store):
 
     @_translated
     def buckets(self, channel: str, keys: np.ndarray, limit: int) -> Buckets:
-        """One walk down the primary key per key, reading at most ``limit + 1`` rows: a key
-        with more is counted as ``limit + 1`` (large buckets cost no more than small ones)."""
+        """One statement for all ``keys`` (a JSON array walked by ``json_each``): each key's
+        rows down the primary key up to the doc of its ``limit + 1``-th row, so a key with
+        more is counted as ``limit + 1`` (large buckets cost no more than small ones)."""
+        distinct = np.unique(keys)
+        if not distinct.size:
+            return _buckets(np.empty((0, 3), np.int64), limit)
         conn = self._conn()
-        counted: list[tuple[int, int]] = []
-        rows: list[tuple[int, int, int]] = []
-        query = f"SELECT key, doc, pos FROM post_{channel} WHERE key = ? ORDER BY doc, pos LIMIT ?"
-        for key in np.unique(keys).tolist():
-            found = conn.execute(query, (key, limit + 1)).fetchall()
-            if found:
-                counted.append((key, len(found)))
-                rows += found if len(found) <= limit else found[:1]  # of a larger one: its first row
-        table = np.array(rows, np.int64).reshape(-1, 3)
-        c = np.array(counted, np.int64).reshape(-1, 2)
-        return Buckets(c[:, 0], c[:, 1], table[:, 0], table[:, 1], table[:, 2])
+        if not self._local.json_each:  # an SQLite built without JSON: one walk per key
+            query = f"SELECT key, doc, pos FROM post_{channel} WHERE key = ? ORDER BY doc, pos LIMIT ?"
+            rows = [r for key in distinct.tolist() for r in conn.execute(query, (key, limit + 1)).fetchall()]
+        else:
+            rows = conn.execute(_BUCKETS.format(channel=channel), (json.dumps(distinct.tolist()), limit)).fetchall()
+        return _buckets(np.fromiter(itertools.chain.from_iterable(rows), np.int64, 3 * len(rows)).reshape(-1, 3),
+                        limit)
 
     @_translated
     def doc_freq(self, terms: np.ndarray) -> np.ndarray:
+        conn = self._conn()
+        if self._local.json_each:  # one search down the terms table per term; k.key: its place in the array
+            rows = conn.execute("SELECT k.key, coalesce(t.df, 0) FROM json_each(?) AS k LEFT JOIN terms AS t "
+                                "ON t.term = k.value", (json.dumps(terms.tolist()),))
+            at_df = np.fromiter(itertools.chain.from_iterable(rows), np.int64, 2 * terms.size).reshape(-1, 2)
+            out = np.zeros(terms.size, np.int64)
+            out[at_df[:, 0]] = at_df[:, 1]
+            return out
         found: dict[int, int] = {}
         for chunk in _chunks(terms.tolist()):
-            found.update(self._conn().execute(f"SELECT term, df FROM terms WHERE term IN ({_marks(chunk)})", chunk))
+            found.update(conn.execute(f"SELECT term, df FROM terms WHERE term IN ({_marks(chunk)})", chunk))
         return np.fromiter((found.get(t, 0) for t in terms.tolist()), np.int64, terms.size)
 
     @_translated
@@ -369,6 +380,36 @@ class SQLiteStore(Store):
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+# each key's rows up to the doc of its (?2 + 1)-th row (the edge; all rows when it has fewer): one
+# range search down the primary key per key, bounded by a correlated subquery (EXPLAIN QUERY PLAN:
+# SEARCH p USING PRIMARY KEY (key=? AND doc<?)), in the order of the JSON array ?1
+_BUCKETS = """SELECT k.value, p.doc, p.pos FROM json_each(?1) AS k CROSS JOIN post_{channel} AS p
+WHERE p.key = k.value AND p.doc <= coalesce((SELECT e.doc FROM post_{channel} AS e WHERE e.key = k.value
+    ORDER BY e.doc, e.pos LIMIT 1 OFFSET ?2), 9223372036854775807)"""
+
+
+def _buckets(rows: np.ndarray, limit: int) -> Buckets:
+    """:class:`Buckets` of posting rows ``(key, doc, pos)`` holding each key's first ``limit + 1``
+    rows at least (in any order): a key of more than ``limit`` counted as ``limit + 1``, with
+    its first row only."""
+    rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
+    key = rows[:, 0]
+    first = np.r_[True, key[1:] != key[:-1]] if key.size else np.empty(0, bool)
+    starts = np.flatnonzero(first)
+    counts = np.minimum(np.diff(np.r_[starts, key.size]), limit + 1)
+    keep = first | (counts <= limit)[np.cumsum(first) - 1]
+    return Buckets(key[starts], counts, key[keep], rows[keep, 1], rows[keep, 2])
+
+
+def json_each_available(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite has the JSON functions (built in since 3.38; optional before)."""
+    try:
+        conn.execute("SELECT count(*) FROM json_each('[1]')").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return True
 
 
 def _read_only(location: str, why: str) -> IndexAccessError:

@@ -53,6 +53,7 @@ class Comparison:
     lead_a: float = 0.0  # share of the first m words of a's body that are shared, m: its shared words
     lead_b: float = 0.0
     longest_run: int = 0  # words in the longest shared verbatim passage
+    passage_order: float = 1.0  # share of the shared passages' words in the same order in both (1.0: none moved)
     sentences_a: int = 0
     sentences_b: int = 0
     aligned: int = 0  # sentence pairs in the order-preserving alignment
@@ -63,6 +64,7 @@ class Comparison:
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
     carried: int = 0  # aligned sentence pairs whose sentence of fewer terms has most of them in the other
+    reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence: a rewrite's
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -236,26 +238,48 @@ def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, par
     c.containment_ba, c.lead_b = _share(cov_b, _body(cov_b, lay_b, params.min_passage_words))
     mine = cov_a if lay_a is None else cov_a & lay_a[0]
     runs = [(s, e - k + 1) for s, e in _runs(mine) if e - s >= params.min_passage_words]
-    c.passages.extend(_verbatim(sa, sb, runs, k, params.min_passage_words))
-    c.longest_run = max((p.words for p in c.passages), default=0)
+    passages, starts = _verbatim(sa, sb, runs, k, params.min_passage_words)
+    c.passages.extend(passages)
+    c.longest_run = max((p.words for p in passages), default=0)
+    c.passage_order = passage_order(starts, [p.words for p in passages])
+
+
+def passage_order(starts: list[tuple[int, int]], words: list[int]) -> float:
+    """Share of the words of shared passages (``starts``: where each begins in a and in b, in
+    a's order; ``words``: their lengths) that keep one order in both texts: the heaviest
+    chain of passages increasing in both. A copy keeps its body's order whatever surrounds
+    it; an update or a rewrite moves paragraphs and sentences.
+
+    >>> passage_order([(0, 50), (20, 0), (40, 20)], [10, 10, 30])
+    0.8
+    >>> passage_order([], [])
+    1.0
+    """
+    if not starts:
+        return 1.0
+    points = sorted(range(len(starts)), key=lambda k: starts[k])
+    chain = heaviest_chain([starts[k][0] for k in points], [starts[k][1] for k in points],
+                           [words[k] for k in points])
+    return sum(words[points[k]] for k in chain) / sum(words)
 
 
 def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple[int, int]], shingle_words: int,
-              min_words: int) -> list[Passage]:
-    """Passages of ``a`` (from shingle runs ``start:stop``) found word for word in ``b``.
+              min_words: int) -> tuple[list[Passage], list[tuple[int, int]]]:
+    """Passages of ``a`` (from shingle runs ``start:stop``) found word for word in ``b``, and
+    the word where each starts in a and in b.
 
     Each passage follows one diagonal, the same shingles consecutive in both texts,
     so its two sides are the same words.
     """
     if not runs:
-        return []
+        return [], []
     at = np.concatenate([np.arange(i, stop) for i, stop in runs])
     order = np.argsort(sb.shingles, kind="stable")  # equal shingles: the first in b first
     ordered = sb.shingles[order]
     where = np.minimum(np.searchsorted(ordered, sa.shingles[at]), ordered.size - 1)
     first_in_b = dict(zip(at.tolist(), np.where(ordered[where] == sa.shingles[at], order[where], -1).tolist()))
     ha, hb = sa.shingles, sb.shingles
-    out = []
+    out, starts = [], []
     for i, stop in runs:
         while i < stop:
             p = first_in_b[i]
@@ -266,6 +290,8 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
             equal = ha[i: i + m] == hb[p: p + m]
             k = m if equal.all() else int(equal.argmin())
             words = k - 1 + shingle_words
+            if words >= min_words:
+                starts.append((i, p))
             if words >= min_words and (sa.spans is None or sb.spans is None):  # measures only
                 out.append(Passage((0, 0), (0, 0), "verbatim", 1.0, words))
             elif words >= min_words:
@@ -273,7 +299,7 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
                                    (int(sb.spans[p, 0]), int(sb.spans[p + words - 1, 1])),
                                    "verbatim", 1.0, words))
             i += k
-    return out
+    return out, starts
 
 
 def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]:
@@ -356,12 +382,13 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
         top = np.argsort(-ww)[:cap]
         ii, jj, ww = ii[top], jj[top], ww[top]
     # one-to-one greedy matching, order ignored
-    used_a, used_b, matched = set(), set(), 0
+    used_a, used_b, matched, reworded = set(), set(), 0, 0
     for k in np.argsort(-ww, kind="stable").tolist():
         if ii[k] not in used_a and jj[k] not in used_b:
             used_a.add(ii[k]), used_b.add(jj[k])
             matched += 1
-    c.matched = matched
+            reworded += bool(ww[k] < params.sentence_same)
+    c.matched, c.reworded = matched, reworded
     len_a = np.array([e - s for s, e in sa.sentences], float)
     len_b = np.array([e - s for s, e in sb.sentences], float)
     c.matched_coverage_a = float(len_a[sorted(used_a)].sum() / len_a.sum())

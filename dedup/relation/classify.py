@@ -58,11 +58,15 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
     lo, hi = sorted((c.containment_ab, c.containment_ba))
     if same_words:
         return Relation.DUPLICATE
-    if lo >= p.copy_both or (hi >= p.copy_truncated_long and lo >= p.copy_truncated_short) or truncated(c, p):
+    in_order = c.passage_order >= p.copy_order  # an update or a rewrite moves passages, a copy does not
+    if in_order and (lo >= p.copy_both or (hi >= p.copy_truncated_long and lo >= p.copy_truncated_short)
+                     or truncated(c, p)):
         return Relation.COPY
     lo_m, hi_m = sorted((c.matched_coverage_a, c.matched_coverage_b))
     carried = c.carried >= p.derived_carried * c.aligned  # the aligned sentences say the same, not just its names
-    if c.cosine >= p.derived_cosine and hi_m >= p.rewrite_coverage and lo_m >= p.rewrite_other_coverage and carried:
+    reworded = c.reworded >= p.derived_reworded * c.matched  # not the same sentences reused (partial)
+    if (c.cosine >= p.derived_cosine and hi_m >= p.rewrite_coverage and lo_m >= p.rewrite_other_coverage
+            and carried and (reworded or hi < p.partial_share)):  # (or their words are not in shared passages)
         return Relation.DERIVED
     if (c.longest_run >= p.partial_long_run_words or hi >= p.partial_share
             or (c.longest_run >= p.partial_run_words and hi >= p.partial_min_share)):
@@ -71,7 +75,7 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
     aligned = (c.aligned >= p.derived_aligned and coverage >= p.derived_coverage and c.order >= p.derived_order
                and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage) and carried)
     if c.cosine >= p.derived_cosine and (hi >= p.derived_reuse or aligned):
-        return Relation.DERIVED
+        return Relation.DERIVED if reworded else Relation.PARTIAL
     if c.cosine >= p.related_cosine:
         return Relation.RELATED
     return None

@@ -60,8 +60,9 @@ class Params:
     sentence_similarity: float = _p(0.35, "confirm", "TF-IDF cosine at which two sentences align", True)
     sentence_terms_shared: float = _p(0.5, "confirm", "an aligned sentence pair carries the same words when more than "
                                       "this share of the terms of the one with fewer is in the other", True)
-    sentence_same: float = _p(0.9, "confirm", "matched sentences of a lower TF-IDF cosine are reworded, not the "
-                              "same sentence", True)
+    sentence_same: float = _p(0.9, "confirm", "matched sentences are the same sentence reused when their TF-IDF "
+                              "cosine and the share of each one's words in shared passages reach this (else reworded)",
+                              True)
     min_passage_words: int = _p(8, "confirm", "shortest verbatim passage measured and shown, in words")
     max_aligned_candidates: int = _p(4000, "confirm", "similar sentence pairs kept for the alignment (strongest)")
     max_aligned_cells: int = _p(4_000_000, "confirm", "sentence pairs compared at most (sentences of one text times "

@@ -64,7 +64,7 @@ class Comparison:
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
     carried: int = 0  # aligned sentence pairs whose sentence of fewer terms has most of them in the other
-    reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence: a rewrite's
+    reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence reused
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -348,6 +348,22 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
     return chain[::-1]
 
 
+def verbatim_sentences(s: Sketch, other: Sketch, shingle_words: int) -> np.ndarray:
+    """Share of each sentence's words of ``s`` inside shingles that ``other`` holds: near 1
+    for a sentence reused as it is, low for one reworded (words moved, dropped or replaced).
+
+    >>> a = Sketch("The council approved the new budget on Monday. Then everyone went home.")
+    >>> b = Sketch("The council approved the new budget on Monday. Home everyone then went.")
+    >>> verbatim_sentences(a, b, 5).round(2).tolist()
+    [1.0, 0.0]
+    """
+    bounds = np.array(s.sentence_tokens, np.int64).reshape(-1, 2)
+    if s.shingles.size == 0 or other.unique_shingles.size == 0:
+        return np.zeros(len(bounds))
+    covered = np.r_[0, np.cumsum(_covered(member(s.shingles, other.unique_shingles), s.n_words, shingle_words))]
+    return (covered[bounds[:, 1]] - covered[bounds[:, 0]]) / np.maximum(bounds[:, 1] - bounds[:, 0], 1)
+
+
 def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -> float:
     """Share of the terms of the sentence with fewer terms, of row ``i`` of ``ma`` and row
     ``j`` of ``mb``, that the other sentence holds (each term once, unweighted: a rewrite
@@ -382,17 +398,26 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
         top = np.argsort(-ww)[:cap]
         ii, jj, ww = ii[top], jj[top], ww[top]
     # one-to-one greedy matching, order ignored
-    used_a, used_b, matched, reworded = set(), set(), 0, 0
+    used_a, used_b, pairs = set(), set(), []
     for k in np.argsort(-ww, kind="stable").tolist():
         if ii[k] not in used_a and jj[k] not in used_b:
             used_a.add(ii[k]), used_b.add(jj[k])
-            matched += 1
-            reworded += bool(ww[k] < params.sentence_same)
-    c.matched, c.reworded = matched, reworded
+            pairs.append(k)
+    c.matched = len(pairs)
+    # a matched pair is the same sentence reused when it says the same words and each is in shared passages
+    same = params.sentence_same
+    va, vb = (verbatim_sentences(x, y, params.shingle_words) for x, y in ((sa, sb), (sb, sa)))
+    c.reworded = sum(not (ww[k] >= same and va[ii[k]] >= same and vb[jj[k]] >= same) for k in pairs)
     len_a = np.array([e - s for s, e in sa.sentences], float)
     len_b = np.array([e - s for s, e in sb.sentences], float)
-    c.matched_coverage_a = float(len_a[sorted(used_a)].sum() / len_a.sum())
-    c.matched_coverage_b = float(len_b[sorted(used_b)].sum() / len_b.sum())
+    # a sentence merged into (or split from) a matched one: its words are in that sentence
+    ends_a, ends_b = set(used_a), set(used_b)
+    for k in np.argsort(-ww, kind="stable").tolist():
+        i, j = int(ii[k]), int(jj[k])
+        if (i in used_a) != (j in used_b) and shared_terms(ma, mb, i, j) > params.sentence_terms_shared:
+            ends_a.add(i), ends_b.add(j)
+    c.matched_coverage_a = float(len_a[sorted(ends_a)].sum() / len_a.sum())
+    c.matched_coverage_b = float(len_b[sorted(ends_b)].sum() / len_b.sum())
     order = np.lexsort((jj, ii))
     ii, jj, ww = ii[order].tolist(), jj[order].tolist(), ww[order].tolist()
     chain = heaviest_chain(ii, jj, np.rint(np.asarray(ww, np.float64) * 1e6).astype(np.int64).tolist())

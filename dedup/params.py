@@ -90,6 +90,9 @@ class Params:
     partial_long_run_words: int = _p(40, "relation", "partial: or a shared passage this long alone")
     partial_share: float = _p(0.5, "relation", "partial: or this share of one text in shorter shared passages",
                               True)
+    partial_sentences: int = _p(2, "relation", "partial: or this many matched sentences reused as they are "
+                                "(sentence_same), with...")
+    partial_sentence_share: float = _p(0.25, "relation", "...this share of one text in shared passages", True)
     derived_cosine: float = _p(0.3, "relation", "derived: TF-IDF cosine at least, and...", True)
     derived_aligned: int = _p(3, "relation", "...at least this many aligned sentences...")
     derived_coverage: float = _p(0.4, "relation", "...covering this share of one text (by length)...", True)

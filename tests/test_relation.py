@@ -71,6 +71,17 @@ def test_rewrite_needs_reworded_sentences():
     assert relation(comp(**rewrite, reworded=need - 1)) == "partial"
 
 
+def test_partial_by_sentences_reused_as_they_are():
+    # short sentences kept word for word between other text: no long run, but whole sentences reused
+    at = dict(cosine=0.4, containment_ab=P.partial_sentence_share, containment_ba=0.1, longest_run=15,
+              matched=P.partial_sentences, aligned=P.partial_sentences, carried=P.partial_sentences, reworded=0)
+    assert relation(comp(**at)) == "partial"
+    assert relation(comp(**{**at, "containment_ab": P.partial_sentence_share - EPS})) == "related"
+    fewer = P.partial_sentences - 1
+    assert relation(comp(**{**at, "matched": fewer, "aligned": fewer, "carried": fewer})) == "related"
+    assert relation(comp(**{**at, "reworded": P.partial_sentences})) != "partial"  # reworded: not reuse as is
+
+
 def test_derived_by_alignment_needs_reworded_sentences():
     n = P.derived_aligned
     assert relation(derived_like(reworded=math.ceil(P.derived_reworded * n) - 1)) == "partial"

@@ -5,7 +5,7 @@ newspapers do to agency copy, and what keyboards and encodings do to Urdu:
 
 * sentences reordered (not monotone), two merged with "اور", one split at a comma, one
   or two dropped, one added from another row;
-* about half the sentences reworded: common words swapped for synonyms (a hand-made
+* half the sentences (rounded up, chosen at random) reworded: common words swapped for synonyms (a hand-made
   table below), about a fifth of the words dropped, a phrase moved to the front, the two
   halves of a sentence swapped at a comma, a connective ("واضح رہے کہ") opening some: a
   reworded sentence keeps most of its words but few runs of five words as they were;
@@ -98,7 +98,8 @@ def rewrite(sentences: list[str], filler: list[str], rnd: random.Random) -> str:
     s = list(sentences)
     for _ in range(1 if len(s) < 7 else 2):
         s.pop(rnd.randrange(len(s)))
-    s = [_reword(x, rnd) if rnd.random() < 0.5 else x for x in s]
+    half = set(rnd.sample(range(len(s)), (len(s) + 1) // 2))  # half of them, not a coin each: 5 coins can all fail
+    s = [_reword(x, rnd) if k in half else x for k, x in enumerate(s)]
     if len(s) >= 4:
         k = rnd.randrange(len(s) - 1)
         s[k: k + 2] = [s[k].rstrip("۔") + " اور " + s[k + 1]]

@@ -77,7 +77,8 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
             and carried and (reworded or hi < p.partial_share)):  # (or their words are not in shared passages)
         return Relation.DERIVED
     if (c.longest_run >= p.partial_long_run_words or hi >= p.partial_share
-            or (c.longest_run >= p.partial_run_words and hi >= p.partial_min_share)):
+            or (c.longest_run >= p.partial_run_words and hi >= p.partial_min_share)
+            or (c.matched - c.reworded >= p.partial_sentences and not reworded and hi >= p.partial_sentence_share)):
         return Relation.PARTIAL
     coverage = max(c.coverage_a, c.coverage_b)
     aligned = (c.aligned >= p.derived_aligned and coverage >= p.derived_coverage and c.order >= p.derived_order

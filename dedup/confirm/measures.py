@@ -24,6 +24,7 @@ from scipy import sparse
 
 from dedup.arrays import member, unique
 from dedup.clean.layout import own_words
+from dedup.confirm.sentences import covered_words, shared_terms, shared_terms_many, verbatim_sentences
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -165,14 +166,6 @@ def _similar_block(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], 
             for p, (s, e) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()))]
 
 
-def _covered(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
-    """Words covered by the shingles flagged in ``mask``."""
-    starts = np.flatnonzero(mask)
-    delta = np.bincount(starts, minlength=n_words + 1) - np.bincount(np.minimum(starts + shingle_words, n_words),
-                                                                      minlength=n_words + 1)
-    return np.cumsum(delta[:-1]) > 0
-
-
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     edges = np.flatnonzero(np.diff(np.concatenate((_ZERO, flags.astype(np.int8), _ZERO))))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
@@ -232,7 +225,7 @@ def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, par
         return
     in_b, in_a = member(ha, ub), member(hb, ua)
     k = params.shingle_words
-    cov_a, cov_b = _covered(in_b, sa.n_words, k), _covered(in_a, sb.n_words, k)
+    cov_a, cov_b = covered_words(in_b, sa.n_words, k), covered_words(in_a, sb.n_words, k)
     lay_a, lay_b = _layout(sa, params), _layout(sb, params)
     c.containment_ab, c.lead_a = _share(cov_a, _body(cov_a, lay_a, params.min_passage_words))
     c.containment_ba, c.lead_b = _share(cov_b, _body(cov_b, lay_b, params.min_passage_words))
@@ -348,38 +341,6 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
     return chain[::-1]
 
 
-def verbatim_sentences(s: Sketch, other: Sketch, shingle_words: int) -> np.ndarray:
-    """Share of each sentence's words of ``s`` inside shingles that ``other`` holds: near 1
-    for a sentence reused as it is, low for one reworded (words moved, dropped or replaced).
-
-    >>> a = Sketch("The council approved the new budget on Monday. Then everyone went home.")
-    >>> b = Sketch("The council approved the new budget on Monday. Home everyone then went.")
-    >>> verbatim_sentences(a, b, 5).round(2).tolist()
-    [1.0, 0.0]
-    """
-    bounds = np.array(s.sentence_tokens, np.int64).reshape(-1, 2)
-    if s.shingles.size == 0 or other.unique_shingles.size == 0:
-        return np.zeros(len(bounds))
-    covered = np.r_[0, np.cumsum(_covered(member(s.shingles, other.unique_shingles), s.n_words, shingle_words))]
-    return (covered[bounds[:, 1]] - covered[bounds[:, 0]]) / np.maximum(bounds[:, 1] - bounds[:, 0], 1)
-
-
-def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -> float:
-    """Share of the terms of the sentence with fewer terms, of row ``i`` of ``ma`` and row
-    ``j`` of ``mb``, that the other sentence holds (each term once, unweighted: a rewrite
-    keeps a sentence's words, common or rare; a follow-up of the story shares its names).
-
-    >>> m = sparse.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float32))
-    >>> shared_terms(m, m, 0, 1), shared_terms(m, m[::-1], 1, 1)
-    (1.0, 1.0)
-    >>> shared_terms(m, sparse.csr_matrix(np.array([[0, 1, 1, 1]], np.float32)), 0, 0)
-    0.5
-    """
-    ta, tb = ma.indices[ma.indptr[i]: ma.indptr[i + 1]], mb.indices[mb.indptr[j]: mb.indptr[j + 1]]
-    fewer = min(np.unique(ta).size, np.unique(tb).size)
-    return float(np.intersect1d(ta, tb).size / fewer) if fewer else 0.0
-
-
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
           params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
@@ -406,16 +367,23 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.matched = len(pairs)
     # a matched pair is the same sentence reused when it says the same words and each is in shared passages
     same = params.sentence_same
-    va, vb = (verbatim_sentences(x, y, params.shingle_words) for x, y in ((sa, sb), (sb, sa)))
-    c.reworded = sum(not (ww[k] >= same and va[ii[k]] >= same and vb[jj[k]] >= same) for k in pairs)
+    close = np.array([k for k in pairs if ww[k] >= same], np.int64)
+    va = verbatim_sentences(sa, sb, params.shingle_words, ii[close])
+    vb = verbatim_sentences(sb, sa, params.shingle_words, jj[close])
+    c.reworded = len(pairs) - int(((va >= same) & (vb >= same)).sum())
     len_a = np.array([e - s for s, e in sa.sentences], float)
     len_b = np.array([e - s for s, e in sb.sentences], float)
-    # a sentence merged into (or split from) a matched one: its words are in that sentence
+    # a sentence merged into (or split from) a matched one: most of its terms are in that sentence
     ends_a, ends_b = set(used_a), set(used_b)
-    for k in np.argsort(-ww, kind="stable").tolist():
-        i, j = int(ii[k]), int(jj[k])
-        if (i in used_a) != (j in used_b) and shared_terms(ma, mb, i, j) > params.sentence_terms_shared:
-            ends_a.add(i), ends_b.add(j)
+    in_a, in_b = np.zeros(ma.shape[0], bool), np.zeros(mb.shape[0], bool)
+    in_a[list(used_a)], in_b[list(used_b)] = True, True
+    strongest = np.argsort(-ww, kind="stable")
+    for side, ends in ((0, ends_a), (1, ends_b)):
+        mine, theirs = (ii, jj) if side == 0 else (jj, ii)
+        free = strongest[~(in_a, in_b)[side][mine[strongest]] & (in_b, in_a)[side][theirs[strongest]]]
+        _, first = np.unique(mine[free], return_index=True)  # each free sentence's most similar matched one
+        k = free[first]
+        ends.update(mine[k[shared_terms_many(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared]].tolist())
     c.matched_coverage_a = float(len_a[sorted(ends_a)].sum() / len_a.sum())
     c.matched_coverage_b = float(len_b[sorted(ends_b)].sum() / len_b.sum())
     order = np.lexsort((jj, ii))

@@ -368,22 +368,26 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     # a matched pair is the same sentence reused when it says the same words and each is in shared passages
     same = params.sentence_same
     close = np.array([k for k in pairs if ww[k] >= same], np.int64)
-    va = verbatim_sentences(sa, sb, params.shingle_words, ii[close])
-    vb = verbatim_sentences(sb, sa, params.shingle_words, jj[close])
-    c.reworded = len(pairs) - int(((va >= same) & (vb >= same)).sum())
+    if close.size:
+        va = verbatim_sentences(sa, sb, params.shingle_words, ii[close])
+        vb = verbatim_sentences(sb, sa, params.shingle_words, jj[close])
+        close = close[(va >= same) & (vb >= same)]
+    c.reworded = len(pairs) - close.size
     len_a = np.array([e - s for s, e in sa.sentences], float)
     len_b = np.array([e - s for s, e in sb.sentences], float)
     # a sentence merged into (or split from) a matched one: most of its terms are in that sentence
     ends_a, ends_b = set(used_a), set(used_b)
     in_a, in_b = np.zeros(ma.shape[0], bool), np.zeros(mb.shape[0], bool)
     in_a[list(used_a)], in_b[list(used_b)] = True, True
-    strongest = np.argsort(-ww, kind="stable")
-    for side, ends in ((0, ends_a), (1, ends_b)):
-        mine, theirs = (ii, jj) if side == 0 else (jj, ii)
-        free = strongest[~(in_a, in_b)[side][mine[strongest]] & (in_b, in_a)[side][theirs[strongest]]]
-        _, first = np.unique(mine[free], return_index=True)  # each free sentence's most similar matched one
-        k = free[first]
-        ends.update(mine[k[shared_terms_many(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared]].tolist())
+    free_a, free_b = ~in_a[ii] & in_b[jj], in_a[ii] & ~in_b[jj]  # one side matched, the other not
+    if free_a.any() or free_b.any():
+        strongest = np.argsort(-ww, kind="stable")
+        best = [free[np.unique(mine[free], return_index=True)[1]]  # each free sentence's most similar one
+                for mine, free in ((ii, strongest[free_a[strongest]]), (jj, strongest[free_b[strongest]]))]
+        k = np.concatenate(best)
+        carries = shared_terms_many(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared
+        ends_a.update(ii[best[0]][carries[:best[0].size]].tolist())
+        ends_b.update(jj[best[1]][carries[best[0].size:]].tolist())
     c.matched_coverage_a = float(len_a[sorted(ends_a)].sum() / len_a.sum())
     c.matched_coverage_b = float(len_b[sorted(ends_b)].sum() / len_b.sum())
     order = np.lexsort((jj, ii))

@@ -24,7 +24,7 @@ from scipy import sparse
 
 from dedup.arrays import member, unique
 from dedup.clean.layout import own_words
-from dedup.confirm.sentences import covered_words, shared_terms, shared_terms_many, verbatim_sentences
+from dedup.confirm.sentences import covered_words, shared_terms_many, verbatim_sentences
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -398,6 +398,7 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.similarity = float(np.mean([ww[k] for k in chain]))
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
-    c.carried = sum(shared_terms(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared for k in chain)
+    at_i, at_j = np.array([ii[k] for k in chain], np.int64), np.array([jj[k] for k in chain], np.int64)
+    c.carried = int((shared_terms_many(ma, mb, at_i, at_j) > params.sentence_terms_shared).sum())
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))

@@ -60,6 +60,9 @@ class Params:
     sentence_similarity: float = _p(0.35, "confirm", "TF-IDF cosine at which two sentences align", True)
     sentence_terms_shared: float = _p(0.5, "confirm", "an aligned sentence pair carries the same words when more than "
                                       "this share of the terms of the one with fewer is in the other", True)
+    sentence_same: float = _p(0.9, "confirm", "matched sentences are the same sentence reused when their TF-IDF "
+                              "cosine and the share of each one's words in shared passages reach this (else reworded)",
+                              True)
     min_passage_words: int = _p(8, "confirm", "shortest verbatim passage measured and shown, in words")
     max_aligned_candidates: int = _p(4000, "confirm", "similar sentence pairs kept for the alignment (strongest)")
     max_aligned_cells: int = _p(4_000_000, "confirm", "sentence pairs compared at most (sentences of one text times "
@@ -74,14 +77,22 @@ class Params:
     copy_truncated_short: float = _p(0.5, "relation", "...and the other at least this much", True)
     copy_lead: float = _p(0.9, "relation", "copy: or one text this much inside and the other's opening, this much "
                           "of it shared, in a passage of partial_long_run_words (truncated)", True)
+    copy_order: float = _p(0.8, "relation", "copy: and this share of the shared passages' words in one order in both "
+                           "(a copy keeps its body's order; an update moves paragraphs)", True)
     rewrite_coverage: float = _p(0.75, "relation", "derived before partial: one text this much in sentences matched "
                                  "to the other's (order ignored), and...", True)
     rewrite_other_coverage: float = _p(0.5, "relation", "...the other this much: a rewrite of all of it", True)
+    derived_reworded: float = _p(0.25, "relation", "derived: at least this share of the matched sentence pairs "
+                                 "reworded (sentence_same); fewer: the sentences are reused as they are (partial)",
+                                 True)
     partial_run_words: int = _p(20, "relation", "partial: a shared verbatim passage this long, with...")
     partial_min_share: float = _p(0.1, "relation", "...this share of one text in shared passages", True)
     partial_long_run_words: int = _p(40, "relation", "partial: or a shared passage this long alone")
     partial_share: float = _p(0.5, "relation", "partial: or this share of one text in shorter shared passages",
                               True)
+    partial_sentences: int = _p(2, "relation", "partial: or this many matched sentences reused as they are "
+                                "(sentence_same), with...")
+    partial_sentence_share: float = _p(0.25, "relation", "...this share of one text in shared passages", True)
     derived_cosine: float = _p(0.3, "relation", "derived: TF-IDF cosine at least, and...", True)
     derived_aligned: int = _p(3, "relation", "...at least this many aligned sentences...")
     derived_coverage: float = _p(0.4, "relation", "...covering this share of one text (by length)...", True)

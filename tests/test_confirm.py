@@ -117,6 +117,37 @@ def test_reordered_paraphrase_has_lower_order(maker):
         assert original.index(a_sent) == rewritten.index(b_sent)
 
 
+def test_passage_order_of_moved_paragraphs(maker):
+    paras = [maker.paragraph(3) for _ in range(5)]
+    moved = [paras[0], paras[3], paras[1], paras[2], paras[4]]
+    texts = ["\n\n".join(paras), "\n\n".join(paras[:4]), "\n\n".join(moved), maker.article(3)]
+    confirmer = Confirmer().fit(texts)
+    cut, update = confirmer.compare(0, 1), confirmer.compare(0, 2)
+    assert cut.passage_order == 1.0  # a copy cut short keeps its order
+    assert update.containment_ab == pytest.approx(1.0) and update.containment_ba == pytest.approx(1.0)
+    assert 0.6 < update.passage_order < 0.95  # one paragraph of five moved
+
+
+def test_reworded_counts_matched_sentences_not_reused_as_they_are(maker):
+    original = [maker.sentence(16) for _ in range(6)]
+    reused = original[::-1]  # the same sentences, moved
+    reworded = [paraphrase(s, maker) if k % 2 else s for k, s in enumerate(original)]
+    texts = [" ".join(original), " ".join(reused), " ".join(reworded), maker.article(3)]
+    confirmer = Confirmer().fit(texts)
+    same, half = confirmer.compare(0, 1), confirmer.compare(0, 2)
+    assert same.matched == half.matched == 6
+    assert same.reworded == 0
+    assert half.reworded == 3
+
+
+def test_merged_sentences_count_in_matched_coverage(maker):
+    original = [maker.sentence(12) for _ in range(4)]
+    merged = [original[0].rstrip(".") + " and " + original[1][0].lower() + original[1][1:], *original[2:]]
+    c = Confirmer().fit([" ".join(original), " ".join(merged), maker.article(3)]).compare(0, 1)
+    assert c.matched == 3  # one to one
+    assert c.matched_coverage_a == pytest.approx(1.0) and c.matched_coverage_b == pytest.approx(1.0)
+
+
 def test_alignment_threshold_is_respected(maker):
     original = [maker.sentence(16) for _ in range(4)]
     texts = [" ".join(original), " ".join(paraphrase(s, maker, every=2) for s in original), maker.article(2)]

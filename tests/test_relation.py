@@ -21,10 +21,11 @@ def comp(**kw) -> Comparison:
 
 
 def derived_like(**kw) -> Comparison:
-    """Exactly at every 'derived by alignment' threshold, no verbatim reuse."""
+    """Exactly at every 'derived by alignment' threshold, no verbatim reuse, the sentences reworded."""
     base = dict(cosine=P.derived_cosine, aligned=P.derived_aligned, matched=P.derived_aligned,
                 coverage_a=P.derived_coverage, coverage_b=0.0, similarity=P.derived_similarity,
-                carried=math.ceil(P.derived_carried * P.derived_aligned))
+                carried=math.ceil(P.derived_carried * P.derived_aligned),
+                reworded=math.ceil(P.derived_reworded * P.derived_aligned))
     base.update(kw)
     return comp(**base)
 
@@ -50,6 +51,40 @@ def test_copy_truncated():
     assert relation(comp(containment_ab=hi, containment_ba=lo - EPS)) != "copy"
     if lo < P.copy_both:
         assert relation(comp(containment_ab=hi - EPS, containment_ba=lo)) != "copy"
+
+
+def test_copy_keeps_the_order_of_its_passages():
+    # an update moves paragraphs: most of each text shared, but not in one order
+    both = dict(containment_ab=0.95, containment_ba=0.95, longest_run=60)
+    assert relation(comp(**both, passage_order=P.copy_order)) == "copy"
+    assert relation(comp(**both, passage_order=P.copy_order - EPS)) == "partial"
+    cut = dict(containment_ab=P.copy_truncated_long, containment_ba=P.copy_truncated_short)
+    assert relation(comp(**cut, passage_order=P.copy_order - EPS)) == "partial"
+
+
+def test_rewrite_needs_reworded_sentences():
+    # all of both texts in matched sentences: a rewrite when they are reworded, reused passages when not
+    rewrite = dict(cosine=0.9, containment_ab=0.85, containment_ba=0.8, passage_order=0.5, longest_run=60,
+                   matched=10, aligned=5, carried=5, matched_coverage_a=0.9, matched_coverage_b=0.85)
+    need = math.ceil(P.derived_reworded * 10)
+    assert relation(comp(**rewrite, reworded=need)) == "derived"
+    assert relation(comp(**rewrite, reworded=need - 1)) == "partial"
+
+
+def test_partial_by_sentences_reused_as_they_are():
+    # short sentences kept word for word between other text: no long run, but whole sentences reused
+    at = dict(cosine=0.4, containment_ab=P.partial_sentence_share, containment_ba=0.1, longest_run=15,
+              matched=P.partial_sentences, aligned=P.partial_sentences, carried=P.partial_sentences, reworded=0)
+    assert relation(comp(**at)) == "partial"
+    assert relation(comp(**{**at, "containment_ab": P.partial_sentence_share - EPS})) == "related"
+    fewer = P.partial_sentences - 1
+    assert relation(comp(**{**at, "matched": fewer, "aligned": fewer, "carried": fewer})) == "related"
+    assert relation(comp(**{**at, "reworded": P.partial_sentences})) != "partial"  # reworded: not reuse as is
+
+
+def test_derived_by_alignment_needs_reworded_sentences():
+    n = P.derived_aligned
+    assert relation(derived_like(reworded=math.ceil(P.derived_reworded * n) - 1)) == "partial"
 
 
 def test_partial_long_run_alone():

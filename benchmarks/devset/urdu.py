@@ -5,8 +5,10 @@ newspapers do to agency copy, and what keyboards and encodings do to Urdu:
 
 * sentences reordered (not monotone), two merged with "اور", one split at a comma, one
   or two dropped, one added from another row;
-* about half the sentences reworded: common words swapped for synonyms (a hand-made
-  table below), a word or two dropped, the two halves of a sentence swapped at a comma;
+* half the sentences (rounded up, chosen at random) reworded: common words swapped for synonyms (a hand-made
+  table below), about a fifth of the words dropped, a phrase moved to the front, the two
+  halves of a sentence swapped at a comma, a connective ("واضح رہے کہ") opening some: a
+  reworded sentence keeps most of its words but few runs of five words as they were;
 * the same letters in Arabic code points (ي for ی, ك for ک, ه for ہ) in some words, digits
   as Eastern Arabic-Indic or Persian digits, numbers up to ten as words, diacritics
   (zabar, zer, pesh) on some letters, sentence ends "۔" without a space after them.
@@ -48,16 +50,28 @@ def urdu_sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[۔؟!])", text) if len(s.strip().split()) >= 3]
 
 
+CONNECTIVES = ["واضح رہے کہ", "ذرائع کے مطابق", "بتایا گیا ہے کہ", "یاد رہے کہ", "اطلاعات کے مطابق"]
+
+
 def _reword(sentence: str, rnd: random.Random) -> str:
+    """A sentence as a newspaper rewords it: common words swapped for synonyms, about a
+    fifth of the words dropped, a phrase of three to five words moved to the front, the
+    two halves swapped at a comma, a connective opening it. Most of its words stay (it
+    says the same), few runs of five stay as they were (it is not copied)."""
     words = sentence.rstrip("۔؟!").split()
     words = [SYNONYMS.get(w, w) if rnd.random() < 0.8 else w for w in words]
-    for _ in range(rnd.randint(1, 2)):
+    for _ in range(max(1, len(words) // 5)):
         if len(words) > 6:
             words.pop(rnd.randrange(1, len(words) - 1))
+    if len(words) > 8:
+        k, n = rnd.randrange(2, len(words) - 4), rnd.randint(3, 5)
+        words = words[k: k + n] + words[:k] + words[k + n:]
     text = " ".join(words)
     if "،" in text and rnd.random() < 0.6:
         head, _, tail = text.partition("،")
         text = f"{tail.strip()}، {head.strip()}"
+    if rnd.random() < 0.5:
+        text = f"{rnd.choice(CONNECTIVES)} {text}"
     return text + "۔"
 
 
@@ -84,7 +98,8 @@ def rewrite(sentences: list[str], filler: list[str], rnd: random.Random) -> str:
     s = list(sentences)
     for _ in range(1 if len(s) < 7 else 2):
         s.pop(rnd.randrange(len(s)))
-    s = [_reword(x, rnd) if rnd.random() < 0.5 else x for x in s]
+    half = set(rnd.sample(range(len(s)), (len(s) + 1) // 2))  # half of them, not a coin each: 5 coins can all fail
+    s = [_reword(x, rnd) if k in half else x for k, x in enumerate(s)]
     if len(s) >= 4:
         k = rnd.randrange(len(s) - 1)
         s[k: k + 2] = [s[k].rstrip("۔") + " اور " + s[k + 1]]

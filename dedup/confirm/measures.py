@@ -24,6 +24,7 @@ from scipy import sparse
 
 from dedup.arrays import member, unique
 from dedup.clean.layout import own_words
+from dedup.confirm.sentences import covered_words, shared_terms_many, verbatim_sentences
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -53,6 +54,7 @@ class Comparison:
     lead_a: float = 0.0  # share of the first m words of a's body that are shared, m: its shared words
     lead_b: float = 0.0
     longest_run: int = 0  # words in the longest shared verbatim passage
+    passage_order: float = 1.0  # share of the shared passages' words in the same order in both (1.0: none moved)
     sentences_a: int = 0
     sentences_b: int = 0
     aligned: int = 0  # sentence pairs in the order-preserving alignment
@@ -63,6 +65,7 @@ class Comparison:
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
     carried: int = 0  # aligned sentence pairs whose sentence of fewer terms has most of them in the other
+    reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence reused
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -163,14 +166,6 @@ def _similar_block(rows: Sequence[tuple[sparse.csr_matrix, sparse.csr_matrix]], 
             for p, (s, e) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()))]
 
 
-def _covered(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
-    """Words covered by the shingles flagged in ``mask``."""
-    starts = np.flatnonzero(mask)
-    delta = np.bincount(starts, minlength=n_words + 1) - np.bincount(np.minimum(starts + shingle_words, n_words),
-                                                                      minlength=n_words + 1)
-    return np.cumsum(delta[:-1]) > 0
-
-
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     edges = np.flatnonzero(np.diff(np.concatenate((_ZERO, flags.astype(np.int8), _ZERO))))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
@@ -230,32 +225,54 @@ def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, par
         return
     in_b, in_a = member(ha, ub), member(hb, ua)
     k = params.shingle_words
-    cov_a, cov_b = _covered(in_b, sa.n_words, k), _covered(in_a, sb.n_words, k)
+    cov_a, cov_b = covered_words(in_b, sa.n_words, k), covered_words(in_a, sb.n_words, k)
     lay_a, lay_b = _layout(sa, params), _layout(sb, params)
     c.containment_ab, c.lead_a = _share(cov_a, _body(cov_a, lay_a, params.min_passage_words))
     c.containment_ba, c.lead_b = _share(cov_b, _body(cov_b, lay_b, params.min_passage_words))
     mine = cov_a if lay_a is None else cov_a & lay_a[0]
     runs = [(s, e - k + 1) for s, e in _runs(mine) if e - s >= params.min_passage_words]
-    c.passages.extend(_verbatim(sa, sb, runs, k, params.min_passage_words))
-    c.longest_run = max((p.words for p in c.passages), default=0)
+    passages, starts = _verbatim(sa, sb, runs, k, params.min_passage_words)
+    c.passages.extend(passages)
+    c.longest_run = max((p.words for p in passages), default=0)
+    c.passage_order = passage_order(starts, [p.words for p in passages])
+
+
+def passage_order(starts: list[tuple[int, int]], words: list[int]) -> float:
+    """Share of the words of shared passages (``starts``: where each begins in a and in b, in
+    a's order; ``words``: their lengths) that keep one order in both texts: the heaviest
+    chain of passages increasing in both. A copy keeps its body's order whatever surrounds
+    it; an update or a rewrite moves paragraphs and sentences.
+
+    >>> passage_order([(0, 50), (20, 0), (40, 20)], [10, 10, 30])
+    0.8
+    >>> passage_order([], [])
+    1.0
+    """
+    if not starts:
+        return 1.0
+    points = sorted(range(len(starts)), key=lambda k: starts[k])
+    chain = heaviest_chain([starts[k][0] for k in points], [starts[k][1] for k in points],
+                           [words[k] for k in points])
+    return sum(words[points[k]] for k in chain) / sum(words)
 
 
 def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple[int, int]], shingle_words: int,
-              min_words: int) -> list[Passage]:
-    """Passages of ``a`` (from shingle runs ``start:stop``) found word for word in ``b``.
+              min_words: int) -> tuple[list[Passage], list[tuple[int, int]]]:
+    """Passages of ``a`` (from shingle runs ``start:stop``) found word for word in ``b``, and
+    the word where each starts in a and in b.
 
     Each passage follows one diagonal, the same shingles consecutive in both texts,
     so its two sides are the same words.
     """
     if not runs:
-        return []
+        return [], []
     at = np.concatenate([np.arange(i, stop) for i, stop in runs])
     order = np.argsort(sb.shingles, kind="stable")  # equal shingles: the first in b first
     ordered = sb.shingles[order]
     where = np.minimum(np.searchsorted(ordered, sa.shingles[at]), ordered.size - 1)
     first_in_b = dict(zip(at.tolist(), np.where(ordered[where] == sa.shingles[at], order[where], -1).tolist()))
     ha, hb = sa.shingles, sb.shingles
-    out = []
+    out, starts = [], []
     for i, stop in runs:
         while i < stop:
             p = first_in_b[i]
@@ -266,6 +283,8 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
             equal = ha[i: i + m] == hb[p: p + m]
             k = m if equal.all() else int(equal.argmin())
             words = k - 1 + shingle_words
+            if words >= min_words:
+                starts.append((i, p))
             if words >= min_words and (sa.spans is None or sb.spans is None):  # measures only
                 out.append(Passage((0, 0), (0, 0), "verbatim", 1.0, words))
             elif words >= min_words:
@@ -273,7 +292,7 @@ def _verbatim(sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, runs: list[tuple
                                    (int(sb.spans[p, 0]), int(sb.spans[p + words - 1, 1])),
                                    "verbatim", 1.0, words))
             i += k
-    return out
+    return out, starts
 
 
 def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]:
@@ -322,22 +341,6 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
     return chain[::-1]
 
 
-def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -> float:
-    """Share of the terms of the sentence with fewer terms, of row ``i`` of ``ma`` and row
-    ``j`` of ``mb``, that the other sentence holds (each term once, unweighted: a rewrite
-    keeps a sentence's words, common or rare; a follow-up of the story shares its names).
-
-    >>> m = sparse.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float32))
-    >>> shared_terms(m, m, 0, 1), shared_terms(m, m[::-1], 1, 1)
-    (1.0, 1.0)
-    >>> shared_terms(m, sparse.csr_matrix(np.array([[0, 1, 1, 1]], np.float32)), 0, 0)
-    0.5
-    """
-    ta, tb = ma.indices[ma.indptr[i]: ma.indptr[i + 1]], mb.indices[mb.indptr[j]: mb.indptr[j + 1]]
-    fewer = min(np.unique(ta).size, np.unique(tb).size)
-    return float(np.intersect1d(ta, tb).size / fewer) if fewer else 0.0
-
-
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
           params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
@@ -356,16 +359,37 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
         top = np.argsort(-ww)[:cap]
         ii, jj, ww = ii[top], jj[top], ww[top]
     # one-to-one greedy matching, order ignored
-    used_a, used_b, matched = set(), set(), 0
+    used_a, used_b, pairs = set(), set(), []
     for k in np.argsort(-ww, kind="stable").tolist():
         if ii[k] not in used_a and jj[k] not in used_b:
             used_a.add(ii[k]), used_b.add(jj[k])
-            matched += 1
-    c.matched = matched
+            pairs.append(k)
+    c.matched = len(pairs)
+    # a matched pair is the same sentence reused when it says the same words and each is in shared passages
+    same = params.sentence_same
+    close = np.array([k for k in pairs if ww[k] >= same], np.int64)
+    if close.size:
+        va = verbatim_sentences(sa, sb, params.shingle_words, ii[close])
+        vb = verbatim_sentences(sb, sa, params.shingle_words, jj[close])
+        close = close[(va >= same) & (vb >= same)]
+    c.reworded = len(pairs) - close.size
     len_a = np.array([e - s for s, e in sa.sentences], float)
     len_b = np.array([e - s for s, e in sb.sentences], float)
-    c.matched_coverage_a = float(len_a[sorted(used_a)].sum() / len_a.sum())
-    c.matched_coverage_b = float(len_b[sorted(used_b)].sum() / len_b.sum())
+    # a sentence merged into (or split from) a matched one: most of its terms are in that sentence
+    ends_a, ends_b = set(used_a), set(used_b)
+    in_a, in_b = np.zeros(ma.shape[0], bool), np.zeros(mb.shape[0], bool)
+    in_a[list(used_a)], in_b[list(used_b)] = True, True
+    free_a, free_b = ~in_a[ii] & in_b[jj], in_a[ii] & ~in_b[jj]  # one side matched, the other not
+    if free_a.any() or free_b.any():
+        strongest = np.argsort(-ww, kind="stable")
+        best = [free[np.unique(mine[free], return_index=True)[1]]  # each free sentence's most similar one
+                for mine, free in ((ii, strongest[free_a[strongest]]), (jj, strongest[free_b[strongest]]))]
+        k = np.concatenate(best)
+        carries = shared_terms_many(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared
+        ends_a.update(ii[best[0]][carries[:best[0].size]].tolist())
+        ends_b.update(jj[best[1]][carries[best[0].size:]].tolist())
+    c.matched_coverage_a = float(len_a[sorted(ends_a)].sum() / len_a.sum())
+    c.matched_coverage_b = float(len_b[sorted(ends_b)].sum() / len_b.sum())
     order = np.lexsort((jj, ii))
     ii, jj, ww = ii[order].tolist(), jj[order].tolist(), ww[order].tolist()
     chain = heaviest_chain(ii, jj, np.rint(np.asarray(ww, np.float64) * 1e6).astype(np.int64).tolist())
@@ -374,6 +398,7 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.similarity = float(np.mean([ww[k] for k in chain]))
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
-    c.carried = sum(shared_terms(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared for k in chain)
+    at_i, at_j = np.array([ii[k] for k in chain], np.int64), np.array([jj[k] for k in chain], np.int64)
+    c.carried = int((shared_terms_many(ma, mb, at_i, at_j) > params.sentence_terms_shared).sum())
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))

@@ -59,7 +59,8 @@ class Params:
     # confirm: measurements of a candidate pair
     sentence_similarity: float = _p(0.35, "confirm", "TF-IDF cosine at which two sentences align", True)
     sentence_terms_shared: float = _p(0.5, "confirm", "an aligned sentence pair carries the same words when more than "
-                                      "this share of the terms of the one with fewer is in the other", True)
+                                      "this share of the content terms (not names or numbers) of the one with fewer "
+                                      "is in the other", True)
     min_passage_words: int = _p(8, "confirm", "shortest verbatim passage measured and shown, in words")
     max_aligned_candidates: int = _p(4000, "confirm", "similar sentence pairs kept for the alignment (strongest)")
     max_aligned_cells: int = _p(4_000_000, "confirm", "sentence pairs compared at most (sentences of one text times "

@@ -16,8 +16,10 @@ dilute it, and a shared quote or agency caption does not make reuse.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -27,6 +29,7 @@ from dedup.clean.layout import own_words
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
+from dedup.sketch.tokens import terms, tokens
 
 
 @dataclass(slots=True)
@@ -62,7 +65,7 @@ class Comparison:
     coverage_b: float = 0.0
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
-    carried: int = 0  # aligned sentence pairs whose sentence of fewer terms has most of them in the other
+    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`carries`)
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -322,20 +325,59 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
     return chain[::-1]
 
 
-def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -> float:
-    """Share of the terms of the sentence with fewer terms, of row ``i`` of ``ma`` and row
-    ``j`` of ``mb``, that the other sentence holds (each term once, unweighted: a rewrite
-    keeps a sentence's words, common or rare; a follow-up of the story shares its names).
+_WORD = re.compile(r"\w+")
+_LOWER_WORD = re.compile(r"\b[a-z][^\W\d]*\b")  # an ASCII word that opens in lower case, without digits
 
-    >>> m = sparse.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float32))
-    >>> shared_terms(m, m, 0, 1), shared_terms(m, m[::-1], 1, 1)
-    (1.0, 1.0)
-    >>> shared_terms(m, sparse.csr_matrix(np.array([[0, 1, 1, 1]], np.float32)), 0, 0)
-    0.5
+
+@lru_cache(maxsize=1 << 13)
+def sentence_terms(text: str, stem: int = DEFAULT.stem) -> tuple[frozenset[str], frozenset[str]]:
+    """The terms of a sentence (:func:`dedup.sketch.tokens.terms` of its tokens) and its
+    content terms: those not written as a name or a number. A name is a capitalised word
+    (the first word of the sentence too: it may be one, and a sentence's opening is no
+    evidence of a rewrite); a number, a word with a digit. In a sentence without both
+    cases (a script without case, a line in capitals) every term is content. Cached: an
+    article's sentences are measured against many others.
+
+    >>> terms_, content = sentence_terms("Kostas Kenteris, 31, missed eBay's drugs tests in Athens.")
+    >>> sorted(terms_), sorted(content)
+    (['31', 'athens', 'drugs', 'ebay', 'kenter', 'kostas', 'missed', 'tests'], ['drugs', 'ebay', 'missed', 'tests'])
     """
-    ta, tb = ma.indices[ma.indptr[i]: ma.indptr[i + 1]], mb.indices[mb.indptr[j]: mb.indptr[j + 1]]
-    fewer = min(np.unique(ta).size, np.unique(tb).size)
-    return float(np.intersect1d(ta, tb).size / fewer) if fewer else 0.0
+    if text.isascii():  # the same, faster
+        lower = text.lower()
+        every = terms(_WORD.findall(lower), stem)
+        if lower == text or text.upper() == text:
+            return frozenset(every), frozenset(every)
+        return frozenset(every), frozenset(terms([w.lower() for w in _LOWER_WORD.findall(text)], stem))
+    found = tokens(text)
+    every = terms([w for w, _, _ in found], stem)
+    if not (any(ch.islower() for ch in text) and any(ch.isupper() for ch in text)):
+        return frozenset(every), frozenset(every)
+    content = terms([w for w, start, _ in found if not text[start].isupper() and not any(ch.isdigit() for ch in w)],
+                    stem)
+    return frozenset(every), frozenset(content)
+
+
+def carries(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]],
+            params: Params = DEFAULT) -> bool:
+    """Whether two aligned sentences, as :func:`sentence_terms`, carry the same words: more
+    than ``sentence_terms_shared`` of the content terms of the one with fewer are among the
+    other's terms (each term once, unweighted: a rewrite keeps a sentence's common words;
+    another report of the same story shares its names and numbers, and a team sheet is all
+    names). Sentences without content terms carry nothing.
+
+    >>> carries(sentence_terms("Fosters said the deal would make it the largest wine maker."),
+    ...         sentence_terms("The deal would make Fosters the largest wine maker, it said."))
+    True
+    >>> carries(sentence_terms("Kenteris and Thanou missed tests in Athens, the IAAF said."),
+    ...         sentence_terms("Wada will appeal if the IAAF does not clear Kenteris and Thanou of Athens charges."))
+    False
+    >>> carries(sentence_terms("A Titterrell, D Bell, S Borthwick, A Hazell."),
+    ...         sentence_terms("A Titterrell (Sale Sharks), D Bell (Bath), S Borthwick (Bath), A Hazell (Gloucester)."))
+    False
+    """
+    (terms_a, content_a), (terms_b, content_b) = a, b
+    fewer, other = (content_a, terms_b) if len(content_a) <= len(content_b) else (content_b, terms_a)
+    return len(fewer) > 0 and len(fewer & other) > params.sentence_terms_shared * len(fewer)
 
 
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
@@ -374,6 +416,7 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.similarity = float(np.mean([ww[k] for k in chain]))
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
-    c.carried = sum(shared_terms(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared for k in chain)
+    c.carried = sum(carries(sentence_terms(sa.body[slice(*sa.sentences[ii[k]])], params.stem),
+                            sentence_terms(sb.body[slice(*sb.sentences[jj[k]])], params.stem), params) for k in chain)
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))

@@ -59,7 +59,8 @@ class Params:
     # confirm: measurements of a candidate pair
     sentence_similarity: float = _p(0.35, "confirm", "TF-IDF cosine at which two sentences align", True)
     sentence_terms_shared: float = _p(0.5, "confirm", "an aligned sentence pair carries the same words when more than "
-                                      "this share of the terms of the one with fewer is in the other", True)
+                                      "this share of the content terms (not names or numbers) of the one with fewer "
+                                      "is in the other", True)
     sentence_same: float = _p(0.9, "confirm", "matched sentences are the same sentence reused when their TF-IDF "
                               "cosine and the share of each one's words in shared passages reach this (else reworded)",
                               True)

@@ -448,3 +448,36 @@ def test_follow_up_aligned_on_names_is_related_a_rewrite_derived():
     assert follow_up.aligned >= P.derived_aligned and follow_up.carried < P.derived_carried * follow_up.aligned
     assert relation(follow_up, params=Params(derived_carried=0.0)) == "derived"  # what the rule changes
     assert relation(follow_up) == "related"
+
+
+# two reports of a running story, and two team sheets: their sentences align on names and numbers
+MONDAY = ("Greek sprinters Kostas Kenteris and Katerina Thanou were charged by the IAAF in Monaco on Monday. "
+          "Kenteris, 31, and Thanou, 30, missed tests in Tel Aviv, Chicago and Athens in August 2004. "
+          "Their coach Christos Tzekos was charged by the IAAF as well. "
+          "Kenteris won gold in Sydney in 2000 and Thanou took silver there.")
+FRIDAY = ("Wada says the IAAF must take Kostas Kenteris and Katerina Thanou before the CAS in Lausanne. "
+          "A Greek tribunal cleared Kenteris and Thanou of skipping tests in Tel Aviv, Chicago and Athens. "
+          "Christos Tzekos got four years from the IAAF tribunal for his part. "
+          "Kenteris and Thanou insist that Sydney in 2000 proved they ran clean.")
+MONDAY_REWRITE = ("The IAAF charged the Greek sprinters Kostas Kenteris and Katerina Thanou on Monday in Monaco. "
+                  "They are charged because Kenteris, 31, and Thanou, 30, missed tests in August 2004 in Tel Aviv, "
+                  "Chicago and Athens. Christos Tzekos, their coach, was also charged by the IAAF. "
+                  "In Sydney in 2000 Kenteris took gold, and Thanou won silver there.")
+TEAM = ("England: J Robinson (capt); M Cueto, J Noon, O Barkley, J Lewsey; C Hodgson, H Ellis. "
+        "G Rowntree, S Thompson, M Stevens; D Grewcock, B Kay; J Worsley, L Moody, M Corry. "
+        "Replacements: A Titterrell, D Bell, S Borthwick, A Hazell, M Dawson, A Goode, O Smith.")
+TEAM_CLUBS = ("England: J Robinson (Sale Sharks, capt); M Cueto (Sale Sharks), J Noon (Newcastle), O Barkley (Bath), "
+              "J Lewsey (Wasps); C Hodgson (Sale Sharks), H Ellis (Leicester). G Rowntree (Leicester), S Thompson "
+              "(Northampton), M Stevens (Bath); D Grewcock (Bath), B Kay (Leicester); J Worsley (Wasps), L Moody "
+              "(Leicester), M Corry (Leicester). Replacements: A Titterrell (Sale Sharks), D Bell (Bath), S Borthwick "
+              "(Bath), A Hazell (Gloucester), M Dawson (Wasps), A Goode (Leicester), O Smith (Leicester).")
+
+
+def test_reports_aligned_on_names_and_numbers_are_related_a_rewrite_derived():
+    confirmer = Confirmer().fit([MONDAY, FRIDAY, MONDAY_REWRITE, TEAM, TEAM_CLUBS, *OTHERS])
+    for a, b in ((0, 1), (3, 4)):  # every sentence aligns, and shares its names, not its words
+        c = confirmer.compare(a, b)
+        assert c.aligned >= P.derived_aligned and c.coverage_a == c.coverage_b == 1.0
+        assert c.carried < P.derived_carried * c.aligned and relation(c) == "related"
+    rewrite = confirmer.compare(0, 2)
+    assert rewrite.carried == rewrite.aligned and relation(rewrite) == "derived"

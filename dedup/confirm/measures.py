@@ -24,7 +24,7 @@ from scipy import sparse
 
 from dedup.arrays import member, unique
 from dedup.clean.layout import own_words
-from dedup.confirm.sentences import covered_words, shared_terms_many, verbatim_sentences
+from dedup.confirm.sentences import carries, covered_words, sentence_terms, shared_terms_many, verbatim_sentences
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -64,7 +64,7 @@ class Comparison:
     coverage_b: float = 0.0
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
-    carried: int = 0  # aligned sentence pairs whose sentence of fewer terms has most of them in the other
+    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carries`)
     reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence reused
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -385,9 +385,9 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
         best = [free[np.unique(mine[free], return_index=True)[1]]  # each free sentence's most similar one
                 for mine, free in ((ii, strongest[free_a[strongest]]), (jj, strongest[free_b[strongest]]))]
         k = np.concatenate(best)
-        carries = shared_terms_many(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared
-        ends_a.update(ii[best[0]][carries[:best[0].size]].tolist())
-        ends_b.update(jj[best[1]][carries[best[0].size:]].tolist())
+        holds = shared_terms_many(ma, mb, ii[k], jj[k]) > params.sentence_terms_shared
+        ends_a.update(ii[best[0]][holds[:best[0].size]].tolist())
+        ends_b.update(jj[best[1]][holds[best[0].size:]].tolist())
     c.matched_coverage_a = float(len_a[sorted(ends_a)].sum() / len_a.sum())
     c.matched_coverage_b = float(len_b[sorted(ends_b)].sum() / len_b.sum())
     order = np.lexsort((jj, ii))
@@ -398,7 +398,7 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.similarity = float(np.mean([ww[k] for k in chain]))
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
-    at_i, at_j = np.array([ii[k] for k in chain], np.int64), np.array([jj[k] for k in chain], np.int64)
-    c.carried = int((shared_terms_many(ma, mb, at_i, at_j) > params.sentence_terms_shared).sum())
+    c.carried = sum(carries(sentence_terms(sa.body[slice(*sa.sentences[ii[k]])], params.stem),
+                            sentence_terms(sb.body[slice(*sb.sentences[jj[k]])], params.stem), params) for k in chain)
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))

@@ -1,16 +1,22 @@
 """Sentence pairs of two texts measured word by word: how much of a sentence is in
 verbatim shared passages (:func:`verbatim_sentences`: reused as it is, or reworded) and
-how many of its terms the other sentence holds (:func:`shared_terms`: it says the same).
+how many of its terms the other sentence holds (:func:`shared_terms`: it says the same), and
+whether an aligned pair carries the same content words, names and numbers aside (:func:`carries`).
 Used by :func:`dedup.confirm.measures.align`.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import numpy as np
 from scipy import sparse
 
 from dedup.arrays import member
+from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
+from dedup.sketch.tokens import terms, tokens
 
 
 def covered_words(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
@@ -85,3 +91,58 @@ def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -
     ta, tb = ma.indices[ma.indptr[i]: ma.indptr[i + 1]], mb.indices[mb.indptr[j]: mb.indptr[j + 1]]
     fewer = min(np.unique(ta).size, np.unique(tb).size)
     return float(np.intersect1d(ta, tb).size / fewer) if fewer else 0.0
+
+
+_WORD = re.compile(r"\w+")
+_LOWER_WORD = re.compile(r"\b[a-z][^\W\d]*\b")  # an ASCII word that opens in lower case, without digits
+
+
+@lru_cache(maxsize=1 << 13)
+def sentence_terms(text: str, stem: int = DEFAULT.stem) -> tuple[frozenset[str], frozenset[str]]:
+    """The terms of a sentence (:func:`dedup.sketch.tokens.terms` of its tokens) and its
+    content terms: those not written as a name or a number. A name is a capitalised word
+    (the first word of the sentence too: it may be one, and a sentence's opening is no
+    evidence of a rewrite); a number, a word with a digit. In a sentence without both
+    cases (a script without case, a line in capitals) every term is content. Cached: an
+    article's sentences are measured against many others.
+
+    >>> terms_, content = sentence_terms("Kostas Kenteris, 31, missed eBay's drugs tests in Athens.")
+    >>> sorted(terms_), sorted(content)
+    (['31', 'athens', 'drugs', 'ebay', 'kenter', 'kostas', 'missed', 'tests'], ['drugs', 'ebay', 'missed', 'tests'])
+    """
+    if text.isascii():  # the same, faster
+        lower = text.lower()
+        every = terms(_WORD.findall(lower), stem)
+        if lower == text or text.upper() == text:
+            return frozenset(every), frozenset(every)
+        return frozenset(every), frozenset(terms([w.lower() for w in _LOWER_WORD.findall(text)], stem))
+    found = tokens(text)
+    every = terms([w for w, _, _ in found], stem)
+    if not (any(ch.islower() for ch in text) and any(ch.isupper() for ch in text)):
+        return frozenset(every), frozenset(every)
+    content = terms([w for w, start, _ in found if not text[start].isupper() and not any(ch.isdigit() for ch in w)],
+                    stem)
+    return frozenset(every), frozenset(content)
+
+
+def carries(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]],
+            params: Params = DEFAULT) -> bool:
+    """Whether two aligned sentences, as :func:`sentence_terms`, carry the same words: more
+    than ``sentence_terms_shared`` of the content terms of the one with fewer are among the
+    other's terms (each term once, unweighted: a rewrite keeps a sentence's common words;
+    another report of the same story shares its names and numbers, and a team sheet is all
+    names). Sentences without content terms carry nothing.
+
+    >>> carries(sentence_terms("Fosters said the deal would make it the largest wine maker."),
+    ...         sentence_terms("The deal would make Fosters the largest wine maker, it said."))
+    True
+    >>> carries(sentence_terms("Kenteris and Thanou missed tests in Athens, the IAAF said."),
+    ...         sentence_terms("Wada will appeal if the IAAF does not clear Kenteris and Thanou of Athens charges."))
+    False
+    >>> carries(sentence_terms("A Titterrell, D Bell, S Borthwick, A Hazell."),
+    ...         sentence_terms("A Titterrell (Sale Sharks), D Bell (Bath), S Borthwick (Bath), A Hazell (Gloucester)."))
+    False
+    """
+    (terms_a, content_a), (terms_b, content_b) = a, b
+    fewer, other = (content_a, terms_b) if len(content_a) <= len(content_b) else (content_b, terms_a)
+    return len(fewer) > 0 and len(fewer & other) > params.sentence_terms_shared * len(fewer)

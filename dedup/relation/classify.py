@@ -15,10 +15,11 @@
   reused as they are, moved about (an updated story).
 * **derived**: sentences align with the other's in the same order and cover a good
   share of one text, while the words differ (rewrites, digests, summaries); at least
-  half of the aligned sentence pairs carry the same words (most of the terms of one
-  sentence in the other: :attr:`Comparison.carried`). Two reports of a running story
-  align on the names they share (same newsroom, different day), not on their sentences.
-  When the matched sentences are reused as they are (not reworded), the pair is partial.
+  half of the aligned sentence pairs carry the same words (most of the content terms of
+  one sentence, not its names or numbers, in the other: :attr:`Comparison.carried`). Two
+  reports of a running story align on the names and numbers they share (same newsroom,
+  different day), not on their sentences. When the matched sentences are reused as they
+  are (not reworded), the pair is partial.
 * **related**: same subject (TF-IDF cosine) without a derivation: same event,
   written independently.
 

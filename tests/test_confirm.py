@@ -334,6 +334,32 @@ def test_row_dots_are_the_element_wise_products_sums(maker):
     assert row_dots(docs, np.empty((0, 2), np.int64)).shape == (0,)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_row_dots_equal_the_reference_on_random_matrices(seed, monkeypatch):
+    from scipy import sparse
+
+    from dedup.confirm import tfidf
+
+    rng = np.random.default_rng(seed)
+    n, width = 60, int(rng.integers(1, 40))
+    m = sparse.random(n, width, density=float(rng.uniform(0.05, 0.6)), format="csr", dtype=np.float32, random_state=seed)
+    m.data = (m.data - np.float32(0.5)) * np.float32(10.0) ** rng.integers(-30, 3, m.data.size).astype(np.float32)
+    m = sparse.diags((rng.random(n) > 0.2).astype(np.float32)) @ m  # some rows empty
+    m.eliminate_zeros()
+    m.sort_indices()
+    star = np.stack([np.repeat(rng.choice(n, 8), 12), rng.integers(0, n, 96)], axis=1)  # many pairs a first row
+    pairs = np.concatenate([star, rng.integers(0, n, (200, 2)), [[0, 0]]])
+    rng.shuffle(pairs)
+    want = np.asarray(m[pairs[:, 0]].multiply(m[pairs[:, 1]]).sum(axis=1)).ravel()
+    assert (want == 0).any() and (want != 0).any()
+    for block, step in ((1 << 20, 1 << 21), (width, 1), (3 * width, 50)):  # one step; a pair a step; several
+        monkeypatch.setattr(tfidf, "BLOCK", block)
+        monkeypatch.setattr(tfidf, "STEP", step)
+        got = tfidf.row_dots(m, pairs)
+        assert got.dtype == np.float32 and got.tobytes() == want.astype(np.float32).tobytes()  # bit for bit
+        assert tfidf.row_dots(m, pairs, batch=7).tobytes() == got.tobytes()
+
+
 # --- the words an aligned sentence pair carries --------------------------------------
 
 def test_content_terms_leave_out_names_and_numbers_but_not_in_a_script_without_case():

@@ -86,45 +86,59 @@ def weigh(tfidf: TfidfTransformer, counts: sparse.csr_matrix, block: int = 1 << 
     return m
 
 
+BLOCK = 1 << 20  # float32 cells of the dense block of first rows (4 MB)
+STEP = 1 << 21  # entries of second rows gathered a step
+
+
 def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
     """The dot product of rows ``i`` and ``j`` of ``m`` (float32, sorted indices) for each pair
     ``(i, j)``, equal bit for bit to ``m[i].multiply(m[j]).sum(axis=1)``: the products of
     their common columns, in column order, summed by ``np.add.reduceat``.
 
-    Pairs sharing their first row (candidate pairs, sorted) take that row once, spread
-    over a dense vector, and gather the products of all their second rows from it; the
-    others are multiplied row by row, ``batch`` pairs at a time.
+    The pairs are taken sorted by first row, ``batch`` at most a step: a step spreads its
+    first rows over a dense block (``BLOCK`` cells: as many rows of ``m``'s width as fit,
+    at least one) and gathers from it the products of all its second rows' entries
+    (``STEP`` at most, unless one pair has more).
 
     >>> m = sparse.csr_matrix(np.array([[1, 2, 0], [0, 3, 4], [5, 0, 6]], np.float32))
-    >>> row_dots(m, np.array([[0, 1], [0, 2], [1, 2]])).tolist()
-    [6.0, 5.0, 24.0]
+    >>> row_dots(m, np.array([[0, 1], [0, 2], [1, 2], [2, 2]])).tolist()
+    [6.0, 5.0, 24.0, 61.0]
     """
     pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
     out = np.zeros(len(pairs), np.float32)
     order = np.argsort(pairs[:, 0], kind="stable")
-    first = pairs[order, 0]
-    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]]) if first.size else np.empty(0, np.int64)
-    if starts.size * 8 > len(pairs):  # few pairs a first row: row by row
-        for lo in range(0, len(pairs), batch):
-            p = pairs[lo: lo + batch]
-            out[lo: lo + batch] = np.asarray(m[p[:, 0]].multiply(m[p[:, 1]]).sum(axis=1)).ravel()
-        return out
-    dense = np.zeros(m.shape[1], np.float32)
-    for lo, hi in zip(starts.tolist(), np.r_[starts[1:], first.size].tolist()):
-        i, at = int(first[lo]), order[lo:hi]
-        own = slice(m.indptr[i], m.indptr[i + 1])
-        dense[m.indices[own]] = m.data[own]
-        j = pairs[at, 1]
-        begin, count = m.indptr[j], m.indptr[j + 1] - m.indptr[j]
-        flat = np.repeat(begin - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
-        product = m.data[flat] * dense[m.indices[flat]]
+    first, second = pairs[order, 0], pairs[order, 1]
+    width = max(m.shape[1], 1)
+    block = max(BLOCK // width, 1)  # first rows a step
+    cell = np.int32 if block * width < 2 ** 31 else np.int64
+    rank = np.cumsum(np.r_[0, first[1:] != first[:-1]]) if first.size else first  # of each pair's first row
+    count = np.diff(m.indptr)
+    reach = np.r_[0, np.cumsum(count[second])]  # second rows' entries before each pair
+    dense = np.zeros(block * width, np.float32)
+    lo = 0
+    while lo < first.size:
+        hi = min(lo + batch, int(np.searchsorted(rank, rank[lo] + block)),
+                 int(np.searchsorted(reach, reach[lo] + STEP, side="right")) - 1)
+        hi = max(hi, lo + 1)
+        local = (rank[lo:hi] - rank[lo]).astype(cell)  # each pair's first row in the block
+        rows = first[lo:hi][np.r_[True, local[1:] != local[:-1]]]
+        own = m[rows]  # scipy's row indexing: one pass over the rows' entries
+        cells = np.repeat(np.arange(rows.size, dtype=cell) * cell(width), count[rows]) + own.indices
+        dense[cells] = own.data
+        j = second[lo:hi]
+        theirs = m[j]
+        product = theirs.data * dense[np.repeat(local * cell(width), count[j]) + theirs.indices]
         common = product != 0  # what the element-wise product keeps
-        which = np.repeat(np.arange(j.size), count)[common]
+        kept = np.zeros(j.size, np.int64)  # each pair's products kept
+        full = np.flatnonzero(count[j])  # (reduceat would read one entry for an empty row)
+        if full.size:
+            kept[full] = np.add.reduceat(common, theirs.indptr[full], dtype=np.int64)
         product = product[common]
         if product.size:
-            bounds = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
-            out[at[which[bounds]]] = np.add.reduceat(product, bounds)
-        dense[m.indices[own]] = 0
+            has = np.flatnonzero(kept)
+            out[order[lo:hi][has]] = np.add.reduceat(product, np.cumsum(kept)[has] - kept[has])
+        dense[cells] = 0
+        lo = hi
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from dedup.confirm.sentences import shared_terms, shared_terms_many, verbatim_sentences
+from dedup.confirm.sentences import shared_terms_many, verbatim_sentences
 from dedup.sketch import Sketch
 
 
@@ -18,6 +18,13 @@ def test_verbatim_sentences_reused_moved_and_reworded(maker):
     assert shares[2] < 0.5  # every third word dropped: few runs of five left
     assert shares[3] == 0.0  # dropped
     assert verbatim_sentences(a, b, 5, np.array([2, 0])).tolist() == [shares[2], shares[0]]
+
+
+def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -> float:
+    """The reference, one pair at a time: share of the fewer-termed row's terms in the other."""
+    ta, tb = ma.indices[ma.indptr[i]: ma.indptr[i + 1]], mb.indices[mb.indptr[j]: mb.indptr[j + 1]]
+    fewer = min(np.unique(ta).size, np.unique(tb).size)
+    return float(np.intersect1d(ta, tb).size / fewer) if fewer else 0.0
 
 
 def test_shared_terms_many_equals_one_at_a_time():

@@ -1,6 +1,6 @@
 """Sentence pairs of two texts measured word by word: how much of a sentence is in
 verbatim shared passages (:func:`verbatim_sentences`: reused as it is, or reworded) and
-how many of its terms the other sentence holds (:func:`shared_terms`: it says the same), and
+how many of its terms the other sentence holds (:func:`shared_terms_many`: it says the same), and
 whether an aligned pair carries the same content words, names and numbers aside (:func:`carries`).
 Used by :func:`dedup.confirm.measures.align`.
 """
@@ -55,8 +55,9 @@ def verbatim_sentences(s: Sketch, other: Sketch, shingle_words: int, which: np.n
 
 
 def shared_terms_many(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """:func:`shared_terms` of the row pairs ``(i[k], j[k])`` at once (rows with sorted
-    distinct columns, as TF-IDF rows are), with numpy over the rows' columns.
+    """For each row pair ``(i[k], j[k])`` of ``ma`` and ``mb`` (sentences as TF-IDF rows: sorted
+    distinct columns), the share of the terms of the sentence with fewer terms that the other
+    holds (each term once, unweighted), with numpy over the rows' columns.
 
     >>> m = sparse.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float32))
     >>> shared_terms_many(m, m, np.array([0, 1]), np.array([1, 1])).tolist()
@@ -75,22 +76,6 @@ def shared_terms_many(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: np.ndarra
     common = np.bincount(np.intersect1d(ca, cb, assume_unique=True) // width, minlength=i.size)
     fewer = np.minimum(na, nb)
     return np.where(fewer > 0, common / np.maximum(fewer, 1), 0.0)
-
-
-def shared_terms(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: int, j: int) -> float:
-    """Share of the terms of the sentence with fewer terms, of row ``i`` of ``ma`` and row
-    ``j`` of ``mb``, that the other sentence holds (each term once, unweighted: a rewrite
-    keeps a sentence's words, common or rare; a follow-up of the story shares its names).
-
-    >>> m = sparse.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 1]], np.float32))
-    >>> shared_terms(m, m, 0, 1), shared_terms(m, m[::-1], 1, 1)
-    (1.0, 1.0)
-    >>> shared_terms(m, sparse.csr_matrix(np.array([[0, 1, 1, 1]], np.float32)), 0, 0)
-    0.5
-    """
-    ta, tb = ma.indices[ma.indptr[i]: ma.indptr[i + 1]], mb.indices[mb.indptr[j]: mb.indptr[j + 1]]
-    fewer = min(np.unique(ta).size, np.unique(tb).size)
-    return float(np.intersect1d(ta, tb).size / fewer) if fewer else 0.0
 
 
 _WORD = re.compile(r"\w+")

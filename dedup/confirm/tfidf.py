@@ -86,8 +86,7 @@ def weigh(tfidf: TfidfTransformer, counts: sparse.csr_matrix, block: int = 1 << 
     return m
 
 
-BLOCK = 1 << 20  # float32 cells of the dense block of first rows (4 MB)
-STEP = 1 << 21  # entries of second rows gathered a step
+STEP = 1 << 21  # entries of first rows, and of second rows, handled a step
 
 
 def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
@@ -95,10 +94,11 @@ def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> n
     ``(i, j)``, equal bit for bit to ``m[i].multiply(m[j]).sum(axis=1)``: the products of
     their common columns, in column order, summed by ``np.add.reduceat``.
 
-    The pairs are taken sorted by first row, ``batch`` at most a step: a step spreads its
-    first rows over a dense block (``BLOCK`` cells: as many rows of ``m``'s width as fit,
-    at least one) and gathers from it the products of all its second rows' entries
-    (``STEP`` at most, unless one pair has more).
+    The pairs are taken sorted by first row, ``batch`` at most a step, and at most ``STEP``
+    entries of first rows and of second rows (unless one pair has more). A step numbers
+    its first rows' entries by ``(row in the step, column)``, sorted, and looks up each
+    second row's entries there (``np.searchsorted``): the cost follows the entries, not
+    ``m``'s width (a corpus's vocabulary: millions of columns).
 
     >>> m = sparse.csr_matrix(np.array([[1, 2, 0], [0, 3, 4], [5, 0, 6]], np.float32))
     >>> row_dots(m, np.array([[0, 1], [0, 2], [1, 2], [2, 2]])).tolist()
@@ -108,26 +108,31 @@ def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> n
     out = np.zeros(len(pairs), np.float32)
     order = np.argsort(pairs[:, 0], kind="stable")
     first, second = pairs[order, 0], pairs[order, 1]
-    width = max(m.shape[1], 1)
-    block = max(BLOCK // width, 1)  # first rows a step
-    cell = np.int32 if block * width < 2 ** 31 else np.int64
-    rank = np.cumsum(np.r_[0, first[1:] != first[:-1]]) if first.size else first  # of each pair's first row
+    width = np.int64(max(m.shape[1], 1))
+    starts = np.r_[True, first[1:] != first[:-1]] if first.size else np.zeros(0, bool)  # a new first row
+    rank = np.cumsum(starts) - 1  # of each pair's first row
     count = np.diff(m.indptr)
+    own_reach = np.r_[0, np.cumsum(np.where(starts, count[first], 0))]  # first rows' entries before each pair
     reach = np.r_[0, np.cumsum(count[second])]  # second rows' entries before each pair
-    dense = np.zeros(block * width, np.float32)
     lo = 0
     while lo < first.size:
-        hi = min(lo + batch, int(np.searchsorted(rank, rank[lo] + block)),
-                 int(np.searchsorted(reach, reach[lo] + STEP, side="right")) - 1)
+        hi = min(lo + batch, int(np.searchsorted(reach, reach[lo] + STEP, side="right")) - 1,
+                 int(np.searchsorted(own_reach, own_reach[lo] + STEP, side="right")) - 1)
         hi = max(hi, lo + 1)
-        local = (rank[lo:hi] - rank[lo]).astype(cell)  # each pair's first row in the block
-        rows = first[lo:hi][np.r_[True, local[1:] != local[:-1]]]
-        own = m[rows]  # scipy's row indexing: one pass over the rows' entries
-        cells = np.repeat(np.arange(rows.size, dtype=cell) * cell(width), count[rows]) + own.indices
-        dense[cells] = own.data
+        local = rank[lo:hi] - rank[lo]  # each pair's first row in the step
+        head = starts[lo:hi].copy()
+        head[0] = True
+        own = m[first[lo:hi][head]]  # scipy's row indexing: one pass over the rows' entries
+        keys = np.repeat(np.arange(own.shape[0], dtype=np.int64) * width, np.diff(own.indptr)) + own.indices
         j = second[lo:hi]
         theirs = m[j]
-        product = theirs.data * dense[np.repeat(local * cell(width), count[j]) + theirs.indices]
+        probe = np.repeat(local * width, count[j]) + theirs.indices
+        value = np.zeros(probe.size, np.float32)  # the first row's entry in each second-row entry's column
+        if keys.size:
+            at = np.minimum(np.searchsorted(keys, probe), keys.size - 1)
+            hit = keys[at] == probe
+            value[hit] = own.data[at[hit]]
+        product = theirs.data * value
         common = product != 0  # what the element-wise product keeps
         kept = np.zeros(j.size, np.int64)  # each pair's products kept
         full = np.flatnonzero(count[j])  # (reduceat would read one entry for an empty row)
@@ -137,7 +142,6 @@ def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> n
         if product.size:
             has = np.flatnonzero(kept)
             out[order[lo:hi][has]] = np.add.reduceat(product, np.cumsum(kept)[has] - kept[has])
-        dense[cells] = 0
         lo = hi
     return out
 

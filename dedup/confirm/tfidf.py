@@ -86,19 +86,15 @@ def weigh(tfidf: TfidfTransformer, counts: sparse.csr_matrix, block: int = 1 << 
     return m
 
 
-STEP = 1 << 21  # entries of first rows, and of second rows, handled a step
+STEP = 1 << 21  # entries of the pairs' rows handled a step
 
 
 def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
-    """The dot product of rows ``i`` and ``j`` of ``m`` (float32, sorted indices) for each pair
-    ``(i, j)``, equal bit for bit to ``m[i].multiply(m[j]).sum(axis=1)``: the products of
-    their common columns, in column order, summed by ``np.add.reduceat``.
-
-    The pairs are taken sorted by first row, ``batch`` at most a step, and at most ``STEP``
-    entries of first rows and of second rows (unless one pair has more). A step numbers
-    its first rows' entries by ``(row in the step, column)``, sorted, and looks up each
-    second row's entries there (``np.searchsorted``): the cost follows the entries, not
-    ``m``'s width (a corpus's vocabulary: millions of columns).
+    """The dot product of rows ``i`` and ``j`` of ``m`` (float32) for each pair ``(i, j)``:
+    ``m[i].multiply(m[j]).sum(axis=1)``, taken ``batch`` pairs a step at most, and at most
+    ``STEP`` entries of their rows (unless one pair has more): scipy's element-wise product
+    walks the rows' entries, whatever ``m``'s width (a corpus's vocabulary: millions of
+    columns), and memory stays bounded.
 
     >>> m = sparse.csr_matrix(np.array([[1, 2, 0], [0, 3, 4], [5, 0, 6]], np.float32))
     >>> row_dots(m, np.array([[0, 1], [0, 2], [1, 2], [2, 2]])).tolist()
@@ -106,42 +102,14 @@ def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> n
     """
     pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
     out = np.zeros(len(pairs), np.float32)
-    order = np.argsort(pairs[:, 0], kind="stable")
-    first, second = pairs[order, 0], pairs[order, 1]
-    width = np.int64(max(m.shape[1], 1))
-    starts = np.r_[True, first[1:] != first[:-1]] if first.size else np.zeros(0, bool)  # a new first row
-    rank = np.cumsum(starts) - 1  # of each pair's first row
     count = np.diff(m.indptr)
-    own_reach = np.r_[0, np.cumsum(np.where(starts, count[first], 0))]  # first rows' entries before each pair
-    reach = np.r_[0, np.cumsum(count[second])]  # second rows' entries before each pair
+    reach = np.r_[0, np.cumsum(count[pairs[:, 0]] + count[pairs[:, 1]])]  # entries before each pair
     lo = 0
-    while lo < first.size:
-        hi = min(lo + batch, int(np.searchsorted(reach, reach[lo] + STEP, side="right")) - 1,
-                 int(np.searchsorted(own_reach, own_reach[lo] + STEP, side="right")) - 1)
+    while lo < len(pairs):
+        hi = min(lo + batch, int(np.searchsorted(reach, reach[lo] + STEP, side="right")) - 1)
         hi = max(hi, lo + 1)
-        local = rank[lo:hi] - rank[lo]  # each pair's first row in the step
-        head = starts[lo:hi].copy()
-        head[0] = True
-        own = m[first[lo:hi][head]]  # scipy's row indexing: one pass over the rows' entries
-        keys = np.repeat(np.arange(own.shape[0], dtype=np.int64) * width, np.diff(own.indptr)) + own.indices
-        j = second[lo:hi]
-        theirs = m[j]
-        probe = np.repeat(local * width, count[j]) + theirs.indices
-        value = np.zeros(probe.size, np.float32)  # the first row's entry in each second-row entry's column
-        if keys.size:
-            at = np.minimum(np.searchsorted(keys, probe), keys.size - 1)
-            hit = keys[at] == probe
-            value[hit] = own.data[at[hit]]
-        product = theirs.data * value
-        common = product != 0  # what the element-wise product keeps
-        kept = np.zeros(j.size, np.int64)  # each pair's products kept
-        full = np.flatnonzero(count[j])  # (reduceat would read one entry for an empty row)
-        if full.size:
-            kept[full] = np.add.reduceat(common, theirs.indptr[full], dtype=np.int64)
-        product = product[common]
-        if product.size:
-            has = np.flatnonzero(kept)
-            out[order[lo:hi][has]] = np.add.reduceat(product, np.cumsum(kept)[has] - kept[has])
+        step = pairs[lo:hi]
+        out[lo:hi] = np.asarray(m[step[:, 0]].multiply(m[step[:, 1]]).sum(axis=1), np.float32).ravel()
         lo = hi
     return out
 

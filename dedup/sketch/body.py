@@ -1,5 +1,6 @@
 """What the confirm stage needs of one article's body, computed once: its word spans,
-shingles in text order, sentences and each sentence's content terms.
+shingles in text order, sentences, each sentence's terms and which of them are content
+terms (not written as a name or a number: :func:`content_words`).
 
 >>> s = Sketch("The minister met the press. He said nothing new today.")
 >>> s.n_words, len(s.sentences), s.shingles.size
@@ -23,8 +24,9 @@ class Sketch:
     """What the later stages need of one article's body, computed once.
 
     ``sentence_terms``: the term hashes of each sentence (:func:`term_hashes`), laid end
-    to end, and where each sentence's start (``len(sentences) + 1`` offsets).
-    :meth:`many` makes the sketches of many bodies at once.
+    to end, and where each sentence's start (``len(sentences) + 1`` offsets);
+    ``sentence_content``: for each of those terms, whether its word is a content word
+    (:func:`content_words`). :meth:`many` makes the sketches of many bodies at once.
 
     >>> s = Sketch("The minister met the press. He said nothing new today.")
     >>> terms_, starts = s.sentence_terms
@@ -33,7 +35,7 @@ class Sketch:
     """
 
     __slots__ = ("body", "n_words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "layout",
-                 "sentence_terms")
+                 "sentence_terms", "sentence_content")
     body: str
     n_words: int
     spans: np.ndarray  # (words, 2): each word's start and end in the body
@@ -43,6 +45,7 @@ class Sketch:
     sentence_tokens: list[tuple[int, int]]  # each sentence's first and past-last word
     layout: tuple[np.ndarray, np.ndarray] | None  # own-word mask and block of each word, once measured
     sentence_terms: tuple[np.ndarray, np.ndarray]
+    sentence_content: np.ndarray  # bool, per term of sentence_terms[0]
 
     def __init__(self, body: str, with_sentences: bool = True, shingle_words: int = DEFAULT.shingle_words,
                  stem: int = DEFAULT.stem) -> None:
@@ -63,6 +66,7 @@ class Sketch:
         term_at = in_sentence[keep[in_sentence]]
         counts = np.bincount(sentence_of[keep[in_sentence]], minlength=bounds.shape[0])
         self.sentence_terms = (th[term_at], np.r_[0, np.cumsum(counts)].astype(np.int64))
+        self.sentence_content = content_words(body, words, self.spans, self.sentences, self.sentence_tokens)[term_at]
 
     @property
     def words(self) -> list[str]:
@@ -79,6 +83,51 @@ class Sketch:
         for k, sketch in zip(plain, sketch_ascii([bodies[k] for k in plain], shingle_words, stem)):
             out[k] = sketch
         return [Sketch(b, shingle_words=shingle_words, stem=stem) if s is None else s for b, s in zip(bodies, out)]
+
+
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def content_words(body: str, words: Sequence[str], spans: np.ndarray, sentence_spans: Sequence[tuple[int, int]],
+                  sentence_tokens: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Whether each word of ``body`` (``words`` and their ``spans``; sentences as
+    :class:`Sketch` holds them) is a content word: not written as a name or a number. A
+    name is a capitalised word (the first word of a sentence too: it may be one, and a
+    sentence's opening is no evidence of a rewrite): in an ASCII sentence, a word that does
+    not open with a lower-case letter ``a-z``, elsewhere one opening with an upper-case
+    letter; a number, a word with a digit. In a sentence without both cases (a script
+    without case, a line in capitals) every word is content; so are words outside sentences.
+
+    >>> body = "Kostas Kenteris, 31, missed eBay's tests. THE IAAF SAID SO."
+    >>> s = Sketch(body)
+    >>> [w for w, c in zip(s.words, content_words(body, s.words, s.spans, s.sentences, s.sentence_tokens)) if c]
+    ['missed', 'ebay', 's', 'tests', 'the', 'iaaf', 'said', 'so']
+    """
+    out = np.ones(len(words), bool)
+    starts = spans[:, 0].tolist() if len(spans) else []
+    for (s, e), (i, j) in zip(sentence_spans, sentence_tokens):
+        text = body[s:e]
+        if text.isascii():
+            if text.lower() == text or text.upper() == text:
+                continue
+            out[i:j] = [body[starts[k]] in _ASCII_LOWER and not any(ch.isdigit() for ch in words[k])
+                        for k in range(i, j)]
+        elif any(map(str.islower, text)) and any(map(str.isupper, text)):
+            out[i:j] = [not body[starts[k]].isupper() and not any(ch.isdigit() for ch in words[k])
+                        for k in range(i, j)]
+    return out
+
+
+_UPPER_BYTE, _LOWER_BYTE, _DIGIT_BYTE = (np.isin(np.arange(256), np.frombuffer(chars.encode(), np.uint8))
+                                         for chars in ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz",
+                                                       "0123456789"))
+
+
+def _any_in(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether ``flags`` holds a True in each of the sorted, disjoint, non-empty spans ``[starts[k], ends[k])``."""
+    if starts.size == 0:
+        return np.zeros(0, bool)
+    return np.logical_or.reduceat(np.r_[flags, False], np.stack([starts, ends], 1).ravel())[::2]
 
 
 def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_words,
@@ -120,6 +169,10 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
     kept = is_term[in_sentence]
     term_values, term_sentence = term[in_sentence[kept]], sentence_of[kept]
     term_bounds = np.searchsorted(term_sentence, np.arange(s_start.size + 1))
+    # content terms (as content_words): a sentence with both cases counts words opening in lower case, digitless
+    both = _any_in(_UPPER_BYTE[t.raw], s_start, s_end) & _any_in(_LOWER_BYTE[t.raw], s_start, s_end)
+    plain_word = _LOWER_BYTE[t.raw[t.start]] & ~_any_in(_DIGIT_BYTE[t.raw], t.start, t.end)
+    term_content = ~both[term_sentence] | plain_word[in_sentence[kept]]
     # shingles (as sketch.shingles): valid where shingle_words words of the same text follow
     n_words = np.bincount(t.doc, minlength=len(texts))
     tok_first = np.r_[0, np.cumsum(n_words)]
@@ -139,5 +192,6 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
         k.sentence_tokens = list(zip((tok_lo[sa:sb] - a).tolist(), (tok_hi[sa:sb] - a).tolist()))
         tb = term_bounds[sa: sb + 1]
         k.sentence_terms = (term_values[tb[0]: tb[-1]], tb - tb[0])
+        k.sentence_content = term_content[tb[0]: tb[-1]]
         out.append(k)
     return out

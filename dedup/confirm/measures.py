@@ -369,9 +369,10 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
         ii, jj, ww = ii[top], jj[top], ww[top]
     # one-to-one greedy matching, order ignored
     used_a, used_b, pairs = set(), set(), []
+    at_a, at_b = ii.tolist(), jj.tolist()
     for k in np.argsort(-ww, kind="stable").tolist():
-        if ii[k] not in used_a and jj[k] not in used_b:
-            used_a.add(ii[k]), used_b.add(jj[k])
+        if at_a[k] not in used_a and at_b[k] not in used_b:
+            used_a.add(at_a[k]), used_b.add(at_b[k])
             pairs.append(k)
     c.matched = len(pairs)
     # a matched pair is the same sentence reused when it says the same words and each is in shared passages

@@ -60,11 +60,10 @@ def sentence_shares(s: Sketch, covered: np.ndarray, which: np.ndarray | None = N
     >>> sentence_shares(Sketch("One two three. Four five."), np.array([1, 1, 0, 0, 1], bool)).round(2).tolist()
     [0.67, 0.5]
     """
-    bounds = np.array(s.sentence_tokens, np.int64).reshape(-1, 2)
-    if which is not None:
-        bounds = bounds[which]
-    if bounds.size == 0:
-        return np.zeros(len(bounds))
+    chosen = s.sentence_tokens if which is None else [s.sentence_tokens[i] for i in np.asarray(which).tolist()]
+    if not chosen:
+        return np.zeros(0)
+    bounds = np.array(chosen, np.int64)
     counted = np.r_[0, np.cumsum(covered)]
     return (counted[bounds[:, 1]] - counted[bounds[:, 0]]) / np.maximum(bounds[:, 1] - bounds[:, 0], 1)
 

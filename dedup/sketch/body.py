@@ -104,17 +104,25 @@ def content_words(body: str, words: Sequence[str], spans: np.ndarray, sentence_s
     ['missed', 'ebay', 's', 'tests', 'the', 'iaaf', 'said', 'so']
     """
     out = np.ones(len(words), bool)
-    starts = spans[:, 0].tolist() if len(spans) else []
-    for (s, e), (i, j) in zip(sentence_spans, sentence_tokens):
-        text = body[s:e]
-        if text.isascii():
-            if text.lower() == text or text.upper() == text:
-                continue
-            out[i:j] = [body[starts[k]] in _ASCII_LOWER and not any(ch.isdigit() for ch in words[k])
-                        for k in range(i, j)]
-        elif any(map(str.islower, text)) and any(map(str.isupper, text)):
-            out[i:j] = [not body[starts[k]].isupper() and not any(ch.isdigit() for ch in words[k])
-                        for k in range(i, j)]
+    if not len(sentence_spans) or not len(words):
+        return out
+    points = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), np.uint32)
+    distinct = unique(points)  # each character's case and digit asked of Python once
+    kinds = np.array([(c.isupper(), c.islower(), c.isdigit()) for c in map(chr, distinct.tolist())], bool)
+    upper, lower, digit = kinds[np.searchsorted(distinct, points)].T
+    upper_seen, lower_seen, digits, wide = (np.r_[0, np.cumsum(f, dtype=np.int64)]
+                                            for f in (upper, lower, digit, points >= 128))
+    s, e = np.array(sentence_spans, np.int64).reshape(-1, 2).T
+    cased = (upper_seen[e] > upper_seen[s]) & (lower_seen[e] > lower_seen[s])
+    plain = wide[e] == wide[s]  # an ASCII sentence
+    lo, hi = np.array(sentence_tokens, np.int64).reshape(-1, 2).T
+    sentence = np.repeat(np.arange(lo.size), hi - lo)
+    word = np.arange(sentence.size) + np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
+    start, end = spans[word, 0], spans[word, 1]
+    opening = points[start]
+    digitless = digits[end] == digits[start]
+    named = np.where(plain[sentence], (opening < 97) | (opening > 122), upper[start])
+    out[word] = ~cased[sentence] | (~named & digitless)
     return out
 
 

@@ -10,6 +10,7 @@ terms (not written as a name or a number: :func:`content_words`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -85,7 +86,18 @@ class Sketch:
         return [Sketch(b, shingle_words=shingle_words, stem=stem) if s is None else s for b, s in zip(bodies, out)]
 
 
-_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_PLAIN = 0x300  # code points below it: their kinds from a table
+
+
+def _kinds(points: list[int]) -> np.ndarray:
+    """For each code point: upper case, lower case, a digit, not ASCII (str's own tests)."""
+    return np.array([(c.isupper(), c.islower(), c.isdigit(), c >= "\x80") for c in map(chr, points)],
+                    bool).reshape(-1, 4)
+
+
+@lru_cache(maxsize=1)
+def _plain_kinds() -> np.ndarray:
+    return _kinds(list(range(_PLAIN)))
 
 
 def content_words(body: str, words: Sequence[str], spans: np.ndarray, sentence_spans: Sequence[tuple[int, int]],
@@ -107,21 +119,23 @@ def content_words(body: str, words: Sequence[str], spans: np.ndarray, sentence_s
     if not len(sentence_spans) or not len(words):
         return out
     points = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), np.uint32)
-    distinct = unique(points)  # each character's case and digit asked of Python once
-    kinds = np.array([(c.isupper(), c.islower(), c.isdigit()) for c in map(chr, distinct.tolist())], bool)
-    upper, lower, digit = kinds[np.searchsorted(distinct, points)].T
-    upper_seen, lower_seen, digits, wide = (np.r_[0, np.cumsum(f, dtype=np.int64)]
-                                            for f in (upper, lower, digit, points >= 128))
+    if int(points.max(initial=0)) < _PLAIN:
+        kinds = _plain_kinds()[points]
+    else:  # each distinct character asked of Python once
+        distinct = unique(points)
+        kinds = _kinds(distinct.tolist())[np.searchsorted(distinct, points)]
+    seen = np.zeros((points.size + 1, 4), np.int64)  # upper, lower, digit, not ASCII: how many before each offset
+    np.cumsum(kinds, axis=0, out=seen[1:])
     s, e = np.array(sentence_spans, np.int64).reshape(-1, 2).T
-    cased = (upper_seen[e] > upper_seen[s]) & (lower_seen[e] > lower_seen[s])
-    plain = wide[e] == wide[s]  # an ASCII sentence
+    cased = (seen[e, 0] > seen[s, 0]) & (seen[e, 1] > seen[s, 1])
+    plain = seen[e, 3] == seen[s, 3]  # an ASCII sentence
     lo, hi = np.array(sentence_tokens, np.int64).reshape(-1, 2).T
     sentence = np.repeat(np.arange(lo.size), hi - lo)
     word = np.arange(sentence.size) + np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
     start, end = spans[word, 0], spans[word, 1]
     opening = points[start]
-    digitless = digits[end] == digits[start]
-    named = np.where(plain[sentence], (opening < 97) | (opening > 122), upper[start])
+    digitless = seen[end, 2] == seen[start, 2]
+    named = np.where(plain[sentence], (opening < 97) | (opening > 122), kinds[start, 0])
     out[word] = ~cased[sentence] | (~named & digitless)
     return out
 

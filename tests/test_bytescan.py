@@ -45,6 +45,7 @@ def _assert_same_sketches(texts: list[str]) -> None:
         assert got.sentence_tokens == want.sentence_tokens
         for g, w in zip(got.sentence_terms, want.sentence_terms):
             assert np.array_equal(g, w)
+        assert np.array_equal(got.sentence_content, want.sentence_content), text
 
 
 def test_fixtures_tokens_and_sentences_match_the_per_text_functions():

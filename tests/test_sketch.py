@@ -62,6 +62,12 @@ def test_tokens_words_with_combining_marks_stay_whole(word):
     assert words(f"{word} {word}.") == [word.casefold()] * 2
 
 
+def test_combining_marks_are_only_in_the_planes_looked_at():
+    from dedup.sketch.tokens import mark_ranges
+
+    assert mark_ranges() == mark_ranges(range(17))  # the other planes hold no mark (in this Python's Unicode)
+
+
 def test_arabic_vowel_marks_fold_away_and_the_span_keeps_them():
     word = "مُحَمَّد"  # Arabic script with harakat (combining marks)
     assert tokens(word) == [("محمد", 0, len(word))]

@@ -57,6 +57,8 @@ def _lines(body: str) -> list[tuple[int, int]]:
 
 def quotations(body: str, min_words: int = 4) -> list[tuple[int, int]]:
     """Spans of direct quotations of ``min_words`` words at least (the quoted words only)."""
+    if '"' not in body:  # (the search costs a pass of the regex over the text)
+        return []
     return [m.span(1) for m in QUOTE.finditer(body) if len(m.group(1).split()) >= min_words]
 
 
@@ -65,7 +67,7 @@ def captions(body: str) -> list[tuple[int, int]]:
     out = []
     for s, e in _lines(body):
         line = body[s:e].strip()
-        if line and word_count(line) <= CAPTION_WORDS and (_CAPTION_LEAD.match(line) or _CREDIT_END.search(line)):
+        if line and (_CAPTION_LEAD.match(line) or _CREDIT_END.search(line)) and word_count(line) <= CAPTION_WORDS:
             out.append((s, e))
     return out
 

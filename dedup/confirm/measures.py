@@ -10,7 +10,7 @@ dilute it, and a shared quote or agency caption does not make reuse.
 >>> from dedup.sketch import Sketch
 >>> a = Sketch("The council approved the new budget on Monday after a long debate in the chamber.")
 >>> b = Sketch("Breaking: the council approved the new budget on Monday after a long debate.")
->>> c = Comparison(0, 1); lexical(c, a, b); c.longest_run, round(c.containment_ba, 2)
+>>> c = Comparison(0, 1); covered = lexical(c, a, b); c.longest_run, round(c.containment_ba, 2)
 (12, 0.92)
 """
 
@@ -24,7 +24,7 @@ from scipy import sparse
 
 from dedup.arrays import member, unique
 from dedup.clean.layout import own_words
-from dedup.confirm.sentences import carries, covered_words, sentence_terms, shared_terms_many, verbatim_sentences
+from dedup.confirm.sentences import carried_many, covered_words, sentence_shares, shared_terms_many, verbatim_sentences
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -64,7 +64,7 @@ class Comparison:
     coverage_b: float = 0.0
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
-    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carries`)
+    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carried_many`)
     reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence reused
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -211,18 +211,21 @@ def _share(covered: np.ndarray, body: np.ndarray | None) -> tuple[float, float]:
     return float(mine.mean()), float(mine[:m].mean()) if m else 0.0
 
 
-def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, params: Params = DEFAULT) -> None:
+def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, params: Params = DEFAULT
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Fill ``c`` with the verbatim measures: shingle Jaccard, containment of own words both
     ways, lead, and the shared verbatim passages of own words (of ``min_passage_words`` at
-    least)."""
+    least). Returns which words of each text are inside shingles the other holds (for
+    :func:`align`)."""
     ha, hb = sa.shingles, sb.shingles
+    none = np.zeros(sa.n_words, bool), np.zeros(sb.n_words, bool)
     if ha.size == 0 or hb.size == 0:
-        return
+        return none
     ua, ub = sa.unique_shingles, sb.unique_shingles
     inter = int(member(ua, ub).sum())
     c.jaccard = inter / (ua.size + ub.size - inter)
     if inter == 0:
-        return
+        return none
     in_b, in_a = member(ha, ub), member(hb, ua)
     k = params.shingle_words
     cov_a, cov_b = covered_words(in_b, sa.n_words, k), covered_words(in_a, sb.n_words, k)
@@ -235,6 +238,7 @@ def lexical(c: Comparison, sa: Sketch | ShingleRun, sb: Sketch | ShingleRun, par
     c.passages.extend(passages)
     c.longest_run = max((p.words for p in passages), default=0)
     c.passage_order = passage_order(starts, [p.words for p in passages])
+    return cov_a, cov_b
 
 
 def passage_order(starts: list[tuple[int, int]], words: list[int]) -> float:
@@ -342,35 +346,44 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
 
 
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
-          params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
+          params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+          covered: tuple[np.ndarray, np.ndarray] | None = None, carried: bool = True
+          ) -> tuple[np.ndarray, np.ndarray]:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
     of sentence pairs at ``sentence_similarity`` or more; ``ma``, ``mb``: the TF-IDF rows
     of each article's sentences) and the one-to-one matching, order ignored. Pairs of more
     than ``max_aligned_cells`` sentence pairs are not aligned (the similarity matrix would
     not fit in memory: two 20 MB texts hold 10^10 sentence pairs). ``similar``: the pair's
-    :func:`similar_sentences`, when measured in a block with other pairs."""
+    :func:`similar_sentences`, when measured in a block with other pairs; ``covered``: what
+    :func:`lexical` returned for the pair. Returns the aligned sentence pairs (a's, b's);
+    ``carried=False``: ``c.carried`` is left to the caller (:func:`carried_many` of many pairs)."""
     threshold, cap = params.sentence_similarity, params.max_aligned_candidates
+    nothing = np.empty(0, np.int64), np.empty(0, np.int64)
     if ma.shape[0] == 0 or mb.shape[0] == 0 or ma.shape[0] * mb.shape[0] > params.max_aligned_cells:
-        return  # nothing to align, or texts of thousands of sentences each: their verbatim measures decide
+        return nothing  # nothing to align, or texts of thousands of sentences each: their verbatim measures decide
     ii, jj, ww = similar_sentences([(ma, mb)], threshold)[0] if similar is None else similar
     if ii.size == 0:
-        return
+        return nothing
     if ii.size > cap:  # keep the strongest pairs of very long, very similar articles
         top = np.argsort(-ww)[:cap]
         ii, jj, ww = ii[top], jj[top], ww[top]
     # one-to-one greedy matching, order ignored
     used_a, used_b, pairs = set(), set(), []
+    at_a, at_b = ii.tolist(), jj.tolist()
     for k in np.argsort(-ww, kind="stable").tolist():
-        if ii[k] not in used_a and jj[k] not in used_b:
-            used_a.add(ii[k]), used_b.add(jj[k])
+        if at_a[k] not in used_a and at_b[k] not in used_b:
+            used_a.add(at_a[k]), used_b.add(at_b[k])
             pairs.append(k)
     c.matched = len(pairs)
     # a matched pair is the same sentence reused when it says the same words and each is in shared passages
     same = params.sentence_same
     close = np.array([k for k in pairs if ww[k] >= same], np.int64)
     if close.size:
-        va = verbatim_sentences(sa, sb, params.shingle_words, ii[close])
-        vb = verbatim_sentences(sb, sa, params.shingle_words, jj[close])
+        if covered is None:
+            va = verbatim_sentences(sa, sb, params.shingle_words, ii[close])
+            vb = verbatim_sentences(sb, sa, params.shingle_words, jj[close])
+        else:
+            va, vb = sentence_shares(sa, covered[0], ii[close]), sentence_shares(sb, covered[1], jj[close])
         close = close[(va >= same) & (vb >= same)]
     c.reworded = len(pairs) - close.size
     len_a = np.array([e - s for s, e in sa.sentences], float)
@@ -398,7 +411,9 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.similarity = float(np.mean([ww[k] for k in chain]))
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
-    c.carried = sum(carries(sentence_terms(sa.body[slice(*sa.sentences[ii[k]])], params.stem),
-                            sentence_terms(sb.body[slice(*sb.sentences[jj[k]])], params.stem), params) for k in chain)
+    pairs_i, pairs_j = np.array([ii[k] for k in chain], np.int64), np.array([jj[k] for k in chain], np.int64)
+    if carried:
+        c.carried = int(carried_many([(sa, sb, pairs_i, pairs_j)], params)[0])
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))
+    return pairs_i, pairs_j

@@ -1,22 +1,21 @@
 """Sentence pairs of two texts measured word by word: how much of a sentence is in
-verbatim shared passages (:func:`verbatim_sentences`: reused as it is, or reworded) and
-how many of its terms the other sentence holds (:func:`shared_terms_many`: it says the same), and
-whether an aligned pair carries the same content words, names and numbers aside (:func:`carries`).
-Used by :func:`dedup.confirm.measures.align`.
+verbatim shared passages (:func:`verbatim_sentences`, :func:`sentence_shares`: reused as it
+is, or reworded) and how many of its terms the other sentence holds
+(:func:`shared_terms_many`: it says the same), and how many aligned pairs carry the same
+content words, names and numbers aside (:func:`carried_many`). Used by
+:func:`dedup.confirm.measures.align`.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 
-from dedup.arrays import member
+from dedup.arrays import member, unique
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
-from dedup.sketch.tokens import terms, tokens
 
 
 def covered_words(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndarray:
@@ -50,8 +49,23 @@ def verbatim_sentences(s: Sketch, other: Sketch, shingle_words: int, which: np.n
     needed = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
     shared = np.zeros(n, bool)
     shared[needed] = member(s.shingles[needed], other.unique_shingles)
-    covered = np.r_[0, np.cumsum(covered_words(shared, s.n_words, shingle_words))]
-    return (covered[bounds[:, 1]] - covered[bounds[:, 0]]) / np.maximum(bounds[:, 1] - bounds[:, 0], 1)
+    return sentence_shares(s, covered_words(shared, s.n_words, shingle_words), which)
+
+
+def sentence_shares(s: Sketch, covered: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
+    """Share of the words of each sentence of ``s`` (of sentences ``which``, when given)
+    flagged in ``covered`` (one flag a word): :func:`verbatim_sentences` from the words
+    :func:`dedup.confirm.measures.lexical` found inside shared shingles.
+
+    >>> sentence_shares(Sketch("One two three. Four five."), np.array([1, 1, 0, 0, 1], bool)).round(2).tolist()
+    [0.67, 0.5]
+    """
+    chosen = s.sentence_tokens if which is None else [s.sentence_tokens[i] for i in np.asarray(which).tolist()]
+    if not chosen:
+        return np.zeros(0)
+    bounds = np.array(chosen, np.int64)
+    counted = np.r_[0, np.cumsum(covered)]
+    return (counted[bounds[:, 1]] - counted[bounds[:, 0]]) / np.maximum(bounds[:, 1] - bounds[:, 0], 1)
 
 
 def shared_terms_many(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -78,56 +92,51 @@ def shared_terms_many(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: np.ndarra
     return np.where(fewer > 0, common / np.maximum(fewer, 1), 0.0)
 
 
-_WORD = re.compile(r"\w+")
-_LOWER_WORD = re.compile(r"\b[a-z][^\W\d]*\b")  # an ASCII word that opens in lower case, without digits
+def carried_many(chains: Sequence[tuple[Sketch, Sketch, np.ndarray, np.ndarray]], params: Params = DEFAULT
+                 ) -> np.ndarray:
+    """For each pair of texts ``(sa, sb, i, j)`` with aligned sentence pairs (sentence
+    ``i[k]`` of ``sa``, ``j[k]`` of ``sb``): how many of those carry the same words, all
+    pairs at once with numpy. A sentence pair carries the same words when more than
+    ``sentence_terms_shared`` of the content terms (:attr:`Sketch.sentence_content`: not
+    names or numbers) of the sentence with fewer are among the other's terms (each term
+    once, unweighted: a rewrite keeps a sentence's common words; another report of the
+    same story shares its names and numbers, and a team sheet is all names). Sentences
+    without content terms carry nothing.
 
-
-@lru_cache(maxsize=1 << 13)
-def sentence_terms(text: str, stem: int = DEFAULT.stem) -> tuple[frozenset[str], frozenset[str]]:
-    """The terms of a sentence (:func:`dedup.sketch.tokens.terms` of its tokens) and its
-    content terms: those not written as a name or a number. A name is a capitalised word
-    (the first word of the sentence too: it may be one, and a sentence's opening is no
-    evidence of a rewrite); a number, a word with a digit. In a sentence without both
-    cases (a script without case, a line in capitals) every term is content. Cached: an
-    article's sentences are measured against many others.
-
-    >>> terms_, content = sentence_terms("Kostas Kenteris, 31, missed eBay's drugs tests in Athens.")
-    >>> sorted(terms_), sorted(content)
-    (['31', 'athens', 'drugs', 'ebay', 'kenter', 'kostas', 'missed', 'tests'], ['drugs', 'ebay', 'missed', 'tests'])
+    >>> a = Sketch("Fosters said the deal would make it the largest wine maker. Kenteris missed tests in Athens.")
+    >>> b = Sketch("The deal would make Fosters the largest wine maker, it said. Wada will appeal if the IAAF "
+    ...            "does not clear Kenteris of Athens charges.")
+    >>> carried_many([(a, b, np.array([0, 1]), np.array([0, 1])), (a, b, np.array([1]), np.array([1]))]).tolist()
+    [1, 0]
     """
-    if text.isascii():  # the same, faster
-        lower = text.lower()
-        every = terms(_WORD.findall(lower), stem)
-        if lower == text or text.upper() == text:
-            return frozenset(every), frozenset(every)
-        return frozenset(every), frozenset(terms([w.lower() for w in _LOWER_WORD.findall(text)], stem))
-    found = tokens(text)
-    every = terms([w for w, _, _ in found], stem)
-    if not (any(ch.islower() for ch in text) and any(ch.isupper() for ch in text)):
-        return frozenset(every), frozenset(every)
-    content = terms([w for w, start, _ in found if not text[start].isupper() and not any(ch.isdigit() for ch in w)],
-                    stem)
-    return frozenset(every), frozenset(content)
+    sizes = np.array([len(i) for _, _, i, _ in chains], np.int64)
+    if not sizes.sum():
+        return np.zeros(len(chains), np.int64)
 
+    def gathered(side: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # terms, content flags, row of each
+        values, content, rows = [], [], []
+        for base, chain in zip((np.cumsum(sizes) - sizes).tolist(), chains):
+            s, which = chain[side], np.asarray(chain[side + 2], np.int64)
+            starts = s.sentence_terms[1]
+            n = starts[which + 1] - starts[which]
+            row = np.repeat(np.arange(which.size, dtype=np.int64), n)
+            at = np.arange(row.size, dtype=np.int64) + np.repeat(starts[which] - (np.cumsum(n) - n), n)
+            values.append(s.sentence_terms[0][at]), content.append(s.sentence_content[at]), rows.append(row + base)
+        return np.concatenate(values), np.concatenate(content), np.concatenate(rows)
 
-def carries(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]],
-            params: Params = DEFAULT) -> bool:
-    """Whether two aligned sentences, as :func:`sentence_terms`, carry the same words: more
-    than ``sentence_terms_shared`` of the content terms of the one with fewer are among the
-    other's terms (each term once, unweighted: a rewrite keeps a sentence's common words;
-    another report of the same story shares its names and numbers, and a team sheet is all
-    names). Sentences without content terms carry nothing.
-
-    >>> carries(sentence_terms("Fosters said the deal would make it the largest wine maker."),
-    ...         sentence_terms("The deal would make Fosters the largest wine maker, it said."))
-    True
-    >>> carries(sentence_terms("Kenteris and Thanou missed tests in Athens, the IAAF said."),
-    ...         sentence_terms("Wada will appeal if the IAAF does not clear Kenteris and Thanou of Athens charges."))
-    False
-    >>> carries(sentence_terms("A Titterrell, D Bell, S Borthwick, A Hazell."),
-    ...         sentence_terms("A Titterrell (Sale Sharks), D Bell (Bath), S Borthwick (Bath), A Hazell (Gloucester)."))
-    False
-    """
-    (terms_a, content_a), (terms_b, content_b) = a, b
-    fewer, other = (content_a, terms_b) if len(content_a) <= len(content_b) else (content_b, terms_a)
-    return len(fewer) > 0 and len(fewer & other) > params.sentence_terms_shared * len(fewer)
+    (va, ca, ra), (vb, cb, rb) = gathered(0), gathered(1)
+    both = np.concatenate([va, vb])
+    order = np.argsort(both, kind="stable")  # each term hash as a small number: (row, term) codes fit an int64
+    ids = np.empty(both.size, np.int64)
+    ids[order] = np.cumsum(np.r_[False, both[order][1:] != both[order][:-1]])
+    width = np.int64(ids.max(initial=0) + 1)
+    code_a, code_b = ra * width + ids[:va.size], rb * width + ids[va.size:]
+    terms_a, terms_b, content_a, content_b = unique(code_a), unique(code_b), unique(code_a[ca]), unique(code_b[cb])
+    rows = int(sizes.sum())
+    na, nb = np.bincount(content_a // width, minlength=rows), np.bincount(content_b // width, minlength=rows)
+    common_a = np.bincount(content_a[member(content_a, terms_b)] // width, minlength=rows)
+    common_b = np.bincount(content_b[member(content_b, terms_a)] // width, minlength=rows)
+    a_fewer = na <= nb
+    fewer, common = np.where(a_fewer, na, nb), np.where(a_fewer, common_a, common_b)
+    carries = (fewer > 0) & (common > params.sentence_terms_shared * fewer)
+    return np.bincount(np.repeat(np.arange(len(chains)), sizes), carries, minlength=len(chains)).astype(np.int64)

@@ -25,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from dedup.confirm.measures import Comparison, ShingleRun, align, lexical, similar_sentences
 from dedup.confirm.quotes import Quotes, quote_terms, shared_quotes
+from dedup.confirm.sentences import carried_many
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
 from dedup.sketch.features import featurize, term_mask
@@ -273,13 +274,15 @@ class Confirmer:
                    if 0 < sketches[a][1].shape[0] * sketches[b][1].shape[0] <= p.max_aligned_cells]
         similar = dict(zip(aligned, similar_sentences([(sketches[pairs[k][0]][1], sketches[pairs[k][1]][1])
                                                        for k in aligned], p.sentence_similarity)))
-        out = []
+        out, chains = [], []
         for k, ((a, b), cosine) in enumerate(zip(pairs, cosines)):
             (sa, ma, qa), (sb, mb, qb) = sketches[a], sketches[b]
             c = Comparison(a, b, cosine=float(cosine), sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
-            lexical(c, sa, sb, p)
+            covered = lexical(c, sa, sb, p)
             if k in similar:
-                align(c, sa, sb, ma, mb, p, similar[k])
+                chains.append((c, (sa, sb, *align(c, sa, sb, ma, mb, p, similar[k], covered, carried=False))))
             c.quotes = shared_quotes(qa, qb, p)
             out.append(c)
+        for (c, _), n in zip(chains, carried_many([chain for _, chain in chains], p).tolist()):
+            c.carried = n  # the aligned sentence pairs of all pairs at once
         return out

@@ -1,5 +1,6 @@
 """What the confirm stage needs of one article's body, computed once: its word spans,
-shingles in text order, sentences and each sentence's content terms.
+shingles in text order, sentences, each sentence's terms and which of them are content
+terms (not written as a name or a number: :func:`content_words`).
 
 >>> s = Sketch("The minister met the press. He said nothing new today.")
 >>> s.n_words, len(s.sentences), s.shingles.size
@@ -9,6 +10,7 @@ shingles in text order, sentences and each sentence's content terms.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,8 +25,9 @@ class Sketch:
     """What the later stages need of one article's body, computed once.
 
     ``sentence_terms``: the term hashes of each sentence (:func:`term_hashes`), laid end
-    to end, and where each sentence's start (``len(sentences) + 1`` offsets).
-    :meth:`many` makes the sketches of many bodies at once.
+    to end, and where each sentence's start (``len(sentences) + 1`` offsets);
+    ``sentence_content``: for each of those terms, whether its word is a content word
+    (:func:`content_words`). :meth:`many` makes the sketches of many bodies at once.
 
     >>> s = Sketch("The minister met the press. He said nothing new today.")
     >>> terms_, starts = s.sentence_terms
@@ -33,7 +36,7 @@ class Sketch:
     """
 
     __slots__ = ("body", "n_words", "spans", "shingles", "unique_shingles", "sentences", "sentence_tokens", "layout",
-                 "sentence_terms")
+                 "sentence_terms", "sentence_content")
     body: str
     n_words: int
     spans: np.ndarray  # (words, 2): each word's start and end in the body
@@ -43,6 +46,7 @@ class Sketch:
     sentence_tokens: list[tuple[int, int]]  # each sentence's first and past-last word
     layout: tuple[np.ndarray, np.ndarray] | None  # own-word mask and block of each word, once measured
     sentence_terms: tuple[np.ndarray, np.ndarray]
+    sentence_content: np.ndarray  # bool, per term of sentence_terms[0]
 
     def __init__(self, body: str, with_sentences: bool = True, shingle_words: int = DEFAULT.shingle_words,
                  stem: int = DEFAULT.stem) -> None:
@@ -63,6 +67,7 @@ class Sketch:
         term_at = in_sentence[keep[in_sentence]]
         counts = np.bincount(sentence_of[keep[in_sentence]], minlength=bounds.shape[0])
         self.sentence_terms = (th[term_at], np.r_[0, np.cumsum(counts)].astype(np.int64))
+        self.sentence_content = content_words(body, words, self.spans, self.sentences, self.sentence_tokens)[term_at]
 
     @property
     def words(self) -> list[str]:
@@ -79,6 +84,72 @@ class Sketch:
         for k, sketch in zip(plain, sketch_ascii([bodies[k] for k in plain], shingle_words, stem)):
             out[k] = sketch
         return [Sketch(b, shingle_words=shingle_words, stem=stem) if s is None else s for b, s in zip(bodies, out)]
+
+
+_PLAIN = 0x300  # code points below it: their kinds from a table
+
+
+def _kinds(points: list[int]) -> np.ndarray:
+    """For each code point: upper case, lower case, a digit, not ASCII (str's own tests)."""
+    return np.array([(c.isupper(), c.islower(), c.isdigit(), c >= "\x80") for c in map(chr, points)],
+                    bool).reshape(-1, 4)
+
+
+@lru_cache(maxsize=1)
+def _plain_kinds() -> np.ndarray:
+    return _kinds(list(range(_PLAIN)))
+
+
+def content_words(body: str, words: Sequence[str], spans: np.ndarray, sentence_spans: Sequence[tuple[int, int]],
+                  sentence_tokens: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Whether each word of ``body`` (``words`` and their ``spans``; sentences as
+    :class:`Sketch` holds them) is a content word: not written as a name or a number. A
+    name is a capitalised word (the first word of a sentence too: it may be one, and a
+    sentence's opening is no evidence of a rewrite): in an ASCII sentence, a word that does
+    not open with a lower-case letter ``a-z``, elsewhere one opening with an upper-case
+    letter; a number, a word with a digit. In a sentence without both cases (a script
+    without case, a line in capitals) every word is content; so are words outside sentences.
+
+    >>> body = "Kostas Kenteris, 31, missed eBay's tests. THE IAAF SAID SO."
+    >>> s = Sketch(body)
+    >>> [w for w, c in zip(s.words, content_words(body, s.words, s.spans, s.sentences, s.sentence_tokens)) if c]
+    ['missed', 'ebay', 's', 'tests', 'the', 'iaaf', 'said', 'so']
+    """
+    out = np.ones(len(words), bool)
+    if not len(sentence_spans) or not len(words):
+        return out
+    points = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), np.uint32)
+    if int(points.max(initial=0)) < _PLAIN:
+        kinds = _plain_kinds()[points]
+    else:  # each distinct character asked of Python once
+        distinct = unique(points)
+        kinds = _kinds(distinct.tolist())[np.searchsorted(distinct, points)]
+    seen = np.zeros((points.size + 1, 4), np.int64)  # upper, lower, digit, not ASCII: how many before each offset
+    np.cumsum(kinds, axis=0, out=seen[1:])
+    s, e = np.array(sentence_spans, np.int64).reshape(-1, 2).T
+    cased = (seen[e, 0] > seen[s, 0]) & (seen[e, 1] > seen[s, 1])
+    plain = seen[e, 3] == seen[s, 3]  # an ASCII sentence
+    lo, hi = np.array(sentence_tokens, np.int64).reshape(-1, 2).T
+    sentence = np.repeat(np.arange(lo.size), hi - lo)
+    word = np.arange(sentence.size) + np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
+    start, end = spans[word, 0], spans[word, 1]
+    opening = points[start]
+    digitless = seen[end, 2] == seen[start, 2]
+    named = np.where(plain[sentence], (opening < 97) | (opening > 122), kinds[start, 0])
+    out[word] = ~cased[sentence] | (~named & digitless)
+    return out
+
+
+_UPPER_BYTE, _LOWER_BYTE, _DIGIT_BYTE = (np.isin(np.arange(256), np.frombuffer(chars.encode(), np.uint8))
+                                         for chars in ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz",
+                                                       "0123456789"))
+
+
+def _any_in(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether ``flags`` holds a True in each of the sorted, disjoint, non-empty spans ``[starts[k], ends[k])``."""
+    if starts.size == 0:
+        return np.zeros(0, bool)
+    return np.logical_or.reduceat(np.r_[flags, False], np.stack([starts, ends], 1).ravel())[::2]
 
 
 def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_words,
@@ -120,6 +191,10 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
     kept = is_term[in_sentence]
     term_values, term_sentence = term[in_sentence[kept]], sentence_of[kept]
     term_bounds = np.searchsorted(term_sentence, np.arange(s_start.size + 1))
+    # content terms (as content_words): a sentence with both cases counts words opening in lower case, digitless
+    both = _any_in(_UPPER_BYTE[t.raw], s_start, s_end) & _any_in(_LOWER_BYTE[t.raw], s_start, s_end)
+    plain_word = _LOWER_BYTE[t.raw[t.start]] & ~_any_in(_DIGIT_BYTE[t.raw], t.start, t.end)
+    term_content = ~both[term_sentence] | plain_word[in_sentence[kept]]
     # shingles (as sketch.shingles): valid where shingle_words words of the same text follow
     n_words = np.bincount(t.doc, minlength=len(texts))
     tok_first = np.r_[0, np.cumsum(n_words)]
@@ -139,5 +214,6 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
         k.sentence_tokens = list(zip((tok_lo[sa:sb] - a).tolist(), (tok_hi[sa:sb] - a).tolist()))
         tb = term_bounds[sa: sb + 1]
         k.sentence_terms = (term_values[tb[0]: tb[-1]], tb - tb[0])
+        k.sentence_content = term_content[tb[0]: tb[-1]]
         out.append(k)
     return out

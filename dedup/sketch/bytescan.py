@@ -74,6 +74,7 @@ class Tokens:
     hash: np.ndarray  # uint64
     sentence: np.ndarray  # int64
     breaks: np.ndarray | None = None  # the sentence breaks (:func:`sentence_breaks`), when asked for
+    raw: np.ndarray | None = None  # uint8, the texts as given, joined by newlines
 
 
 def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
@@ -89,7 +90,7 @@ def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
     doc = (np.searchsorted(text_start, start, side="right") - 1).astype(np.int32)
     breaks = sentence_breaks(raw, lower) if with_sentences else None
     sentence = np.searchsorted(breaks, start, side="right") if with_sentences else np.zeros(start.size, np.int64)
-    return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence, breaks)
+    return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence, breaks, raw)
 
 
 @lru_cache(maxsize=1)

@@ -29,17 +29,31 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from dedup.params import DEFAULT
 
 
+MARK_PLANES = (0, 1, 14)  # the planes with combining marks (2, 3: ideographs; 4-13: unassigned; 15, 16: private)
+
+
+def mark_ranges(planes: Sequence[int] = MARK_PLANES) -> list[tuple[int, int]]:
+    """The runs of code points of ``planes`` that are combining marks (categories Mn, Mc, Me),
+    first and last (tests/test_sketch.py checks that the other planes hold none).
+
+    >>> mark_ranges()[0]
+    (768, 879)
+    """
+    ranges: list[list[int]] = []
+    for plane in planes:
+        for cp in range(plane << 16, min((plane + 1) << 16, sys.maxunicode + 1)):
+            if unicodedata.category(chr(cp)).startswith("M"):
+                if ranges and ranges[-1][1] == cp - 1:
+                    ranges[-1][1] = cp
+                else:
+                    ranges.append([cp, cp])
+    return [(a, b) for a, b in ranges]
+
+
 @lru_cache(maxsize=1)
 def _mark_class() -> str:
-    """A regex class of every combining mark (categories Mn, Mc, Me)."""
-    ranges: list[list[int]] = []
-    for cp in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(cp)).startswith("M"):
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1][1] = cp
-            else:
-                ranges.append([cp, cp])
-    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    """A regex class of every combining mark (:func:`mark_ranges`)."""
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in mark_ranges())
 
 
 @lru_cache(maxsize=1)

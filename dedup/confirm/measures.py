@@ -24,7 +24,7 @@ from scipy import sparse
 
 from dedup.arrays import member, unique
 from dedup.clean.layout import own_words
-from dedup.confirm.sentences import carried_many, covered_words, sentence_shares, shared_terms_many, verbatim_sentences
+from dedup.confirm.sentences import covered_words, sentence_shares, shared_terms_many
 from dedup.model import Scores
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
@@ -64,7 +64,8 @@ class Comparison:
     coverage_b: float = 0.0
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
-    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carried_many`)
+    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carried_many`,
+    # counted by the caller of :func:`align` over the chains of many pairs at once)
     reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence reused
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -346,17 +347,17 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
 
 
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
-          params: Params = DEFAULT, similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-          covered: tuple[np.ndarray, np.ndarray] | None = None, carried: bool = True
-          ) -> tuple[np.ndarray, np.ndarray]:
+          covered: tuple[np.ndarray, np.ndarray], params: Params = DEFAULT,
+          similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
     of sentence pairs at ``sentence_similarity`` or more; ``ma``, ``mb``: the TF-IDF rows
     of each article's sentences) and the one-to-one matching, order ignored. Pairs of more
     than ``max_aligned_cells`` sentence pairs are not aligned (the similarity matrix would
     not fit in memory: two 20 MB texts hold 10^10 sentence pairs). ``similar``: the pair's
     :func:`similar_sentences`, when measured in a block with other pairs; ``covered``: what
-    :func:`lexical` returned for the pair. Returns the aligned sentence pairs (a's, b's);
-    ``carried=False``: ``c.carried`` is left to the caller (:func:`carried_many` of many pairs)."""
+    :func:`lexical` returned for the pair. Returns the aligned sentence pairs (a's, b's), of
+    which the caller counts ``c.carried``
+    (:func:`~dedup.confirm.sentences.carried_many`, many pairs at once)."""
     threshold, cap = params.sentence_similarity, params.max_aligned_candidates
     nothing = np.empty(0, np.int64), np.empty(0, np.int64)
     if ma.shape[0] == 0 or mb.shape[0] == 0 or ma.shape[0] * mb.shape[0] > params.max_aligned_cells:
@@ -379,11 +380,7 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     same = params.sentence_same
     close = np.array([k for k in pairs if ww[k] >= same], np.int64)
     if close.size:
-        if covered is None:
-            va = verbatim_sentences(sa, sb, params.shingle_words, ii[close])
-            vb = verbatim_sentences(sb, sa, params.shingle_words, jj[close])
-        else:
-            va, vb = sentence_shares(sa, covered[0], ii[close]), sentence_shares(sb, covered[1], jj[close])
+        va, vb = sentence_shares(sa, covered[0], ii[close]), sentence_shares(sb, covered[1], jj[close])
         close = close[(va >= same) & (vb >= same)]
     c.reworded = len(pairs) - close.size
     len_a = np.array([e - s for s, e in sa.sentences], float)
@@ -412,8 +409,6 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
     pairs_i, pairs_j = np.array([ii[k] for k in chain], np.int64), np.array([jj[k] for k in chain], np.int64)
-    if carried:
-        c.carried = int(carried_many([(sa, sb, pairs_i, pairs_j)], params)[0])
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))
     return pairs_i, pairs_j

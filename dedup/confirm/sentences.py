@@ -1,6 +1,5 @@
 """Sentence pairs of two texts measured word by word: how much of a sentence is in
-verbatim shared passages (:func:`verbatim_sentences`, :func:`sentence_shares`: reused as it
-is, or reworded) and how many of its terms the other sentence holds
+verbatim shared passages (:func:`sentence_shares`: reused as it is, or reworded) and how many of its terms the other sentence holds
 (:func:`shared_terms_many`: it says the same), and how many aligned pairs carry the same
 content words, names and numbers aside (:func:`carried_many`). Used by
 :func:`dedup.confirm.measures.align`.
@@ -26,36 +25,11 @@ def covered_words(mask: np.ndarray, n_words: int, shingle_words: int) -> np.ndar
     return np.cumsum(delta[:-1]) > 0
 
 
-def verbatim_sentences(s: Sketch, other: Sketch, shingle_words: int, which: np.ndarray | None = None) -> np.ndarray:
-    """Share of the words of each sentence of ``s`` (of sentences ``which``, when given) inside
-    shingles that ``other`` holds: near 1 for a sentence reused as it is, low for one
-    reworded (words moved, dropped or replaced).
-
-    >>> a = Sketch("The council approved the new budget on Monday. Then everyone went home.")
-    >>> b = Sketch("The council approved the new budget on Monday. Home everyone then went.")
-    >>> verbatim_sentences(a, b, 5).round(2).tolist(), verbatim_sentences(a, b, 5, np.array([1])).tolist()
-    ([1.0, 0.0], [0.0])
-    """
-    bounds = np.array(s.sentence_tokens, np.int64).reshape(-1, 2)
-    if which is not None:
-        bounds = bounds[which]
-    n = s.shingles.size
-    if n == 0 or other.unique_shingles.size == 0 or bounds.size == 0:
-        return np.zeros(len(bounds))
-    # only the shingles that reach into these sentences are looked up
-    edges = np.zeros(n + 1, np.int64)
-    np.add.at(edges, np.clip(bounds[:, 0] - shingle_words + 1, 0, n), 1)
-    np.add.at(edges, np.clip(bounds[:, 1], 0, n), -1)
-    needed = np.flatnonzero(np.cumsum(edges[:-1]) > 0)
-    shared = np.zeros(n, bool)
-    shared[needed] = member(s.shingles[needed], other.unique_shingles)
-    return sentence_shares(s, covered_words(shared, s.n_words, shingle_words), which)
-
-
 def sentence_shares(s: Sketch, covered: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
     """Share of the words of each sentence of ``s`` (of sentences ``which``, when given)
-    flagged in ``covered`` (one flag a word): :func:`verbatim_sentences` from the words
-    :func:`dedup.confirm.measures.lexical` found inside shared shingles.
+    flagged in ``covered`` (one flag a word): with the words
+    :func:`dedup.confirm.measures.lexical` found inside shingles the other text holds, near 1
+    for a sentence reused as it is, low for one reworded (words moved, dropped or replaced).
 
     >>> sentence_shares(Sketch("One two three. Four five."), np.array([1, 1, 0, 0, 1], bool)).round(2).tolist()
     [0.67, 0.5]

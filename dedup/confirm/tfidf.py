@@ -280,7 +280,7 @@ class Confirmer:
             c = Comparison(a, b, cosine=float(cosine), sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
             covered = lexical(c, sa, sb, p)
             if k in similar:
-                chains.append((c, (sa, sb, *align(c, sa, sb, ma, mb, p, similar[k], covered, carried=False))))
+                chains.append((c, (sa, sb, *align(c, sa, sb, ma, mb, covered, p, similar[k]))))
             c.quotes = shared_quotes(qa, qb, p)
             out.append(c)
         for (c, _), n in zip(chains, carried_many([chain for _, chain in chains], p).tolist()):

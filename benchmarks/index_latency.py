@@ -13,14 +13,14 @@ this process, for held-out queries:
   read from the corpus of a larger N when one is in the work folder, else generated).
 
 Then times ``add`` (matches on) of 50 unrelated queries into the index (removed again
-afterwards). Prints the figures and writes them between
-``<!-- index-latency:start -->`` and ``<!-- index-latency:end -->`` in the output file
-(appended when absent; the rest of the file is left alone), with the build's time, rate
+afterwards). Prints the figures and writes them between ``<!-- SECTION:start -->`` and
+``<!-- SECTION:end -->`` in the output file (``--section``, default ``index-latency``;
+appended when absent; the rest of the file is left alone), with the build's time, rate
 and the machine's load average while building. ``--max-build-minutes`` stops reading
 articles after that long: the figures are then those of the smaller index, and say so.
 
     python benchmarks/index_latency.py [--n 100000] [--queries 300] [--batch 1000] [--workers W]
-        [--max-build-minutes M] [--work DIR] [--index FILE] [--out FILE]
+        [--max-build-minutes M] [--work DIR] [--index FILE] [--out FILE] [--section NAME]
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from dedup import Article  # noqa: E402
 from dedup.index import Index  # noqa: E402
 from dedup.parallel import default_workers  # noqa: E402
 
-START, END = "<!-- index-latency:start -->", "<!-- index-latency:end -->"
 
 
 def read_jsonl(path: Path, first: int, count: int) -> list[Article]:
@@ -115,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=corpus.DEFAULT_WORK)
     ap.add_argument("--index", type=Path, help="default: WORK/index-N.db (reused when it holds N articles)")
     ap.add_argument("--out", type=Path, default=REPO / "reports" / "performance.md")
+    ap.add_argument("--section", default="index-latency",
+                    help="the section's name in --out (one per index size: index-latency-1m for a million)")
     ap.add_argument("--batch", type=int, default=1000, help="articles per transaction of the bulk load")
     ap.add_argument("--workers", type=int, help="processes cleaning and sketching (default: the CPUs)")
     ap.add_argument("--max-build-minutes", type=float,
@@ -173,10 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         for q in unrelated[: 50]:
             index.remove("latency-add-" + q.id)
     every = timings["copy"] + timings["unrelated"]
-    lines = section(args, argv, path, commit, build, size, timings, every, found, adds, len(copies), len(unrelated),
-                    cpu)
+    start, end = f"<!-- {args.section}:start -->", f"<!-- {args.section}:end -->"
+    lines = [start, *section(args, argv, path, commit, build, size, timings, every, found, adds, len(copies),
+                             len(unrelated), cpu), end]
     print("\n".join(lines))
-    write_section(args.out, lines)
+    write_section(args.out, lines, start, end)
     return 0
 
 
@@ -220,7 +222,7 @@ def section(args, argv, path, commit, build, size, timings, every, found, adds, 
                               f"{statistics.fmean(v):.1f} | {max(v):.1f} | {statistics.median(c):.1f} | "
                               f"{pct(c, 99):.1f} |")
     return [
-        START, "## Index: `check` latency", "",
+        f"## Index: `check` latency, {args.n:,} articles", "",
         f"- command: `{shlex.join(['python', 'benchmarks/index_latency.py', *(argv or sys.argv[1:])])}`",
         f"- date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, commit {commit}",
         f"- machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite "
@@ -243,7 +245,6 @@ def section(args, argv, path, commit, build, size, timings, every, found, adds, 
         f"Copies that found their original (duplicate, copy, partial or derived): {found['copy']}/{n_copies}; "
         f"unrelated queries with a derived-or-stronger match: {found['unrelated']}/{n_unrelated}. "
         f"Target p99 < 50 ms: {'met' if pct(every, 99) < 50 else 'NOT met'} ({pct(every, 99):.1f} ms).",
-        END,
     ]
 
 
@@ -270,7 +271,7 @@ def _commit() -> str:
     return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
 
-def write_section(out: Path, lines: list[str], start: str = START, end: str = END) -> None:
+def write_section(out: Path, lines: list[str], start: str, end: str) -> None:
     """``lines`` in place of the block between ``start`` and ``end`` in ``out`` (appended when absent)."""
     text = out.read_text(encoding="utf-8") if out.exists() else ""
     block = "\n".join(lines)

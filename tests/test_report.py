@@ -106,6 +106,14 @@ def test_render_unknown_format():
         assert fmt in message
 
 
+def test_json_of_few_articles_and_many_pairs_is_compact(fixtures_report, monkeypatch):
+    from dedup.report import json as json_report
+
+    monkeypatch.setattr(json_report, "INDENT_MAX", len(fixtures_report.articles))  # the articles alone would fit
+    text = render(fixtures_report, "json")
+    assert "\n" not in text and json.loads(text)["pairs"] == [p.to_dict() for p in fixtures_report.pairs]
+
+
 @pytest.mark.parametrize("path, fmt", [
     ("out.json", "json"), ("OUT.JSON", "json"), ("r.md", "md"), ("r.markdown", "md"),
     ("r.txt", "table"), ("dir.d/report", None), ("report.html", "html"), ("Report.HTM", "html"),

@@ -17,10 +17,11 @@ afterwards). Prints the figures and writes them between ``<!-- SECTION:start -->
 ``<!-- SECTION:end -->`` in the output file (``--section``, default ``index-latency``;
 appended when absent; the rest of the file is left alone), with the build's time, rate
 and the machine's load average while building. ``--max-build-minutes`` stops reading
-articles after that long: the figures are then those of the smaller index, and say so.
+articles after that long: the figures are then those of the smaller index, and say so;
+``--resume`` then fills that index up to N from where it stopped (the corpus is read in order).
 
     python benchmarks/index_latency.py [--n 100000] [--queries 300] [--batch 1000] [--workers W]
-        [--max-build-minutes M] [--work DIR] [--index FILE] [--out FILE] [--section NAME]
+        [--max-build-minutes M] [--resume] [--work DIR] [--index FILE] [--out FILE] [--section NAME]
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, help="processes cleaning and sketching (default: the CPUs)")
     ap.add_argument("--max-build-minutes", type=float,
                     help="stop reading articles after this long (the index then holds fewer than N; said so)")
+    ap.add_argument("--resume", action="store_true",
+                    help="an index of fewer than N articles (a stopped build) is filled up to N, not rebuilt")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.index or args.work / f"index-{args.n}.db"
@@ -128,10 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     with Index.open(path) as index:
         have = len(index)
     if have != args.n:
-        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            p.unlink(missing_ok=True)
-        build = bulk_load(path, corpus_file(args.work, args.n), args)
+        earlier = _earlier_build(path) if args.resume and 0 < have < args.n else None
+        if earlier is None:
+            for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                p.unlink(missing_ok=True)
+            have = 0
+        build = bulk_load(path, corpus_file(args.work, args.n), args, skip=have)
         build["commit"] = commit
+        if earlier is not None:
+            build = resumed(earlier, build)
         Path(f"{path}.built.json").write_text(json.dumps(build))
         args.n = build["articles"]
     else:
@@ -182,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def bulk_load(path: Path, source: Path, args) -> dict:
-    """Fill a new index at ``path`` with the first ``args.n`` articles of ``source`` in one
-    ``add_many`` call (read as it goes), and say how long it took and how loaded the machine was."""
+def bulk_load(path: Path, source: Path, args, skip: int = 0) -> dict:
+    """Fill the index at ``path`` with the first ``args.n`` articles of ``source`` (but the
+    first ``skip``, which it holds) in one ``add_many`` call (read as it goes), and say how
+    long it took and how loaded the machine was."""
     loads: list[float] = []
     t = time.perf_counter()
     limit = args.max_build_minutes * 60 if args.max_build_minutes else float("inf")
@@ -194,7 +203,9 @@ def bulk_load(path: Path, source: Path, args) -> dict:
         nonlocal stopped
         with open(source, encoding="utf-8") as f:
             for k, line in zip(range(args.n), f):
-                if k % 10_000 == 0 and k:
+                if k < skip:
+                    continue
+                if k % 10_000 == 0 and k > skip:
                     loads.append(os.getloadavg()[0])
                     print(f"  {k:,} articles read, {time.perf_counter() - t:.0f} s, load average {loads[-1]:.1f}",
                           file=sys.stderr, flush=True)
@@ -248,6 +259,24 @@ def section(args, argv, path, commit, build, size, timings, every, found, adds, 
     ]
 
 
+def _earlier_build(path: Path) -> dict | None:
+    """The figures of the build that stopped at the articles ``path`` holds, when recorded."""
+    try:
+        return json.loads(Path(f"{path}.built.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def resumed(earlier: dict, build: dict) -> dict:
+    """One build's figures from those of a stopped build and of the run that went on with it."""
+    return build | {"seconds": round(earlier["seconds"] + build["seconds"], 1),
+                    "load_mean": round((earlier["load_mean"] * earlier["seconds"] + build["load_mean"] * build["seconds"])
+                                       / max(earlier["seconds"] + build["seconds"], 1e-9), 2),
+                    "load_max": max(earlier["load_max"], build["load_max"]),
+                    "legs": earlier.get("legs", [earlier["articles"]]) + [build["articles"]],
+                    "leg_workers": earlier.get("leg_workers", [earlier["workers"]]) + [build["workers"]]}
+
+
 def built_line(build: dict | None) -> str:
     """How the index was built, from ``bulk_load``'s figures."""
     if build is None:
@@ -259,6 +288,10 @@ def built_line(build: dict | None) -> str:
            + "; load average (1 min) while building: "
            f"mean {build['load_mean']:.1f}, max {build['load_max']:.1f}"
            + (" (other jobs shared the machine)" if build["load_mean"] > (os.cpu_count() or 1) else ""))
+    if build.get("legs"):
+        how += (f"; in {len(build['legs'])} runs (`--resume`), each going on where the last stopped, reaching "
+                f"{', then '.join(f'{n:,}' for n in build['legs'])} articles (workers "
+                f"{', '.join(str(w) for w in build['leg_workers'])})")
     if build.get("earlier"):
         how += f", by an earlier run (commit {build['commit']})"
     if build.get("stopped"):

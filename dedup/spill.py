@@ -109,14 +109,17 @@ class ArraySink:
         if self.file is not None:
             self.file.close()
 
-    def result(self) -> np.ndarray:
+    def result(self, writable: bool = False) -> np.ndarray:
+        """The blocks joined; from a file, mapped read-only, or copy-on-write when ``writable``
+        (pages are read from the file when first touched, and a page written becomes this
+        process's own: the file never changes)."""
         self._close()
         shape = (self.rows, *self.shape_tail)
         if self.path is None:
             return np.concatenate(self.blocks) if self.blocks else np.empty(shape, self.dtype)
         if self.rows == 0 or 0 in shape:
             return np.empty(shape, self.dtype)
-        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=shape)
+        return np.memmap(self.path, dtype=self.dtype, mode="c" if writable else "r", shape=shape)
 
     def read(self) -> np.ndarray:
         """The whole array in memory (a file is removed)."""

@@ -88,10 +88,12 @@ def find_candidates(articles: Sequence[Article], features: Features, stats: dict
     :func:`dedup.candidates.doc_pairs_from_keys`).
 
     Memory: each channel's features are dropped once it has run (mapped files at a
-    million articles: their pages leave the process), then the TF-IDF rows are built from
-    the term counts (mapped copy-on-write by :meth:`Features.concat`: read only now), take
-    the cosines and are dropped, then the runs read the shingles: the features and the
-    TF-IDF rows (GBs each at a million articles) are never in memory together.
+    million articles: their pages leave the process; band keys are read a band at a time,
+    :func:`dedup.spill.column`), the anchor hits wait in ``folder``, then the TF-IDF rows
+    are built from the term counts (mapped copy-on-write by :meth:`Features.concat`: read
+    only now), take the cosines and are dropped, then the runs read the shingles: the
+    features and the TF-IDF rows (GBs each at a million articles) are never in memory
+    together.
     """
     lsh_stats = cand.LshStats()
     by_doc = cand.key_pairs(features.doc_keys, params.doc_max_bucket, stats=lsh_stats)
@@ -100,6 +102,7 @@ def find_candidates(articles: Sequence[Article], features: Features, stats: dict
                             folder=folder)
     _drop(features, "anchors", "anchor_doc", "anchor_pos")
     by_anchor = hits.pairs()
+    hits = hits if folder is None else hits.spilled(folder)
     sketched = int(len(features.sentence_doc))
     by_sentence = cand.doc_pairs_from_keys(features.sentence_keys, features.sentence_doc, params.sentence_max_bucket,
                                            params.sentence_min_hits, stats=lsh_stats, folder=folder)
@@ -112,8 +115,8 @@ def find_candidates(articles: Sequence[Article], features: Features, stats: dict
     release_memory()
     runs = np.full(len(by_anchor), cand.NOT_MEASURED, np.int64)
     low = np.flatnonzero(runs_needed(anchor_cosine, params))
-    _, runs[low] = cand.longest_runs(hits.among(by_anchor[low]), features.shingles, features.shingle_start,
-                                     params.run_reach)
+    hits = hits.among(by_anchor[low])  # the rest dropped (unmapped) before the shingles are read
+    _, runs[low] = cand.longest_runs(hits, features.shingles, features.shingle_start, params.run_reach)
     del hits
     _drop(features, "shingles")
     found = cand.Candidates.union(documents=(by_doc, doc_cosine), anchors=(by_anchor, anchor_cosine, runs),

@@ -115,7 +115,7 @@ class Features:
             indptr = np.cumsum(np.concatenate([[0]] + row_counts), dtype=np.int64)
             terms = sparse.csr_matrix((term_data.result(writable=True), term_indices.result(writable=True), indptr),
                                       shape=(n, 1 << params.term_bits), copy=False)
-        joined = {name: s.result() for name, s in sinks.items()}
+        joined = {name: s.result(by_column=name.endswith("_keys")) for name, s in sinks.items()}  # read a band a time
         return Features(n, shingle_start=np.cumsum(np.concatenate([[0]] + shingle_counts), dtype=np.int64),
                         terms=terms, **joined)
 

@@ -77,39 +77,56 @@ def _progress(items: Iterable | None, total: int, desc: str, enabled: bool, unit
     return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
-def find_candidates(features: Features, confirmer: Confirmer, stats: dict[str, Any], folder: str | None = None,
-                    params: Params = DEFAULT) -> cand.Candidates:
+def find_candidates(articles: Sequence[Article], features: Features, stats: dict[str, Any], folder: str | None = None,
+                    params: Params = DEFAULT) -> tuple[cand.Candidates, Confirmer]:
     """The candidate pairs of the three channels (:mod:`dedup.candidates`) over the whole
     corpus's ``features``, with what :func:`dedup.pipeline.keep_candidates` reads: each
     pair's cosine (one batched sparse product per channel) and, for the anchor pairs that
-    need it, the longest verbatim run through a shared anchor. ``folder``: where the
-    channels may put their partitions (see :func:`dedup.candidates.doc_pairs_from_keys`).
-    The anchor arrays of ``features`` are dropped once read; the shared anchors are
-    measured and dropped before the sentence channel runs (memory).
+    need it, the longest verbatim run through a shared anchor; and the :class:`Confirmer`
+    fitted on the articles (without its TF-IDF rows: only the cosines needed them).
+    ``folder``: where the channels may put their partitions (see
+    :func:`dedup.candidates.doc_pairs_from_keys`).
+
+    Memory: each channel's features are dropped once it has run (mapped files at a
+    million articles: their pages leave the process; band keys are read a band at a time,
+    :func:`dedup.spill.column`), the anchor hits wait in ``folder``, then the TF-IDF rows
+    are built from the term counts (mapped copy-on-write by :meth:`Features.concat`: read
+    only now), take the cosines and are dropped, then the runs read the shingles: the
+    features and the TF-IDF rows (GBs each at a million articles) are never in memory
+    together.
     """
     lsh_stats = cand.LshStats()
     by_doc = cand.key_pairs(features.doc_keys, params.doc_max_bucket, stats=lsh_stats)
+    _drop(features, "doc_keys")
     hits = cand.anchor_hits(features.anchors, features.anchor_doc, features.anchor_pos, params, stats=lsh_stats,
                             folder=folder)
-    features.anchors = features.anchor_doc = features.anchor_pos = None  # unmapped: their pages leave the process
+    _drop(features, "anchors", "anchor_doc", "anchor_pos")
     by_anchor = hits.pairs()
-    anchor_cosine = confirmer.cosines(by_anchor)
-    runs = np.full(len(by_anchor), cand.NOT_MEASURED, np.int64)
-    low = np.flatnonzero(runs_needed(anchor_cosine, params))
-    _, runs[low] = cand.longest_runs(hits.among(by_anchor[low]), features.shingles, features.shingle_start,
-                                     params.run_reach)
-    del hits
+    hits = hits if folder is None else hits.spilled(folder)
+    sketched = int(len(features.sentence_doc))
     by_sentence = cand.doc_pairs_from_keys(features.sentence_keys, features.sentence_doc, params.sentence_max_bucket,
                                            params.sentence_min_hits, stats=lsh_stats, folder=folder)
-    found = cand.Candidates.union(documents=(by_doc, confirmer.cosines(by_doc)),
-                                  anchors=(by_anchor, anchor_cosine, runs),
-                                  sentences=(by_sentence, confirmer.cosines(by_sentence)))
+    _drop(features, "sentence_keys", "sentence_doc")
+    release_memory()
+    confirmer = Confirmer(params).fit(Bodies(articles), features.terms)
+    features.terms = None  # the confirmer holds the weighted copy
+    doc_cosine, anchor_cosine, sentence_cosine = (confirmer.cosines(p) for p in (by_doc, by_anchor, by_sentence))
+    confirmer.docs_ = None  # the articles' TF-IDF rows (GBs at a million): only cosines needed them
+    release_memory()
+    runs = np.full(len(by_anchor), cand.NOT_MEASURED, np.int64)
+    low = np.flatnonzero(runs_needed(anchor_cosine, params))
+    hits = hits.among(by_anchor[low])  # the rest dropped (unmapped) before the shingles are read
+    _, runs[low] = cand.longest_runs(hits, features.shingles, features.shingle_start, params.run_reach)
+    del hits
+    _drop(features, "shingles")
+    found = cand.Candidates.union(documents=(by_doc, doc_cosine), anchors=(by_anchor, anchor_cosine, runs),
+                                  sentences=(by_sentence, sentence_cosine))
     stats.update({
         "candidates_documents": int(len(by_doc)), "candidates_anchors": int(len(by_anchor)),
-        "candidates_sentences": int(len(by_sentence)), "sentences_sketched": int(len(features.sentence_doc)),
+        "candidates_sentences": int(len(by_sentence)), "sentences_sketched": sketched,
         "large_buckets": lsh_stats.large_buckets,
     })
-    return found
+    return found, confirmer
 
 
 BATCH = 1000  # articles (or pairs) per batch handed to a worker
@@ -131,14 +148,15 @@ def scan_articles(articles: Sequence[Article], problems: Sequence[Problem] = (),
 
 
 def _scan_articles(articles: list[Article], problems: Sequence[Problem], progress: bool,
-                   workers: int | None, params: Params) -> Report:
+                   workers: int | None, params: Params, store: TextSpill | None = None) -> Report:
+    """``store``: where the articles' texts already are (:func:`read_spilling`)."""
     t0 = time.perf_counter()
     stats: dict[str, Any] = {"articles": len(articles)}
     lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}),
                 stats.setdefault("cpu_seconds", {}))
     large = len(articles) >= SPILL_MIN
-    store = TextSpill() if large else None
-    if store is not None:  # before the workers fork: freeing texts after would copy the pages they share
+    if large and store is None:  # before the workers fork: freeing texts after would copy the pages they share
+        store = TextSpill()
         _spill(articles, "text", store)
         release_memory()
     line_tables: list[tuple[np.ndarray, np.ndarray]] = []
@@ -178,12 +196,8 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
     if lap is None:
         lap = _Laps(stats.setdefault("timings", {}), stats.setdefault("peak_memory_mib", {}),
                     stats.setdefault("cpu_seconds", {}))
-    release_memory()
-    confirmer = Confirmer(params).fit(Bodies(articles), features.terms,
-                                      (features.shingles, features.shingle_start, features.words))
-    features.terms = None  # the confirmer holds the weighted copy
     lap("sketch")
-    found = find_candidates(features, confirmer, stats, folder, params)
+    found, confirmer = find_candidates(articles, features, stats, folder, params)
     keep, passage = keep_candidates(found, params)
     stats.update({"candidates_anchors_passage": int(passage.sum()),
                   "candidates_sentences_similar": int((found.by_sentence & (found.cosine >= params.related_cosine))
@@ -191,8 +205,6 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
                   "candidates": int(keep.sum())})
     pairs, cosines = found.pairs[keep], found.cosine[keep]
     del found
-    _drop_candidate_features(features, confirmer)
-    confirmer.docs_ = None  # the articles' TF-IDF rows (GBs at a million): only cosines needed them
     lap("candidates")
     release_memory()
 
@@ -243,12 +255,10 @@ def _screen(articles: list[Article], pairs: np.ndarray, cosines: np.ndarray, dig
     return keep
 
 
-def _drop_candidate_features(features: Features, confirmer: Confirmer) -> None:
-    """Free what only the candidate stage reads (most of the features' memory)."""
-    empty = np.empty(0, np.uint32)
-    features.doc_keys = features.sentence_keys = features.anchors = features.shingles = empty
-    features.anchor_doc = features.anchor_pos = features.sentence_doc = empty.astype(np.int32)
-    confirmer.shingles_ = None  # lexical() then reads the articles
+def _drop(features: Features, *names: str) -> None:
+    """Free features the candidate stage has read (empty arrays of their dtype in their place)."""
+    for name in names:
+        setattr(features, name, np.empty((0,) + getattr(features, name).shape[1:], getattr(features, name).dtype))
 
 
 _CLEANED = ("body", "line_origins", "removed", "title", "published", "publisher", "byline", "attribution",
@@ -297,15 +307,41 @@ def _spill(articles: Sequence[Article], field: str, store: TextSpill, chunk: int
             setattr(a, field, ref)
 
 
+def read_spilling(articles: Iterable[Article], chunk: int = 10_000) -> tuple[list[Article], TextSpill | None]:
+    """All ``articles`` in a list; from the :data:`SPILL_MIN`-th on, their texts moved to a
+    :class:`TextSpill` ``chunk`` articles at a time as they come (and the store, else None),
+    so a large corpus's texts are never all in memory (2.6 GB at a million articles).
+
+    >>> articles, store = read_spilling(Article(id=str(k), text="Some text.") for k in range(3))
+    >>> len(articles), store is None, articles[2].text
+    (3, True, 'Some text.')
+    """
+    out: list[Article] = []
+    store: TextSpill | None = None
+    done = 0  # articles whose text is in the store
+    for a in articles:
+        out.append(a)
+        if len(out) >= SPILL_MIN and len(out) - done >= (chunk if store is not None else 1):
+            store = store if store is not None else TextSpill()
+            _spill(out[done:], "text", store, chunk)
+            done = len(out)
+    if store is not None:
+        _spill(out[done:], "text", store, chunk)
+        release_memory()
+    return out, store
+
+
 def scan(paths: Iterable[str], progress: bool = False, params: Params = DEFAULT, **read_options: Any) -> Report:
     """Read articles from files, directories or ``-`` (JSONL on stdin) and scan them;
     ``read_options`` go to :func:`dedup.ingest.read_articles` (``max_article_bytes``, ``follow_links``)."""
-    from dedup.ingest import read_articles
+    from dedup.ingest import iter_articles
 
     t0 = time.perf_counter()
-    articles, problems = read_articles(paths, **read_options)
+    problems: list[Problem] = []
+    articles, store = read_spilling(iter_articles(paths, problems, **read_options))
     read, read_peak = time.perf_counter() - t0, peak_memory_mib()
-    report = scan_articles(articles, problems, progress=progress, params=params)
+    with frozen_gc():
+        report = _scan_articles(articles, problems, progress, None, params, store)
     report.stats["timings"] = {"read": round(read, 3), **report.stats["timings"]}
     report.stats["peak_memory_mib"] = {"read": read_peak, **report.stats["peak_memory_mib"]}
     return report

@@ -180,6 +180,16 @@ def test_anchor_hits_among_keeps_the_given_pairs_hits():
     assert hits.among(np.empty((0, 2), np.int64)).a.size == 0
 
 
+def test_anchor_hits_spilled_to_files_read_back_the_same(tmp_path):
+    from dedup.candidates import AnchorHits
+
+    hits = AnchorHits(*(np.array(x, np.int64) for x in ([0, 0, 1, 2], [1, 1, 3, 3], [5, 9, 2, 0], [6, 10, 4, 1])))
+    spilled = hits.spilled(str(tmp_path))
+    assert all(isinstance(x, np.memmap) for x in (spilled.a, spilled.b, spilled.pos_a, spilled.pos_b))
+    assert spilled.pairs().tolist() == hits.pairs().tolist() == [[0, 1], [1, 3], [2, 3]]
+    assert spilled.among(np.array([[2, 3]])).pos_a.tolist() == [0]
+
+
 # --- anchor_pairs --------------------------------------------------------------------
 
 def test_anchor_pairs_find_a_passage_shared_by_long_different_texts(maker):

@@ -350,6 +350,43 @@ def test_a_large_scan_spills_to_files_and_reports_the_same(monkeypatch, fixtures
     assert [a.text for a in spilled.articles] == [a.text for a in in_memory.articles]
 
 
+def test_a_large_corpus_is_spilled_while_it_is_read(monkeypatch, tmp_path, maker):
+    """Past SPILL_MIN articles, texts go to the spill as they are read, a chunk at a time:
+    never all in memory at once; the scan of the file reports as before."""
+    import importlib
+
+    from dedup.spill import Spilled
+
+    scan_module = importlib.import_module("dedup.scan")  # the package's "scan" is the function
+    slot = Article.__dict__["text"].fget.__closure__[0].cell_contents  # the slot behind the property
+    texts = [maker.article(3) for _ in range(7)]
+    held = []
+
+    def articles():
+        made = []
+        for k, text in enumerate(texts):
+            held.append(sum(type(slot.__get__(a, Article)) is str for a in made))  # texts still in memory
+            made.append(Article(id=str(k), text=text))
+            yield made[-1]
+
+    monkeypatch.setattr(scan_module, "SPILL_MIN", 3)
+    out, store = scan_module.read_spilling(articles(), chunk=2)
+    assert store is not None and [a.text for a in out] == texts
+    assert all(type(slot.__get__(a, Article)) is Spilled for a in out)
+    assert held == [0, 1, 2, 0, 1, 0, 1]  # spilled at the 3rd article, then every 2
+    small, none = scan_module.read_spilling(Article(id=str(k), text=t) for k, t in enumerate(texts[:2]))
+    assert none is None and [type(slot.__get__(a, Article)) for a in small] == [str, str]
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": str(k), "text": t}) + "\n" for k, t in enumerate(texts[:3] * 2)),
+                    encoding="utf-8")
+    in_memory = scan([str(feed)])
+    monkeypatch.setattr(scan_module, "SPILL_MIN", 2)
+    spilled = scan([str(feed)])
+    assert [(p.a, p.b, p.relation, p.scores) for p in spilled.pairs] == \
+        [(p.a, p.b, p.relation, p.scores) for p in in_memory.pairs] and len(in_memory.pairs) == 3
+
+
 def test_dates_read_once_name_the_original(tmp_path, maker):
     """Dates in any common form are compared as dates; an impossible one is a warning naming
     the file, line and article, and tells nothing about which came first."""

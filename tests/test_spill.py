@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 
 from dedup.model import Article
-from dedup.spill import ArraySink, Spilled, TextSpill
+from dedup.spill import ArraySink, Spilled, TextSpill, column
 
 
 def test_texts_read_back_unchanged_in_any_script():
@@ -52,3 +52,28 @@ def test_array_sink_in_memory_and_in_a_file(tmp_path):
     again.add(np.array([3, 1]))
     assert again.read().tolist() == [3, 1] and not (tmp_path / "read").exists()
     assert ArraySink(np.int32, path=str(tmp_path / "empty")).result().shape == (0,)
+
+
+def test_a_file_mapped_by_column_reads_columns_from_the_file(tmp_path):
+    keys = np.arange(5 * 3, dtype=np.uint32).reshape(5, 3)
+    sink = ArraySink(np.uint32, 3, str(tmp_path / "keys"))
+    for lo in range(0, 5, 2):
+        sink.add(keys[lo: lo + 2])
+    mapped = sink.result(by_column=True, chunk=2)  # chunks of rows end mid-file
+    assert isinstance(mapped, np.memmap) and mapped.flags.f_contiguous and not mapped.flags.c_contiguous
+    assert np.array_equal(mapped, keys) and not (tmp_path / "keys").exists()
+    assert (tmp_path / "keys.by-column").read_bytes() == keys.T.tobytes()  # column after column
+    assert [column(mapped, j).tolist() for j in range(3)] == keys.T.tolist()
+    assert not isinstance(column(mapped, 1), np.memmap)  # read from the file, not a view of the mapping
+    assert column(keys, 2).tolist() == keys[:, 2].tolist() and column(keys, 2).flags.c_contiguous
+    memory = ArraySink(np.uint32, 3)
+    memory.add(keys)
+    assert np.array_equal(memory.result(by_column=True), keys)
+
+
+def test_a_writable_mapping_is_copy_on_write(tmp_path):
+    sink = ArraySink(np.int32, path=str(tmp_path / "counts"))
+    sink.add(np.array([1, 2, 3]))
+    counts = sink.result(writable=True)
+    counts[0] = 9  # the process's own page; the file never changes
+    assert counts.tolist() == [9, 2, 3] and np.fromfile(tmp_path / "counts", np.int32).tolist() == [1, 2, 3]

@@ -73,6 +73,16 @@ class AnchorHits:
         codes = unique(self.a * n + self.b)
         return np.stack([codes // n, codes % n], axis=1)
 
+    def spilled(self, folder: str) -> "AnchorHits":
+        """The same hits written to files in ``folder`` and mapped read-only: out of this
+        process's memory until read (335 MB at a million articles)."""
+        def kept(name: str) -> np.ndarray:
+            sink = ArraySink(np.int64, path=os.path.join(folder, f"hits-{name}"))
+            sink.add(getattr(self, name))
+            return sink.result()
+
+        return AnchorHits(*(kept(name) for name in ("a", "b", "pos_a", "pos_b")))
+
     def among(self, pairs: np.ndarray) -> "AnchorHits":
         """The hits of the article pairs ``pairs`` (rows ``(a, b)``, ``a < b``) only."""
         if self.a.size == 0 or len(pairs) == 0:

@@ -22,6 +22,7 @@ import numpy as np
 from dedup.arrays import unique
 from dedup.params import DEFAULT
 from dedup.sketch.minhash import band_keys
+from dedup.spill import column
 
 CHUNK_PAIRS = 1 << 20  # pairs (or rows) handled at a time where a stage could otherwise hold all
 BUCKET_ROWS = 1 << 24  # keys sorted at once (see bucket_pairs)
@@ -136,7 +137,7 @@ def key_pair_codes(keys: np.ndarray, max_bucket: int = DEFAULT.doc_max_bucket,
     per_band = []
     for band in range(keys.shape[1]):
         codes = [np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
-                 for a, b in bucket_pairs(keys[:, band], max_bucket, stats)]
+                 for a, b in bucket_pairs(column(keys, band), max_bucket, stats)]
         if codes:
             per_band.append(unique(np.concatenate(codes)))
     if not per_band:

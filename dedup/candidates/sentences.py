@@ -19,6 +19,7 @@ import numpy as np
 from dedup.arrays import unique
 from dedup.candidates.buckets import LshStats, bucket_pairs, partition
 from dedup.spill import ArraySink
+from dedup.spill import column as column_of
 
 
 def pairs_with_hits(codes: np.ndarray, min_hits: int, in_place: bool = False) -> np.ndarray:
@@ -67,7 +68,7 @@ def doc_pairs_from_keys(keys: np.ndarray, item_doc: np.ndarray, max_bucket: int,
     sinks = [ArraySink(np.int64, path=None if folder is None else os.path.join(folder, f"sentence-pairs-{p}"))
              for p in range(parts)]
     for band in range(keys.shape[1]):
-        column = np.ascontiguousarray(keys[:, band]) if by_article is None else keys[by_article, band]
+        column = column_of(keys, band) if by_article is None else column_of(keys, band)[by_article]
         for a, b in bucket_pairs(column, max_bucket, stats):
             da, db = item_doc[a].astype(np.int64), item_doc[b].astype(np.int64)
             keep = da != db

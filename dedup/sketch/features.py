@@ -75,7 +75,8 @@ class Features:
         ``digest``, ``words``, ``shingle_start``) to files there as they come, and map them
         read-only at the end: the system's page cache holds them, and can drop them,
         instead of the process's own memory (4.4 KB an article: several GB at a million).
-        The term counts go through files too, read back in one piece.
+        The term counts go through files too, mapped copy-on-write: read when first used,
+        and weighted in place by :meth:`dedup.confirm.Confirmer.fit` (1.7 GB at a million).
         """
         def sink(name: str, dtype, width: int = 0, spill: bool = True) -> ArraySink:
             return ArraySink(dtype, width, os.path.join(folder, name) if folder is not None and spill else None)
@@ -112,9 +113,9 @@ class Features:
             terms = sparse.vstack(term_blocks, format="csr") if term_blocks else _no_terms(0, params)
         else:
             indptr = np.cumsum(np.concatenate([[0]] + row_counts), dtype=np.int64)
-            terms = sparse.csr_matrix((term_data.read(), term_indices.read(), indptr),
+            terms = sparse.csr_matrix((term_data.result(writable=True), term_indices.result(writable=True), indptr),
                                       shape=(n, 1 << params.term_bits), copy=False)
-        joined = {name: s.result() for name, s in sinks.items()}
+        joined = {name: s.result(by_column=name.endswith("_keys")) for name, s in sinks.items()}  # read a band a time
         return Features(n, shingle_start=np.cumsum(np.concatenate([[0]] + shingle_counts), dtype=np.int64),
                         terms=terms, **joined)
 

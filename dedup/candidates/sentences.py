@@ -68,7 +68,9 @@ def doc_pairs_from_keys(keys: np.ndarray, item_doc: np.ndarray, max_bucket: int,
     sinks = [ArraySink(np.int64, path=None if folder is None else os.path.join(folder, f"sentence-pairs-{p}"))
              for p in range(parts)]
     for band in range(keys.shape[1]):
-        column = column_of(keys, band) if by_article is None else column_of(keys, band)[by_article]
+        column = column_of(keys, band)
+        if by_article is not None:
+            column = column[by_article]
         for a, b in bucket_pairs(column, max_bucket, stats):
             da, db = item_doc[a].astype(np.int64), item_doc[b].astype(np.int64)
             keep = da != db

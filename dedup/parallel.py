@@ -59,7 +59,7 @@ def iter_batches(fn: Callable[[Sequence[_Item]], _Result], items: Sequence[_Item
         return
     _JOB = (fn, items)
     try:
-        with mp.get_context("fork").Pool(workers, maxtasksperchild=batches_per_worker) as pool:
+        with frozen_gc(), mp.get_context("fork").Pool(workers, maxtasksperchild=batches_per_worker) as pool:
             yield from pool.imap(_run, ranges)
     finally:
         _JOB = None
@@ -105,9 +105,15 @@ def frozen_gc() -> Iterator[None]:
     A forked worker that runs a full collection writes to every object it inherited, and
     so copies every page of them; the parent's own full collections walk them all again.
     Measured at 100,000 articles, cleaning in two workers: 46.6 s without, 28.5 s with.
+
+    Nested, it freezes the objects made since the outer one (the workers of each stage are
+    forked with all that is alive frozen: at a million articles, the cleaned bodies' references
+    and line lists), and only the outermost gives them all back.
     """
+    outermost = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if outermost:
+            gc.unfreeze()

@@ -130,7 +130,7 @@ def find_candidates(articles: Sequence[Article], features: Features, stats: dict
 
 
 BATCH = 1000  # articles (or pairs) per batch handed to a worker
-CONFIRM_BATCHES_PER_WORKER = 16  # batches of pairs a confirm worker runs before a fresh fork replaces it
+CONFIRM_BATCHES_PER_WORKER = 8  # batches of pairs a confirm worker runs before a fresh fork replaces it
 # From this many articles, the texts and bodies (dedup.spill) and the candidate-stage features
 # (Features.concat) live in temporary files, in TMPDIR: about 12 KB an article at the peak.
 SPILL_MIN = 50_000
@@ -266,10 +266,13 @@ _CLEANED = ("body", "line_origins", "removed", "title", "published", "publisher"
 
 
 def _clean_batch(batch: Sequence[Article]) -> list[tuple[tuple, tuple[np.ndarray, np.ndarray]]]:
+    """What cleaning fills in of each article, and its body's line table. A copy is cleaned: a
+    worker that set the fields of the articles it inherited would keep every body it made
+    (2 GB a worker at a million articles)."""
     out = []
     for a in batch:
-        clean(a)
-        out.append((tuple(getattr(a, name) for name in _CLEANED), line_table(a.body or "")))
+        c = clean(a.copy())
+        out.append((tuple(getattr(c, name) for name in _CLEANED), line_table(c.body or "")))
     return out
 
 

@@ -58,6 +58,20 @@ def test_frozen_gc_freezes_inside_and_unfreezes_after():
     assert gc.get_freeze_count() == 0
 
 
+def test_frozen_gc_nested_freezes_the_newer_objects_and_keeps_the_outer_freeze():
+    import gc
+
+    from dedup.parallel import frozen_gc
+
+    with frozen_gc():
+        outer = gc.get_freeze_count()
+        newer = [[i] for i in range(1000)]
+        with frozen_gc():
+            assert gc.get_freeze_count() >= outer + len(newer)
+        assert gc.get_freeze_count() >= outer + len(newer)  # the outermost gives them back
+    assert gc.get_freeze_count() == 0
+
+
 def test_workers_renewed_after_their_batches_give_the_same_results():
     import os
 

@@ -14,7 +14,6 @@ cores. The batches come back in order, each whole: a bad article raises (as
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 import multiprocessing as mp
@@ -34,7 +33,7 @@ def prepare(articles: list[Article], params: Params = DEFAULT) -> Prepared:
     """Cleaned copies of the articles and their features (the caller's objects are left alone)."""
     for a in articles:
         validate(a)
-    cleaned = [clean(_copy(a)) for a in articles]
+    cleaned = [clean(a.copy()) for a in articles]
     if not cleaned:
         return []
     return list(zip(cleaned, featurize([a.body or "" for a in cleaned], params).split()))
@@ -79,7 +78,3 @@ def batches_of(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     while batch := list(itertools.islice(it, size)):
         yield batch
 
-
-def _copy(a: Article) -> Article:
-    return dataclasses.replace(a, attribution=list(a.attribution), attribution_urls=list(a.attribution_urls),
-                               line_origins=list(a.line_origins), removed=list(a.removed))

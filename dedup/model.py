@@ -21,7 +21,7 @@ from typing import Any
 
 from dedup.dates import format_published, parse_published
 from dedup.params import Params
-from dedup.spill import Spilled
+from dedup.spill import Spilled, SpilledValue, TextSpill
 
 __all__ = ["Article", "ClaimCheck", "Evidence", "Pair", "Params", "Problem", "Quote", "Relation", "Report",
            "Scores", "Story"]
@@ -124,16 +124,28 @@ class Article:
         return f"article {self.id!r}"
 
 
-def _spillable(name: str) -> property:
-    """``Article.<name>`` read through its slot: a :class:`dedup.spill.Spilled` reference
-    stored there (a large scan moves texts to a file) reads back as its text."""
-    slot = getattr(Article, name)
+def _spillable(cls: type, name: str) -> property:
+    """``cls.<name>`` read through its slot: a :class:`dedup.spill.Spilled` or
+    :class:`dedup.spill.SpilledValue` reference stored there (a large scan moves texts and
+    evidence to a file) reads back as what was stored."""
+    slot = getattr(cls, name)
 
-    def get(article: Article) -> str | None:
-        value = slot.__get__(article, Article)
-        return value.read() if type(value) is Spilled else value
+    def get(record: Any) -> Any:
+        value = slot.__get__(record, cls)
+        return value.read() if type(value) in _SPILLED else value
 
+    _SLOTS[cls, name] = slot
     return property(get, slot.__set__, slot.__delete__)
+
+
+_SPILLED = (Spilled, SpilledValue)
+_SLOTS: dict[tuple[type, str], Any] = {}  # the slots behind the _spillable properties
+
+
+def stored(record: Any, name: str) -> Any:
+    """``record.<name>`` as stored: a spilled reference is not read."""
+    slot = _SLOTS.get((type(record), name))
+    return getattr(record, name) if slot is None else slot.__get__(record, type(record))
 
 
 def _as_published(value: object) -> dt.datetime | None:
@@ -159,8 +171,8 @@ def _published() -> property:
     return property(lambda article: slot.__get__(article, Article), set_, slot.__delete__)
 
 
-Article.text = _spillable("text")  # type: ignore[assignment]
-Article.body = _spillable("body")  # type: ignore[assignment]
+Article.text = _spillable(Article, "text")  # type: ignore[assignment]
+Article.body = _spillable(Article, "body")  # type: ignore[assignment]
 Article.published = _published()  # type: ignore[assignment]
 
 
@@ -267,6 +279,11 @@ class Pair:
         """The article paired with ``article_id``."""
         return self.b if article_id == self.a else self.a
 
+    def amend(self, **changes: Any) -> Pair:
+        """``dataclasses.replace(self, **changes)``, its evidence and quotes left where they
+        are (a large scan keeps them in a file: :func:`spill_evidence`)."""
+        return Pair(**({f.name: stored(self, f.name) for f in fields(self)} | changes))
+
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "relation": self.relation.value, "source": self.source,
                 "reasons": list(self.reasons), "against": list(self.against), "scores": self.scores.to_dict(),
@@ -281,6 +298,28 @@ class Pair:
                    tuple(Evidence(e["kind"], e["similarity"], e["a"], e["b"], span(e["a_span"]), span(e["b_span"]))
                          for e in d.get("evidence", ())),
                    tuple(Quote(q["a"], q["b"], span(q["a_span"]), span(q["b_span"])) for q in d.get("quotes", ())))
+
+
+Pair.evidence = _spillable(Pair, "evidence")  # type: ignore[assignment]
+Pair.quotes = _spillable(Pair, "quotes")  # type: ignore[assignment]
+
+
+def spill_evidence(pairs: list[Pair], store: TextSpill) -> list[Pair]:
+    """The ``pairs`` with their evidence and quotes moved to ``store``, with one write (at
+    a million articles they are some 9 KB a pair: gigabytes held until the report is
+    written); each pair reads them back when asked, and pickles them as they are.
+
+    >>> p = Pair("a", "b", Relation.COPY, evidence=(Evidence("verbatim", 1.0, "Hi.", "Hi.", (0, 3), (0, 3)),))
+    >>> q = spill_evidence([p], TextSpill())[0]
+    >>> q == p, type(stored(q, "evidence")).__name__, q.amend(source="a").evidence == p.evidence
+    (True, 'SpilledValue', True)
+    """
+    spilled = [(k, name) for k, p in enumerate(pairs) for name in ("evidence", "quotes") if stored(p, name)]
+    refs = iter(store.put_values([getattr(pairs[k], name) for k, name in spilled]))
+    moved: dict[int, dict[str, SpilledValue]] = {}
+    for k, name in spilled:
+        moved.setdefault(k, {})[name] = next(refs)
+    return [p.amend(**moved[k]) if k in moved else p for k, p in enumerate(pairs)]
 
 
 @dataclass(slots=True, frozen=True)

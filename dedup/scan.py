@@ -27,7 +27,7 @@ from dedup import candidates as cand
 from dedup.clean import clean, drop_repeated_lines, line_table
 from dedup.arrays import unique
 from dedup.confirm import Confirmer, VerbatimTexts
-from dedup.model import Article, Pair, Problem, Relation, Report
+from dedup.model import Article, Pair, Problem, Relation, Report, spill_evidence
 from dedup.params import DEFAULT, Params
 from dedup.parallel import frozen_gc, iter_batches, peak_memory_mib, release_memory
 from dedup.pipeline import Bodies, confirm_pairs, keep_candidates, runs_needed, tell_stories, worth_comparing
@@ -216,9 +216,13 @@ def compare_features(articles: list[Article], features: Features, problems: Sequ
         return confirm_pairs(articles, confirmer, pairs[batch.start:batch.stop], cosines[batch.start:batch.stop],
                              features.digest, params, screened=True)
 
-    # confirming touches articles all over the heap: workers are renewed (see dedup.parallel)
-    out = _batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair", min_per_worker=1000,
-                   batches_per_worker=CONFIRM_BATCHES_PER_WORKER)
+    # confirming touches articles all over the heap: workers are renewed (see dedup.parallel);
+    # a large corpus's evidence waits in a file for the report (about 9 KB a pair)
+    evidence = TextSpill() if len(articles) >= SPILL_MIN else None
+    out: list[Pair] = []
+    for _, confirmed in _iter_batched(confirm, range(len(pairs)), workers, progress, "confirm", unit="pair",
+                                      min_per_worker=1000, batches_per_worker=CONFIRM_BATCHES_PER_WORKER):
+        out.extend(confirmed if evidence is None else spill_evidence(confirmed, evidence))
     lap("confirm")
     stats["pairs"] = {r.value: sum(p.relation == r for p in out) for r in Relation}
     out, stories = tell_stories([a.id for a in articles], out, params)

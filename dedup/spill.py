@@ -18,7 +18,9 @@ forked workers share the file safely.
 from __future__ import annotations
 
 import io
+import itertools
 import os
+import pickle
 import tempfile
 from typing import Any
 
@@ -41,19 +43,27 @@ class TextSpill:
     def put_many(self, texts: list[str]) -> list[Spilled]:
         """Append ``texts`` with one write; their references, in order."""
         data = [t.encode("utf-8", "surrogatepass") for t in texts]
-        refs: list[Spilled] = []
-        at = self._end
-        for t, d in zip(texts, data):
-            refs.append(Spilled(self, at, len(d), len(t)))
-            at += len(d)
+        return [Spilled(self, at, len(d), len(t)) for t, d, at in zip(texts, data, self._append(data))]
+
+    def put_values(self, values: list[Any]) -> list[SpilledValue]:
+        """Append ``values`` pickled, with one write; their references, in order."""
+        data = [pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for v in values]
+        return [SpilledValue(self, at, len(d)) for d, at in zip(data, self._append(data))]
+
+    def _append(self, data: list[bytes]) -> list[int]:
+        """Write ``data`` at the end of the file; where each piece starts."""
+        starts = list(itertools.accumulate((len(d) for d in data[:-1]), initial=self._end))
         blob = memoryview(b"".join(data))
         while blob:
             written = os.pwrite(self._file.fileno(), blob, self._end)
             blob, self._end = blob[written:], self._end + written
-        return refs
+        return starts
+
+    def read_bytes(self, offset: int, size: int) -> bytes:
+        return os.pread(self._file.fileno(), size, offset)
 
     def read(self, offset: int, size: int) -> str:
-        return os.pread(self._file.fileno(), size, offset).decode("utf-8", "surrogatepass")
+        return self.read_bytes(offset, size).decode("utf-8", "surrogatepass")
 
 
 class Spilled:
@@ -77,6 +87,30 @@ class Spilled:
 
     def __reduce__(self) -> tuple[type[str], tuple[str]]:
         return str, (self.read(),)
+
+
+class SpilledValue:
+    """Where one pickled value lies in a :class:`TextSpill` (:meth:`TextSpill.put_values`);
+    ``read()`` gives back an equal value. Pickles as the value itself, as :class:`Spilled`.
+
+    >>> ref = TextSpill().put_values([("a", 1)])[0]
+    >>> ref.read(), pickle.loads(pickle.dumps(ref))
+    (('a', 1), ('a', 1))
+    """
+
+    __slots__ = ("store", "offset", "size")
+    store: TextSpill
+    offset: int
+    size: int
+
+    def __init__(self, store: TextSpill, offset: int, size: int) -> None:
+        self.store, self.offset, self.size = store, offset, size
+
+    def read(self) -> Any:
+        return pickle.loads(self.store.read_bytes(self.offset, self.size))
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return pickle.loads, (self.store.read_bytes(self.offset, self.size),)
 
 
 class ArraySink:

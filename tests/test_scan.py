@@ -317,7 +317,8 @@ def test_a_large_scan_spills_to_files_and_reports_the_same(monkeypatch, fixtures
 
     from dedup import candidates
     from dedup.ingest import read_articles
-    from dedup.spill import Spilled
+    from dedup.model import stored
+    from dedup.spill import Spilled, SpilledValue
 
     story = maker.article(6)
     extra = [Article(id=f"m{k}", text=story if k < 2 else maker.article(5)) for k in range(6)]
@@ -345,9 +346,11 @@ def test_a_large_scan_spills_to_files_and_reports_the_same(monkeypatch, fixtures
     spilled = scan_articles(corpus())
     assert result(spilled) == result(in_memory) and len(in_memory.pairs) >= 10
     assert folders and folders[0] is not None
-    slot = Article.__dict__["text"].fget.__closure__[0].cell_contents  # the slot behind the property
-    assert all(type(slot.__get__(a, Article)) is Spilled for a in spilled.articles)
+    assert all(type(stored(a, "text")) is Spilled for a in spilled.articles)
     assert [a.text for a in spilled.articles] == [a.text for a in in_memory.articles]
+    with_evidence = [p for p in spilled.pairs if p.evidence]
+    assert with_evidence and all(type(stored(p, "evidence")) is SpilledValue for p in with_evidence)
+    assert [p.evidence for p in spilled.pairs] == [p.evidence for p in in_memory.pairs]
 
 
 def test_a_large_corpus_is_spilled_while_it_is_read(monkeypatch, tmp_path, maker):
@@ -355,27 +358,27 @@ def test_a_large_corpus_is_spilled_while_it_is_read(monkeypatch, tmp_path, maker
     never all in memory at once; the scan of the file reports as before."""
     import importlib
 
+    from dedup.model import stored
     from dedup.spill import Spilled
 
     scan_module = importlib.import_module("dedup.scan")  # the package's "scan" is the function
-    slot = Article.__dict__["text"].fget.__closure__[0].cell_contents  # the slot behind the property
     texts = [maker.article(3) for _ in range(7)]
     held = []
 
     def articles():
         made = []
         for k, text in enumerate(texts):
-            held.append(sum(type(slot.__get__(a, Article)) is str for a in made))  # texts still in memory
+            held.append(sum(type(stored(a, "text")) is str for a in made))  # texts still in memory
             made.append(Article(id=str(k), text=text))
             yield made[-1]
 
     monkeypatch.setattr(scan_module, "SPILL_MIN", 3)
     out, store = scan_module.read_spilling(articles(), chunk=2)
     assert store is not None and [a.text for a in out] == texts
-    assert all(type(slot.__get__(a, Article)) is Spilled for a in out)
+    assert all(type(stored(a, "text")) is Spilled for a in out)
     assert held == [0, 1, 2, 0, 1, 0, 1]  # spilled at the 3rd article, then every 2
     small, none = scan_module.read_spilling(Article(id=str(k), text=t) for k, t in enumerate(texts[:2]))
-    assert none is None and [type(slot.__get__(a, Article)) for a in small] == [str, str]
+    assert none is None and [type(stored(a, "text")) for a in small] == [str, str]
 
     feed = tmp_path / "feed.jsonl"
     feed.write_text("".join(json.dumps({"id": str(k), "text": t}) + "\n" for k, t in enumerate(texts[:3] * 2)),

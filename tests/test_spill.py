@@ -6,8 +6,8 @@ import pickle
 
 import numpy as np
 
-from dedup.model import Article
-from dedup.spill import ArraySink, Spilled, TextSpill, column
+from dedup.model import Article, Evidence, Pair, Quote, Relation, spill_evidence, stored
+from dedup.spill import ArraySink, Spilled, SpilledValue, TextSpill, column
 
 
 def test_texts_read_back_unchanged_in_any_script():
@@ -36,6 +36,32 @@ def test_a_spilled_text_pickles_as_the_text():
     copy = pickle.loads(pickle.dumps(a))
     assert copy.text == "words" and pickle.loads(pickle.dumps(store.put("x"))) == "x"
     assert not isinstance(pickle.loads(pickle.dumps(store.put("y"))), Spilled)
+
+
+def test_values_and_texts_share_a_store_and_read_back_equal():
+    store = TextSpill()
+    text = store.put("before")
+    values = store.put_values([("a", 1.5, (0, 3)), None, {"k": ["v"]}])
+    assert [v.read() for v in values] == [("a", 1.5, (0, 3)), None, {"k": ["v"]}] and text.read() == "before"
+    assert store.put("after").read() == "after"
+    assert pickle.loads(pickle.dumps(values[2])) == {"k": ["v"]}
+
+
+def test_a_pair_with_spilled_evidence_reads_pickles_and_amends_as_the_pair():
+    evidence = (Evidence("verbatim", 1.0, "Xi met Trong.", "Xi met Trong.", (0, 13), (5, 18)),
+                Evidence("paraphrase", 0.71, "He said no.", "He declined.", (14, 25), (19, 31)))
+    quotes = (Quote("“no”", "“no”", (30, 34), (40, 44)),)
+    pairs = [Pair("a", "b", Relation.COPY, "a", ("r",), (), evidence=evidence, quotes=quotes),
+             Pair("a", "c", Relation.RELATED)]
+    spilled = spill_evidence(pairs, TextSpill())
+    assert spilled == pairs and [p.to_dict() for p in spilled] == [p.to_dict() for p in pairs]
+    assert type(stored(spilled[0], "evidence")) is SpilledValue and type(stored(spilled[0], "quotes")) is SpilledValue
+    assert stored(spilled[1], "evidence") == ()  # nothing to move
+    copy = pickle.loads(pickle.dumps(spilled[0]))
+    assert copy == pairs[0] and type(stored(copy, "evidence")) is tuple  # another process may not see the file
+    amended = spilled[0].amend(source="b")
+    assert type(stored(amended, "evidence")) is SpilledValue and amended.evidence == evidence
+    assert amended.source == "b" and amended.quotes == quotes
 
 
 def test_array_sink_in_memory_and_in_a_file(tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, overload
 
 from dedup.model import Pair, Relation, Story
@@ -119,12 +118,12 @@ def orient_by_story(pairs: Sequence[Pair], stories: Sequence[Story]) -> list[Pai
         if p.relation != Relation.PARTIAL and root in (p.a, p.b):
             # (a hub of partial copies may be the compilation, not the original)
             n = decided[root]
-            out[k] = replace(p, source=root, reasons=(f"{root} is the original of its story (source in {n} other "
-                                                      f"pair{'' if n == 1 else 's'})",))
+            out[k] = p.amend(source=root, reasons=(f"{root} is the original of its story (source in {n} other "
+                                                   f"pair{'' if n == 1 else 's'})",))
     from_root = {p.b if p.source == p.a else p.a for p in out if p.relation.derives and p.source == root_of.get(p.a)}
     for k in undecided:
         p = out[k]
         root = root_of.get(p.a)
         if not p.source and root is not None and root == root_of.get(p.b) and p.a in from_root and p.b in from_root:
-            out[k] = replace(p, reasons=(f"siblings: both derive from {root}",))
+            out[k] = p.amend(reasons=(f"siblings: both derive from {root}",))
     return out

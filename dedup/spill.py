@@ -22,6 +22,7 @@ import itertools
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -45,10 +46,11 @@ class TextSpill:
         data = [t.encode("utf-8", "surrogatepass") for t in texts]
         return [Spilled(self, at, len(d), len(t)) for t, d, at in zip(texts, data, self._append(data))]
 
-    def put_values(self, values: list[Any]) -> list[SpilledValue]:
-        """Append ``values`` pickled, with one write; their references, in order."""
+    def put_values(self, values: list[Any], decode: Callable[[Any], Any] | None = None) -> list[SpilledValue]:
+        """Append ``values`` pickled, with one write; their references, in order (``decode``:
+        what makes each value read back into what the caller wants)."""
         data = [pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for v in values]
-        return [SpilledValue(self, at, len(d)) for d, at in zip(data, self._append(data))]
+        return [SpilledValue(self, at, len(d), decode) for d, at in zip(data, self._append(data))]
 
     def _append(self, data: list[bytes]) -> list[int]:
         """Write ``data`` at the end of the file; where each piece starts."""
@@ -91,26 +93,33 @@ class Spilled:
 
 class SpilledValue:
     """Where one pickled value lies in a :class:`TextSpill` (:meth:`TextSpill.put_values`);
-    ``read()`` gives back an equal value. Pickles as the value itself, as :class:`Spilled`.
+    ``read()`` gives it back (through ``decode``, when given). Pickles as what ``read()``
+    gives, as :class:`Spilled` pickles as its text.
 
-    >>> ref = TextSpill().put_values([("a", 1)])[0]
+    >>> ref, = TextSpill().put_values([("a", 1)], decode=list)
     >>> ref.read(), pickle.loads(pickle.dumps(ref))
-    (('a', 1), ('a', 1))
+    (['a', 1], ['a', 1])
     """
 
-    __slots__ = ("store", "offset", "size")
+    __slots__ = ("store", "offset", "size", "decode")
     store: TextSpill
     offset: int
     size: int
+    decode: Callable[[Any], Any] | None
 
-    def __init__(self, store: TextSpill, offset: int, size: int) -> None:
-        self.store, self.offset, self.size = store, offset, size
+    def __init__(self, store: TextSpill, offset: int, size: int, decode: Callable[[Any], Any] | None = None) -> None:
+        self.store, self.offset, self.size, self.decode = store, offset, size, decode
 
     def read(self) -> Any:
-        return pickle.loads(self.store.read_bytes(self.offset, self.size))
+        value = pickle.loads(self.store.read_bytes(self.offset, self.size))
+        return value if self.decode is None else self.decode(value)
 
-    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return pickle.loads, (self.store.read_bytes(self.offset, self.size),)
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        return _same, (self.read(),)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 class ArraySink:

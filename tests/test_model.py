@@ -57,3 +57,15 @@ def test_report_json_contract():
     assert d["clusters"] == [{"root": "a", "members": ["a", "c"], "related": []}]
     r.word_counts = {"a": 7}  # articles without bodies (a Spark job's report)
     assert r.to_dict()["articles"][0]["words"] == 7
+
+
+def test_a_pair_pickles_to_an_equal_pair_of_the_same_records():
+    p = Pair("a", "b", Relation.PARTIAL, "a", ("credits a",), ("later",), Scores(cosine=0.8, aligned_sentences=3),
+             (Evidence("verbatim", 1.0, "Xi met Trong.", "Xi met Trong.", (0, 13), (4, 17)),
+              Evidence("paraphrase", 0.71, "He said no.", "He declined.", (14, 25), (18, 30))),
+             (Quote("“no”", "“no”", (30, 34), (40, 44)),))
+    back = pickle.loads(pickle.dumps(p))
+    assert back == p and back.to_dict() == p.to_dict()
+    assert [type(e) for e in back.evidence] == [Evidence, Evidence] and type(back.quotes[0]) is Quote
+    assert type(back.scores) is Scores and back.scores.aligned_sentences == 3
+    assert pickle.loads(pickle.dumps(Pair("a", "b", Relation.RELATED))) == Pair("a", "b", Relation.RELATED)

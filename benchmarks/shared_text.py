@@ -66,7 +66,8 @@ def scan_once(path: Path, code: Path, out: Path, timeout: float) -> dict:
     stats = report["stats"]
     sizes = sorted((len(s["members"]) for s in report.get("clusters", [])), reverse=True)
     cpu = stats.get("cpu_seconds", {})  # absent before the scan reported it
-    return {"wall": child.seconds, "cpu": child.cpu_seconds, "rss": child.rss_mib,
+    return {"wall": child.seconds, "cpu": child.cpu_seconds, "rss": child.rss_mib, "total": child.total_mib,
+            "stage_peaks": stats.get("peak_memory_mib", {}),
             "candidates": stats.get("candidates", 0), "compared": stats.get("candidates_compared"),
             "confirm": stats["timings"].get("confirm", 0.0), "confirm_cpu": cpu.get("confirm", float("nan")),
             "stages": stats["timings"], "stage_cpu": cpu, "pairs": sum(stats.get("pairs", {}).values()),
@@ -84,7 +85,7 @@ def baseline_once(path: Path, work: Path, timeout: float) -> dict:
 def median_of(runs: list[dict]) -> dict:
     """The first run's counts with the median of each time over the runs."""
     out = dict(runs[0])
-    for name in ("wall", "cpu", "confirm", "confirm_cpu", "rss"):
+    for name in ("wall", "cpu", "confirm", "confirm_cpu", "rss", "total"):
         if name in out:
             out[name] = statistics.median(r[name] for r in runs)
     return out
@@ -92,18 +93,25 @@ def median_of(runs: list[dict]) -> dict:
 
 def table(rows: list[tuple[str, str, dict, dict]]) -> str:
     """The runs as a Markdown table (``base``: the baseline's times, empty when it did not run)."""
-    head = ("| corpus | code | scan wall s | scan CPU s | peak RSS MiB | candidates | compared | confirm wall s | "
+    head = ("| corpus | code | scan wall s | scan CPU s | peak RSS MiB | peak memory MiB (all processes) | "
+            "candidates | compared | confirm wall s | "
             "confirm CPU s | ms/pair (wall, CPU) | pairs | stories (largest) | datasketch wall s, CPU s | "
             "scan/datasketch (wall, CPU) |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name, label, r, base in rows:
         n = max(r["candidates"], 1)
         compared = "?" if r["compared"] is None else f"{r['compared']:,}"
-        lines.append(f"| {name} | {label} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss']:.0f} | {r['candidates']:,} | "
+        total = "?" if r.get("total") is None else f"{r['total']:,.0f}"
+        lines.append(f"| {name} | {label} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['rss']:,.0f} | {total} | "
+                     f"{r['candidates']:,} | "
                      f"{compared} | {r['confirm']:.1f} | {r['confirm_cpu']:.1f} | {1000 * r['confirm'] / n:.2f}, "
                      f"{1000 * r['confirm_cpu'] / n:.2f} | {r['pairs']:,} | {r['stories']:,} ({r['largest']}) | "
                      + (f"{base['wall']:.1f}, {base['cpu']:.1f} | {r['wall'] / base['wall']:.1f}x, "
                         f"{r['cpu'] / base['cpu']:.1f}x |" if base else "- | - |"))
+    lines += ["", "Peak resident memory (MiB) of the scan's main process at the end of each stage (its "
+              "workers apart; `stats.peak_memory_mib`):", ""]
+    lines += [f"- {name}, {label}: " + ", ".join(f"{stage} {mib:,}" for stage, mib in r.get("stage_peaks", {}).items())
+              for name, label, r, _ in rows]
     return "\n".join(lines)
 
 
@@ -113,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/dedup-shared-text"))
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--pages", type=Path, help="a folder of real pages to scan as a third corpus")
+    parser.add_argument("--pages-name", default="pages", help="its name in the table (for another JSONL file)")
     parser.add_argument("--code", action="append", default=[], metavar="LABEL=DIR",
                         help="a code tree to run (its root on PYTHONPATH); default: this one")
     parser.add_argument("--only", nargs="+", choices=("plain", "stress", "pages"), default=("plain", "stress", "pages"))
@@ -122,11 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--section", default="shared-text", help="the section's name in --out")
     args = parser.parse_args(argv)
     codes = [tuple(c.split("=", 1)) for c in args.code] or [("this", str(REPO))]
+    args.work.mkdir(parents=True, exist_ok=True)
     corpora = [(kind, corpus(args.n, args.work, args.seed, KINDS[kind], kind)[0]) for kind in KINDS if kind in args.only]
     if args.pages is not None and "pages" in args.only:
         if not args.pages.exists():
             sys.exit(f"--pages: {args.pages} not found")
-        corpora.append(("pages", args.pages))
+        corpora.append((args.pages_name, args.pages))
     rows = []
     for name, path in corpora:
         runs: dict[str, list[dict]] = {label: [] for label, _ in codes}
@@ -139,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
                 base.append(baseline_once(path, args.work, args.timeout))
         b = median_of(base) if base else {}  # no baseline for a folder of pages
         rows += [(name, label, median_of(runs[label]), b) for label, _ in codes]
-    summary = (f"{args.n:,} articles a generated corpus; {os.cpu_count()} CPUs; load average "
+    generated = [kind for kind in KINDS if kind in args.only]
+    summary = ((f"{args.n:,} articles a generated corpus; " if generated else "")
+               + f"{os.cpu_count()} CPUs; load average "
                f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
     print(summary)
     print(table(rows))

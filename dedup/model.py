@@ -323,13 +323,13 @@ def spill_evidence(pairs: list[Pair], store: TextSpill) -> list[Pair]:
     >>> q == p, type(stored(q, "evidence")).__name__, q.amend(source="a").evidence == p.evidence
     (True, 'SpilledValue', True)
     """
-    out = list(pairs)
+    moved: dict[int, dict[str, SpilledValue]] = {}
     for name, row, decode in (("evidence", _EVIDENCE_ROW, _evidence), ("quotes", _QUOTE_ROW, _quotes)):
-        which = [k for k, p in enumerate(out) if stored(p, name)]
-        refs = store.put_values([tuple(map(row, getattr(out[k], name))) for k in which], decode)
+        which = [k for k, p in enumerate(pairs) if stored(p, name)]
+        refs = store.put_values([tuple(map(row, getattr(pairs[k], name))) for k in which], decode)
         for k, ref in zip(which, refs):
-            out[k] = out[k].amend(**{name: ref})
-    return out
+            moved.setdefault(k, {})[name] = ref
+    return [p.amend(**moved[k]) if k in moved else p for k, p in enumerate(pairs)]
 
 
 def _maker(cls: type) -> Callable[[tuple], Any]:

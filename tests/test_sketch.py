@@ -275,3 +275,15 @@ def test_words_and_spans_below_combining_marks_are_the_folded_regex_words(text):
     found = list(re.finditer(r"\w+", text))
     assert words == [m.group().casefold() for m in found]
     assert spans.tolist() == [list(m.span()) for m in found]
+
+
+def test_a_letter_that_folds_longer_beside_an_unspaced_script_keeps_its_offsets():
+    """"ß" casefolds to "ss": a token's offsets are in the text, not in its folded form
+    (found by tests/test_fuzz.py: the sketch read past the text's end)."""
+    from dedup.sketch.body import Sketch
+    from dedup.sketch.tokens import tokens
+
+    text = "\u1780\u00df \u1780\u1781\u00dfx"
+    assert all(0 <= s < e <= len(text) for _, s, e in tokens(text))
+    assert [t for t, _, _ in tokens(text)] == ["\u1780", "ss", "\u1780\u1781", "ssx"]
+    assert Sketch(text).n_words == 4

@@ -17,10 +17,12 @@ True
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -170,13 +172,29 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
         if not UNSPACED.search(word):
             out.append((word, start, m.end()))
             continue
+        at = _raw_offsets(m.group(), word)
         for run in re.finditer(f"{UNSPACED.pattern}+|[^{UNSPACED.pattern[1:-1]}]+", word):
-            piece, s = run.group(), start + run.start()
+            piece, s = run.group(), run.start()
             if not UNSPACED.match(piece) or len(piece) == 1:
-                out.append((piece, s, s + len(piece)))
+                out.append((piece, start + at(s), start + at(s + len(piece), end=True)))
             else:
-                out.extend((piece[k:k + 2], s + k, s + k + 2) for k in range(len(piece) - 1))
+                out.extend((piece[k:k + 2], start + at(s + k), start + at(s + k + 2, end=True))
+                           for k in range(len(piece) - 1))
     return out
+
+
+def _raw_offsets(raw: str, folded: str) -> Callable[..., int]:
+    """Offset in ``raw`` of an offset in ``folded`` (its ``fold(casefold())``, made character
+    by character): where a character folds to more or fewer ("ß" to "ss"), the offsets differ.
+
+    >>> at = _raw_offsets("\u1780\u00df", "\u1780ss")
+    >>> at(1), at(3, end=True)
+    (1, 2)
+    """
+    if len(raw) == len(folded):
+        return lambda i, end=False: i
+    starts = list(itertools.accumulate((len(fold(c.casefold())) for c in raw), initial=0))
+    return lambda i, end=False: bisect.bisect_left(starts, i) if end else bisect.bisect_right(starts, i) - 1
 
 
 def terms(words: Sequence[str], stem: int = DEFAULT.stem) -> list[str]:

@@ -90,14 +90,21 @@ def weigh(tfidf: TfidfTransformer, counts: sparse.csr_matrix, block: int = 1 << 
 
 
 STEP = 1 << 21  # entries of the pairs' rows handled a step
+GROUP_MIN = 8  # pairs sharing an article from which they are taken together (one product against its row)
 
 
 def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
     """The dot product of rows ``i`` and ``j`` of ``m`` (float32) for each pair ``(i, j)``:
-    ``m[i].multiply(m[j]).sum(axis=1)``, taken ``batch`` pairs a step at most, and at most
-    ``STEP`` entries of their rows (unless one pair has more): scipy's element-wise product
-    walks the rows' entries, whatever ``m``'s width (a corpus's vocabulary: millions of
-    columns), and memory stays bounded.
+    the products of their shared columns summed in column order, one after another.
+
+    Pairs that share an article with :data:`GROUP_MIN` or more others (candidates of a
+    corpus whose articles share many sentences) are taken a group at a time: the other
+    rows against the article's row laid out dense, one sparse product-by-vector per group
+    (a walk through the other rows' entries); the rest pair by pair with scipy's
+    element-wise product, ``batch`` pairs a step at most and at most ``STEP`` entries of
+    their rows (unless one pair has more): it walks both rows' entries, whatever ``m``'s
+    width (a corpus's vocabulary: millions of columns), and memory stays bounded. Both
+    add the same products in the same order: the sums are equal to the bit.
 
     >>> m = sparse.csr_matrix(np.array([[1, 2, 0], [0, 3, 4], [5, 0, 6]], np.float32))
     >>> row_dots(m, np.array([[0, 1], [0, 2], [1, 2], [2, 2]])).tolist()
@@ -105,14 +112,43 @@ def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> n
     """
     pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
     out = np.zeros(len(pairs), np.float32)
+    if len(pairs) == 0:
+        return out
+    seen = np.bincount(pairs.ravel(), minlength=m.shape[0])
+    swap = seen[pairs[:, 1]] > seen[pairs[:, 0]]  # each pair grouped under its busier article
+    pivot, other = np.where(swap, pairs[:, 1], pairs[:, 0]), np.where(swap, pairs[:, 0], pairs[:, 1])
+    grouped = np.bincount(pivot, minlength=m.shape[0])[pivot] >= GROUP_MIN
+    single = np.flatnonzero(~grouped)
+    out[single] = _pair_dots(m, pairs[single], batch)
+    at = np.flatnonzero(grouped)
+    if at.size == 0:
+        return out
+    at = at[np.argsort(pivot[at], kind="stable")]
+    pivot, other = pivot[at], other[at]
+    cuts = np.flatnonzero(np.r_[True, pivot[1:] != pivot[:-1], True])
+    dense = np.zeros(m.shape[1], np.float32)
+    for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        a, b = int(m.indptr[pivot[lo]]), int(m.indptr[pivot[lo] + 1])
+        dense[m.indices[a:b]] = m.data[a:b]
+        for k in range(lo, hi, batch):
+            out[at[k: min(k + batch, hi)]] = m[other[k: min(k + batch, hi)]] @ dense
+        dense[m.indices[a:b]] = 0
+    return out
+
+
+def _pair_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int) -> np.ndarray:
+    """:func:`row_dots` pair by pair: the element-wise product of the two rows, its entries summed
+    in column order (a product by a vector of ones)."""
+    out = np.zeros(len(pairs), np.float32)
     count = np.diff(m.indptr)
     reach = np.r_[0, np.cumsum(count[pairs[:, 0]] + count[pairs[:, 1]])]  # entries before each pair
+    ones = np.ones(m.shape[1], np.float32)
     lo = 0
     while lo < len(pairs):
         hi = min(lo + batch, int(np.searchsorted(reach, reach[lo] + STEP, side="right")) - 1)
         hi = max(hi, lo + 1)
         step = pairs[lo:hi]
-        out[lo:hi] = np.asarray(m[step[:, 0]].multiply(m[step[:, 1]]).sum(axis=1), np.float32).ravel()
+        out[lo:hi] = m[step[:, 0]].multiply(m[step[:, 1]]).tocsr() @ ones
         lo = hi
     return out
 

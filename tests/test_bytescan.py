@@ -9,9 +9,10 @@ import pytest
 from conftest import FIXTURES
 
 from dedup.sketch.body import sketch_ascii
-from dedup.sketch.bytescan import plain_breaks, plain_sentences, scan_ascii
+from dedup.sketch.bytescan import folds_alike, plain_breaks, plain_sentences, scan_ascii, scan_plain
 from dedup.sketch.tokens import plain_points
 from dedup.sketch import Sketch, hash_words, sentences, words_and_spans
+from dedup.sketch.hashing import span_hashes
 
 _PIECES = ["Mr.", "U.S.", "e.g.", "i.e.", "a.", "A.", "word", "Word", "x", ".", "..", "?!", '"', "'", ")", "]",
            "\n", "\n\n", " ", "  ", "\t", "\r\n", "ok.", "Dr.", "b.c.d", "No.", "etc.", "3.5", "end.)", "(fine)",
@@ -102,3 +103,35 @@ def test_a_capital_whose_lower_case_is_two_characters_is_no_single_letter():
     _assert_plain_breaks_as_per_text(texts)
     breaks, starts = plain_breaks([plain_points(t) for t in texts])
     assert breaks.tolist() == [13, 25, 49]  # after "\u0130. ", after the first text and its newline, the end
+
+
+# characters below U+0300 that fold alike (one word character for one), some to two UTF-8 bytes or more
+_ALIKE = ["\u00e9", "\u00c9t\u00e9.", "\u00b5m", "\u017f", "\u00d8", "\u00ff", "\u00e6", "\u0100\u0101.", "\u01c5.",
+          "\u00aa", "\u00b2", "\u00bc.", "\u00ab", "\u00a0", "\u0131.", "n\u00f2.", "\u02b0", "\u00dcber"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_latin_soup_scan_plain_matches_the_per_text_functions(seed):
+    rng = random.Random(seed)
+    for _ in range(200):
+        texts = ["".join(rng.choice(_PIECES + _ALIKE * 2) + rng.choice(["", " "]) for _ in range(rng.randint(0, 40)))
+                 for _ in range(4)]
+        texts = [t for t in texts if folds_alike(t)]
+        t = scan_plain(texts)
+        for d, text in enumerate(texts):
+            ws, spans = words_and_spans(text)
+            mine = np.flatnonzero(t.doc == d)
+            assert np.array_equal(t.hash[mine], hash_words(ws)), text
+            assert t.lengths()[mine].tolist() == [len(w) for w in ws]
+            long_ = mine[t.lengths()[mine] > 2]
+            prefixes = [w[:2] for w in ws if len(w) > 2]
+            assert np.array_equal(span_hashes(t.lower, t.start[long_], t.prefix_ends(long_, 2)), hash_words(prefixes))
+            if ws:
+                expected = np.searchsorted(np.array([s for s, _ in sentences(text)] or [0]), spans[:, 0], side="right")
+                assert np.array_equal(np.diff(expected) != 0, np.diff(t.sentence[mine]) != 0), text
+
+
+def test_what_folds_alike():
+    assert folds_alike("Caf\u00e9 \u00b5m \u017f") and folds_alike("")
+    assert not folds_alike("Stra\u00dfe") and not folds_alike("\u0130") and not folds_alike("\u0149")
+    assert not folds_alike("caf\u0065\u0301") and not folds_alike("\u4e60")

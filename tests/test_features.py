@@ -73,10 +73,11 @@ def test_empty_batch_and_empty_concat():
 
 
 def test_ascii_batch_path_equals_the_per_text_path(fixtures_dir):
-    from dedup.sketch.features import _ascii_tokens, _text_tokens
+    from dedup.sketch.bytescan import scan_ascii
+    from dedup.sketch.features import _scanned_tokens, _text_tokens
 
     texts = [p.read_text(encoding="utf-8").encode("ascii", "replace").decode() for p in sorted(fixtures_dir.glob("*.txt"))]
-    fast, slow = _ascii_tokens(texts, P.stem), _text_tokens(texts, list(range(len(texts))), P.stem)
+    fast, slow = _scanned_tokens(scan_ascii(texts), P.stem), _text_tokens(texts, list(range(len(texts))), P.stem)
     for field in ("doc", "hash", "term", "is_term"):
         assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
     assert np.array_equal(np.diff(fast.sentence) != 0, np.diff(slow.sentence) != 0)
@@ -89,3 +90,37 @@ def test_a_non_ascii_article_leaves_the_others_features_unchanged():
     assert np.array_equal(mixed.digest[[0, 2]], alone.digest)
     assert mixed.words[1] == 15 and (mixed.terms[1].sum() > 0)
     assert (mixed.terms[[0, 2]] != alone.terms).nnz == 0
+
+
+_LATIN_TEXTS = [
+    "Xi Jinping sera \u00e0 Hano\u00ef mardi. Il rencontrera Nguyen Phu Trong et signera des accords \u00e9conomiques.",
+    "Der Pr\u00e4sident traf am Dienstag die Ministerin. \u00dcber 300 Millionen Euro flossen \u00fcberall hin.",
+    "\u00c5ngstr\u00f6m: 5 \u00b5m. \u017fome \u00d8resund-\u00e6ra \u00ff \u00ca. Caf\u00e9s \u00e9t\u00e9 r\u00e9p\u00e9t\u00e9es.",
+]
+
+
+def test_latin_batch_path_equals_the_per_text_path(fixtures_dir):
+    from dedup.sketch.bytescan import folds_alike, scan_plain
+    from dedup.sketch.features import _scanned_tokens, _text_tokens
+
+    texts = _LATIN_TEXTS + [p.read_text(encoding="utf-8") for p in sorted(fixtures_dir.glob("*.txt"))]
+    texts = [t for t in texts if not t.isascii() and folds_alike(t)]
+    assert len(texts) >= 3
+    fast, slow = _scanned_tokens(scan_plain(texts), P.stem), _text_tokens(texts, list(range(len(texts))), P.stem)
+    for field in ("doc", "hash", "term", "is_term"):
+        assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
+    assert np.array_equal(np.diff(fast.sentence) != 0, np.diff(slow.sentence) != 0)
+
+
+def test_a_batch_of_every_kind_of_text_has_each_texts_own_features():
+    texts = [STORY, _LATIN_TEXTS[0], "Die Stra\u00dfe war gesperrt. Niemand kam durch die Stra\u00dfe.", "",
+             "\u4e60\u8fd1\u5e73\u8bbf\u95ee\u8d8a\u5357\u3002\u53cc\u65b9\u7b7e\u7f72\u534f\u8bae\u3002",
+             _LATIN_TEXTS[2], STORY + " It rained."]
+    mixed = featurize(texts)
+    for k, text in enumerate(texts):
+        alone = featurize([text])
+        assert np.array_equal(mixed.doc_keys[k], alone.doc_keys[0]) and mixed.digest[k] == alone.digest[0]
+        assert (mixed.terms[k] != alone.terms[0]).nnz == 0 and mixed.words[k] == alone.words[0]
+        mine = mixed.sentence_doc == k
+        assert np.array_equal(mixed.sentence_keys[mine], alone.sentence_keys)
+    assert np.all(np.diff(mixed.sentence_doc) >= 0)  # sentences text by text

@@ -24,7 +24,7 @@ import numpy as np
 
 from dedup.arrays import unique
 from dedup.sketch.hashing import hash_words, span_hashes
-from dedup.sketch.tokens import ABBREVIATIONS, ASCII_WORD, plain_points  # noqa: F401  (plain_points: doctests)
+from dedup.sketch.tokens import ABBREVIATIONS, ASCII_WORD, plain_points, plain_tables  # noqa: F401  (plain_points: doctests)
 
 
 def _table(chars: str | bytes) -> np.ndarray:
@@ -75,6 +75,19 @@ class Tokens:
     sentence: np.ndarray  # int64
     breaks: np.ndarray | None = None  # the sentence breaks (:func:`sentence_breaks`), when asked for
     raw: np.ndarray | None = None  # uint8, the texts as given, joined by newlines
+    letters: np.ndarray | None = None  # (:func:`scan_plain`) each token's length in characters
+    byte_at: np.ndarray | None = None  # (:func:`scan_plain`) the offset in ``lower`` of each character's
+
+    def prefix_ends(self, tokens: np.ndarray, letters: int) -> np.ndarray:
+        """Where in ``lower`` the first ``letters`` characters of ``tokens`` (indexes, each as
+        long at least) end."""
+        if self.byte_at is None:
+            return self.start[tokens] + letters
+        return self.byte_at[np.searchsorted(self.byte_at, self.start[tokens]) + letters]
+
+    def lengths(self) -> np.ndarray:
+        """Each token's length in characters."""
+        return self.end - self.start if self.letters is None else self.letters
 
 
 def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
@@ -91,6 +104,51 @@ def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
     breaks = sentence_breaks(raw, lower) if with_sentences else None
     sentence = np.searchsorted(breaks, start, side="right") if with_sentences else np.zeros(start.size, np.int64)
     return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence, breaks, raw)
+
+
+def folds_alike(text: str) -> bool:
+    """Whether every character of ``text`` lies below U+0300 and case-folds to one character
+    that ``\\w`` matches alike: the texts :func:`scan_plain` takes.
+
+    >>> folds_alike("Caf\u00e9 \u00c9lise"), folds_alike("Stra\u00dfe"), folds_alike("\u4e60")
+    (True, False, False)
+    """
+    return not _folds_apart().search(text)
+
+
+@lru_cache(maxsize=1)
+def _folds_apart() -> re.Pattern[str]:
+    """A character at or past U+0300, or one below that does not fold alike."""
+    apart = np.flatnonzero(~plain_tables()[1])
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in apart.tolist()) + "\u0300-\U0010ffff]")
+
+
+def scan_plain(texts: Sequence[str]) -> Tokens:
+    """:func:`scan_ascii` for texts whose characters fold alike (:func:`folds_alike`): the
+    texts case-folded and joined, the same words in the same places as the texts' ``\\w``
+    runs, hashed over the folded text's UTF-8 bytes (``lower``; ``start``, ``end`` in bytes),
+    as :func:`dedup.sketch.hashing.hash_words` hashes each word; the sentences as
+    :func:`plain_breaks` finds them.
+
+    >>> t = scan_plain(["Caf\u00e9 opened. \u00c9lise came."])
+    >>> bool((t.hash == hash_words(["caf\u00e9", "opened", "\u00e9lise", "came"])).all()), t.sentence.tolist()
+    (True, [0, 0, 1, 1])
+    """
+    joined = "\n".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+    raw = plain_bytes(points)
+    breaks = sentence_breaks(raw, _TO_LOWER[raw]) if raw.size else np.empty(0, np.int64)
+    edge = np.diff(plain_tables()[0][points].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    folded = joined.casefold()
+    folded_points = np.frombuffer(folded.encode("utf-32-le"), np.uint32)
+    width = 1 + (folded_points >= 0x80).astype(np.int64) + (folded_points >= 0x800) + (folded_points >= 0x10000)
+    byte_at = np.r_[0, np.cumsum(width)]
+    lower = np.frombuffer(folded.encode("utf-8"), np.uint8)
+    text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    doc = (np.searchsorted(text_start, start, side="right") - 1).astype(np.int32)
+    return Tokens(lower, doc, byte_at[start], byte_at[end], span_hashes(lower, byte_at[start], byte_at[end]),
+                  np.searchsorted(breaks, start, side="right"), breaks, None, end - start, byte_at)
 
 
 @lru_cache(maxsize=1)

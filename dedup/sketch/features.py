@@ -27,7 +27,7 @@ from scipy import sparse
 
 from dedup.arrays import unique
 from dedup.params import DEFAULT, Params
-from dedup.sketch.bytescan import plain_breaks, scan_ascii
+from dedup.sketch.bytescan import Tokens, folds_alike, plain_breaks, scan_ascii, scan_plain
 from dedup.sketch.hashing import M64, hash_words, is_stop, mix64, shingles, span_hashes, term_hashes
 from dedup.sketch.minhash import band_keys, lsh_bands_rows, minhash_flat
 from dedup.sketch.tokens import plain_points, sentences, words_and_spans
@@ -221,15 +221,16 @@ class _TokenTable:
     is_term: np.ndarray  # bool
 
 
-def _ascii_tokens(texts: Sequence[str], stem: int) -> _TokenTable:
-    """All at once with numpy (:mod:`dedup.sketch.bytescan`); terms as :func:`dedup.sketch.tokens.terms`."""
-    t = scan_ascii(texts)
-    is_term = ~is_stop(t.hash) & (t.end - t.start > 1)
+def _scanned_tokens(t: Tokens, stem: int) -> _TokenTable:
+    """The tokens of :func:`dedup.sketch.bytescan.scan_ascii` or ``scan_plain``, with their terms as
+    :func:`dedup.sketch.tokens.terms` makes them (a prefix of ``stem`` characters)."""
+    length = t.lengths()
+    is_term = ~is_stop(t.hash) & (length > 1)
     term = np.zeros(t.hash.size, np.uint64)
-    long_ = is_term & (t.end - t.start > stem)
+    long_ = np.flatnonzero(is_term & (length > stem))
     term[is_term] = t.hash[is_term]
-    if long_.any():
-        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + stem)
+    if long_.size:
+        term[long_] = span_hashes(t.lower, t.start[long_], t.prefix_ends(long_, stem))
     return _TokenTable(t.doc, t.hash, t.sentence, term, is_term)
 
 
@@ -264,21 +265,38 @@ def _text_tokens(texts: Sequence[str], docs: Sequence[int], stem: int) -> _Token
 
 
 def _tokens(bodies: Sequence[str], stem: int) -> _TokenTable:
-    plain = [b.isascii() for b in bodies]
-    if all(plain):
-        return _ascii_tokens(bodies, stem)
-    ascii_docs = [d for d, p in enumerate(plain) if p]
-    other_docs = [d for d, p in enumerate(plain) if not p]
-    a = _ascii_tokens([bodies[d] for d in ascii_docs], stem) if ascii_docs else None
-    o = _text_tokens([bodies[d] for d in other_docs], other_docs, stem)
-    if a is None:
-        return o
-    a.doc = np.asarray(ascii_docs, np.int32)[a.doc]
-    o.sentence = o.sentence + (int(a.sentence.max()) + 1 if a.sentence.size else 0)
-    merged = _TokenTable(*(np.concatenate([getattr(a, f), getattr(o, f)]) for f in
-                           ("doc", "hash", "sentence", "term", "is_term")))
+    """The tokens of the batch, texts in order: ASCII texts and Latin-script ones that fold
+    alike each all at once with numpy (:func:`dedup.sketch.bytescan.scan_ascii`, ``scan_plain``),
+    the others text by text (:func:`_text_tokens`)."""
+    groups: dict[str, list[int]] = {"ascii": [], "plain": [], "other": []}
+    for d, body in enumerate(bodies):
+        groups["ascii" if body.isascii() else "plain" if folds_alike(body) else "other"].append(d)
+    tables = []
+    if groups["ascii"]:
+        tables.append((groups["ascii"], _scanned_tokens(scan_ascii([bodies[d] for d in groups["ascii"]]), stem)))
+    if groups["plain"]:
+        tables.append((groups["plain"], _scanned_tokens(scan_plain([bodies[d] for d in groups["plain"]]), stem)))
+    if groups["other"]:
+        tables.append((groups["other"], _text_tokens([bodies[d] for d in groups["other"]], range(len(groups["other"])),
+                                                     stem)))
+    if not tables:
+        return _scanned_tokens(scan_ascii([]), stem)
+    if len(tables) == 1:
+        docs, t = tables[0]
+        t.doc = np.asarray(docs, np.int32)[t.doc]
+        return t
+    base = 0
+    for docs, t in tables:  # each group's documents and sentences numbered apart
+        t.doc = np.asarray(docs, np.int32)[t.doc]
+        t.sentence = t.sentence + base
+        base = int(t.sentence.max()) + 1 if t.sentence.size else base
+    fields = ("doc", "hash", "sentence", "term", "is_term")
+    merged = _TokenTable(*(np.concatenate([getattr(t, f) for _, t in tables]) for f in fields))
     order = np.argsort(merged.doc, kind="stable")
-    return _TokenTable(*(getattr(merged, f)[order] for f in ("doc", "hash", "sentence", "term", "is_term")))
+    out = _TokenTable(*(getattr(merged, f)[order] for f in fields))
+    # sentences numbered again in text order, so that they come text by text as in one group
+    out.sentence = np.cumsum(np.r_[False, out.sentence[1:] != out.sentence[:-1]], dtype=np.int64)
+    return out
 
 
 def featurize(bodies: Sequence[str], params: Params = DEFAULT) -> Features:

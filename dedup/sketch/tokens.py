@@ -119,7 +119,7 @@ def words_and_spans(text: str) -> tuple[list[str], np.ndarray]:
     if points is None:
         toks = tokens(text)
         return [t for t, _, _ in toks], np.array([(s, e) for _, s, e in toks], np.int64).reshape(-1, 2)
-    word, folds_alike = _plain_tables()
+    word, folds_alike = plain_tables()
     edge = np.diff(word[points].view(np.int8), prepend=np.int8(0), append=np.int8(0))
     spans = np.stack([np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)], 1)
     if folds_alike[points].all():  # the folded text has its words where the text has them
@@ -139,7 +139,7 @@ def plain_points(text: str) -> np.ndarray | None:
 
 
 @lru_cache(maxsize=1)
-def _plain_tables() -> tuple[np.ndarray, np.ndarray]:
+def plain_tables() -> tuple[np.ndarray, np.ndarray]:
     """For each code point below :data:`_PLAIN_END`: whether ``\\w`` matches it, and whether
     its casefold is one character that ``\\w`` matches alike (not so: the sharp s, folded to "ss")."""
     chars = [chr(c) for c in range(ord(_PLAIN_END))]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import FIXTURES
 
-from dedup.sketch.body import sketch_ascii
+from dedup.sketch.body import sketch_ascii, sketch_plain
 from dedup.sketch.bytescan import folds_alike, plain_breaks, plain_sentences, scan_ascii, scan_plain
 from dedup.sketch.tokens import plain_points
 from dedup.sketch import Sketch, hash_words, sentences, words_and_spans
@@ -36,8 +36,8 @@ def _assert_same_as_per_text(texts: list[str]) -> None:
         assert np.array_equal(np.diff(expected) != 0, np.diff(got) != 0), text
 
 
-def _assert_same_sketches(texts: list[str]) -> None:
-    for text, got in zip(texts, sketch_ascii(texts), strict=True):
+def _assert_same_sketches(texts: list[str], batch=sketch_ascii) -> None:
+    for text, got in zip(texts, batch(texts), strict=True):
         want = Sketch(text)
         assert got.body == text and got.n_words == want.n_words and got.words == want.words
         assert np.array_equal(got.spans, want.spans)
@@ -122,16 +122,35 @@ def test_latin_soup_scan_plain_matches_the_per_text_functions(seed):
             ws, spans = words_and_spans(text)
             mine = np.flatnonzero(t.doc == d)
             assert np.array_equal(t.hash[mine], hash_words(ws)), text
-            assert t.lengths()[mine].tolist() == [len(w) for w in ws]
-            long_ = mine[t.lengths()[mine] > 2]
+            assert np.array_equal(t.start[mine] - (t.start[mine][0] - spans[0, 0] if len(ws) else 0), spans[:, 0])
+            assert (t.end - t.start)[mine].tolist() == [len(w) for w in ws]
+            long_ = mine[(t.end - t.start)[mine] > 2]
             prefixes = [w[:2] for w in ws if len(w) > 2]
-            assert np.array_equal(span_hashes(t.lower, t.start[long_], t.prefix_ends(long_, 2)), hash_words(prefixes))
+            assert np.array_equal(span_hashes(t.lower, t.in_lower(t.start[long_]), t.in_lower(t.start[long_] + 2)),
+                                  hash_words(prefixes))
             if ws:
                 expected = np.searchsorted(np.array([s for s, _ in sentences(text)] or [0]), spans[:, 0], side="right")
                 assert np.array_equal(np.diff(expected) != 0, np.diff(t.sentence[mine]) != 0), text
+        _assert_same_sketches(texts, sketch_plain)
 
 
 def test_what_folds_alike():
     assert folds_alike("Caf\u00e9 \u00b5m \u017f") and folds_alike("")
     assert not folds_alike("Stra\u00dfe") and not folds_alike("\u0130") and not folds_alike("\u0149")
     assert not folds_alike("caf\u0065\u0301") and not folds_alike("\u4e60")
+
+
+def test_latin_sketches_match_the_per_text_sketch():
+    texts = ["Der Pr\u00e4sident traf am Dienstag die Ministerin. \u00dcber 300 Millionen Euro flossen.",
+             "Caf\u00e9 \u00e9t\u00e9. \u00c9LISE A DIT NON. \u00c9lise a dit: \u00bd. Jos\u00e9 \u00b2 x.\n\nL'\u00e9t\u00e9 de Caf\u00e9s.",
+             "", "\u00e9", "Mixed ASCII sentence here. Then \u00e9t\u00e9 Zo\u00eb met \u00d8ystein in \u00c5re."]
+    _assert_same_sketches(texts, sketch_plain)
+    assert [len(s.sentences) for s in Sketch.many(texts + ["Stra\u00dfe.", "plain ascii."])] == [2, 5, 0, 1, 2, 1, 1]
+
+
+def test_a_text_opening_with_a_period_has_no_word_before_it():
+    # the text before it in a batch ends in an abbreviation, a letter or initials: no matter
+    texts = ["I met Mr", ". Then she left.", "See U.S", ".. Yes. Fine.", "x", ". Zo\u00eb came."]
+    _assert_same_sketches(texts[:4])
+    _assert_same_sketches(texts[4:], sketch_plain)
+    _assert_same_as_per_text(texts[:4])

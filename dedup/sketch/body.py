@@ -16,7 +16,7 @@ import numpy as np
 
 from dedup.arrays import unique
 from dedup.params import DEFAULT
-from dedup.sketch.bytescan import SPACE, next_position, plain_sentences, scan_ascii
+from dedup.sketch.bytescan import SPACE, Tokens, folds_alike, next_position, plain_sentences, scan_ascii, scan_plain
 from dedup.sketch.hashing import hash_words, is_stop, shingles, span_hashes, term_hashes
 from dedup.sketch.tokens import plain_points, sentences, words, words_and_spans
 
@@ -78,11 +78,18 @@ class Sketch:
     def many(bodies: Sequence[str], shingle_words: int = DEFAULT.shingle_words,
              stem: int = DEFAULT.stem) -> list["Sketch"]:
         """``[Sketch(b) for b in bodies]``, the ASCII bodies all at once with numpy
-        (:func:`sketch_ascii`), the others one by one."""
-        plain = [k for k, b in enumerate(bodies) if b.isascii()]
+        (:func:`sketch_ascii`), and the Latin-script ones that fold alike
+        (:func:`sketch_plain`); the others one by one."""
+        ascii_, plain = [], []
+        for k, b in enumerate(bodies):
+            if b.isascii():
+                ascii_.append(k)
+            elif folds_alike(b):
+                plain.append(k)
         out: list[Sketch | None] = [None] * len(bodies)
-        for k, sketch in zip(plain, sketch_ascii([bodies[k] for k in plain], shingle_words, stem)):
-            out[k] = sketch
+        for group, make in ((ascii_, sketch_ascii), (plain, sketch_plain)):
+            for k, sketch in zip(group, make([bodies[k] for k in group], shingle_words, stem)):
+                out[k] = sketch
         return [Sketch(b, shingle_words=shingle_words, stem=stem) if s is None else s for b, s in zip(bodies, out)]
 
 
@@ -164,13 +171,36 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
     if not texts:
         return []
     t = scan_ascii(texts)
+    return _sketches(texts, t, _UPPER_BYTE[t.raw], _LOWER_BYTE[t.raw], _DIGIT_BYTE[t.raw], None, shingle_words, stem)
+
+
+def sketch_plain(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_words,
+                 stem: int = DEFAULT.stem) -> list[Sketch]:
+    """:func:`sketch_ascii` for texts whose characters fold alike
+    (:func:`dedup.sketch.bytescan.folds_alike`): Latin script but a few letters.
+
+    >>> [(x.sentences, x.words) for x in sketch_plain(["\u00c9t\u00e9 chaud. Caf\u00e9 fra\u00eeche."])]
+    [([(0, 10), (11, 24)], ['\u00e9t\u00e9', 'chaud', 'caf\u00e9', 'fra\u00eeche'])]
+    """
+    if not texts:
+        return []
+    t = scan_plain(texts)
+    kinds = _plain_kinds()[t.points]
+    return _sketches(texts, t, kinds[:, 0], kinds[:, 1], kinds[:, 2], kinds[:, 3], shingle_words, stem)
+
+
+def _sketches(texts: Sequence[str], t: Tokens, upper: np.ndarray, lower: np.ndarray, digit: np.ndarray,
+              wide: np.ndarray | None, shingle_words: int, stem: int) -> list[Sketch]:
+    """The sketches of a batch scanned at once; ``upper``, ``lower``, ``digit``, ``wide`` (not
+    ASCII; None: no such character): what each character of the joined texts is, as
+    :func:`content_words` asks."""
     lengths = np.fromiter(map(len, texts), np.int64, len(texts))
     text_start = np.r_[0, np.cumsum(lengths[:-1] + 1)]
-    size = t.lower.size
+    size = t.raw.size
     # sentences: the pieces between breaks (and text edges), stripped, empty ones dropped
     edges = unique(np.r_[t.breaks, text_start, text_start + lengths])
     lo, hi = edges[:-1], edges[1:]
-    filled = np.flatnonzero(~SPACE[t.lower])
+    filled = np.flatnonzero(~SPACE[t.raw])
     first = next_position(filled, lo, size)
     last = filled[np.maximum(np.searchsorted(filled, hi) - 1, 0)] if filled.size else hi
     keep = first < hi
@@ -183,7 +213,7 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
     term = np.where(is_term, t.hash, np.uint64(0))
     long_ = np.flatnonzero(is_term & (length > stem))
     if long_.size:
-        term[long_] = span_hashes(t.lower, t.start[long_], t.start[long_] + stem)
+        term[long_] = span_hashes(t.lower, t.in_lower(t.start[long_]), t.in_lower(t.start[long_] + stem))
     per_sentence = tok_hi - tok_lo
     in_sentence = np.arange(int(per_sentence.sum())) - np.repeat(np.cumsum(per_sentence) - per_sentence - tok_lo,
                                                                  per_sentence)
@@ -191,10 +221,15 @@ def sketch_ascii(texts: Sequence[str], shingle_words: int = DEFAULT.shingle_word
     kept = is_term[in_sentence]
     term_values, term_sentence = term[in_sentence[kept]], sentence_of[kept]
     term_bounds = np.searchsorted(term_sentence, np.arange(s_start.size + 1))
-    # content terms (as content_words): a sentence with both cases counts words opening in lower case, digitless
-    both = _any_in(_UPPER_BYTE[t.raw], s_start, s_end) & _any_in(_LOWER_BYTE[t.raw], s_start, s_end)
-    plain_word = _LOWER_BYTE[t.raw[t.start]] & ~_any_in(_DIGIT_BYTE[t.raw], t.start, t.end)
-    term_content = ~both[term_sentence] | plain_word[in_sentence[kept]]
+    # content terms (as content_words): a sentence with both cases counts words not written as names
+    # (in an ASCII sentence opening in lower case a-z, in another not in upper case), digitless
+    both = _any_in(upper, s_start, s_end) & _any_in(lower, s_start, s_end)
+    opening = t.start[in_sentence[kept]]
+    named = ~_LOWER_BYTE[t.raw[opening]]
+    if wide is not None:
+        named = np.where(_any_in(wide, s_start, s_end)[term_sentence], upper[opening], named)
+    digitless = ~_any_in(digit, t.start, t.end)[in_sentence[kept]]
+    term_content = ~both[term_sentence] | (~named & digitless)
     # shingles (as sketch.shingles): valid where shingle_words words of the same text follow
     n_words = np.bincount(t.doc, minlength=len(texts))
     tok_first = np.r_[0, np.cumsum(n_words)]

@@ -63,31 +63,25 @@ def _abbreviation_hashes() -> np.ndarray:
 
 @dataclass
 class Tokens:
-    """The tokens of a batch: text ``doc[k]``, bytes ``start[k]:end[k]`` of ``lower``,
-    hash ``hash[k]`` (:func:`dedup.sketch.hashing.hash_words` of the word), and a sentence
-    number ``sentence[k]`` that grows through the batch (equal within a sentence)."""
+    """The tokens of a batch: text ``doc[k]``, characters ``start[k]:end[k]`` of the texts
+    joined by newlines, hash ``hash[k]`` (:func:`dedup.sketch.hashing.hash_words` of the
+    word: its lower-cased bytes in ``lower``, :meth:`in_lower`), and a sentence number
+    ``sentence[k]`` that grows through the batch (equal within a sentence)."""
 
-    lower: np.ndarray  # uint8, the texts lower-cased and joined by newlines
+    lower: np.ndarray  # uint8, the texts lower-cased and joined by newlines (UTF-8)
     doc: np.ndarray  # int32
     start: np.ndarray  # int64
     end: np.ndarray  # int64
     hash: np.ndarray  # uint64
     sentence: np.ndarray  # int64
     breaks: np.ndarray | None = None  # the sentence breaks (:func:`sentence_breaks`), when asked for
-    raw: np.ndarray | None = None  # uint8, the texts as given, joined by newlines
-    letters: np.ndarray | None = None  # (:func:`scan_plain`) each token's length in characters
-    byte_at: np.ndarray | None = None  # (:func:`scan_plain`) the offset in ``lower`` of each character's
+    raw: np.ndarray | None = None  # uint8, a byte a character: the texts as given (:func:`plain_bytes` if not ASCII)
+    points: np.ndarray | None = None  # (:func:`scan_plain`) the code points of the joined texts
+    byte_at: np.ndarray | None = None  # (:func:`scan_plain`) where each character's bytes start in ``lower``
 
-    def prefix_ends(self, tokens: np.ndarray, letters: int) -> np.ndarray:
-        """Where in ``lower`` the first ``letters`` characters of ``tokens`` (indexes, each as
-        long at least) end."""
-        if self.byte_at is None:
-            return self.start[tokens] + letters
-        return self.byte_at[np.searchsorted(self.byte_at, self.start[tokens]) + letters]
-
-    def lengths(self) -> np.ndarray:
-        """Each token's length in characters."""
-        return self.end - self.start if self.letters is None else self.letters
+    def in_lower(self, offsets: np.ndarray) -> np.ndarray:
+        """Character offsets as offsets in ``lower`` (the same for ASCII texts)."""
+        return offsets if self.byte_at is None else self.byte_at[offsets]
 
 
 def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
@@ -101,7 +95,8 @@ def scan_ascii(texts: Sequence[str], with_sentences: bool = True) -> Tokens:
     start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
     text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
     doc = (np.searchsorted(text_start, start, side="right") - 1).astype(np.int32)
-    breaks = sentence_breaks(raw, lower) if with_sentences else None
+    text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    breaks = sentence_breaks(raw, lower, text_start) if with_sentences else None
     sentence = np.searchsorted(breaks, start, side="right") if with_sentences else np.zeros(start.size, np.int64)
     return Tokens(lower, doc, start, end, span_hashes(lower, start, end), sentence, breaks, raw)
 
@@ -126,9 +121,9 @@ def _folds_apart() -> re.Pattern[str]:
 def scan_plain(texts: Sequence[str]) -> Tokens:
     """:func:`scan_ascii` for texts whose characters fold alike (:func:`folds_alike`): the
     texts case-folded and joined, the same words in the same places as the texts' ``\\w``
-    runs, hashed over the folded text's UTF-8 bytes (``lower``; ``start``, ``end`` in bytes),
-    as :func:`dedup.sketch.hashing.hash_words` hashes each word; the sentences as
-    :func:`plain_breaks` finds them.
+    runs, hashed over the folded text's UTF-8 bytes (``lower``, :meth:`Tokens.in_lower`), as
+    :func:`dedup.sketch.hashing.hash_words` hashes each word; the sentences as
+    :func:`plain_breaks` finds them; ``raw`` as :func:`plain_bytes` gives it.
 
     >>> t = scan_plain(["Caf\u00e9 opened. \u00c9lise came."])
     >>> bool((t.hash == hash_words(["caf\u00e9", "opened", "\u00e9lise", "came"])).all()), t.sentence.tolist()
@@ -137,18 +132,18 @@ def scan_plain(texts: Sequence[str]) -> Tokens:
     joined = "\n".join(texts)
     points = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
     raw = plain_bytes(points)
-    breaks = sentence_breaks(raw, _TO_LOWER[raw]) if raw.size else np.empty(0, np.int64)
+    text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    breaks = sentence_breaks(raw, _TO_LOWER[raw], text_start) if raw.size else np.empty(0, np.int64)
     edge = np.diff(plain_tables()[0][points].view(np.int8), prepend=np.int8(0), append=np.int8(0))
     start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
-    folded = joined.casefold()
+    folded = joined.casefold()  # one character for one: the words stay where they are
     folded_points = np.frombuffer(folded.encode("utf-32-le"), np.uint32)
     width = 1 + (folded_points >= 0x80).astype(np.int64) + (folded_points >= 0x800) + (folded_points >= 0x10000)
     byte_at = np.r_[0, np.cumsum(width)]
     lower = np.frombuffer(folded.encode("utf-8"), np.uint8)
-    text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
     doc = (np.searchsorted(text_start, start, side="right") - 1).astype(np.int32)
-    return Tokens(lower, doc, byte_at[start], byte_at[end], span_hashes(lower, byte_at[start], byte_at[end]),
-                  np.searchsorted(breaks, start, side="right"), breaks, None, end - start, byte_at)
+    return Tokens(lower, doc, start, end, span_hashes(lower, byte_at[start], byte_at[end]),
+                  np.searchsorted(breaks, start, side="right"), breaks, raw, points, byte_at)
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +188,7 @@ def plain_breaks(texts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     raw = np.full(int(sizes.sum()) + len(texts) - 1 if texts else 0, 10, np.uint8)
     for p, at in zip(texts, starts.tolist()):
         raw[at: at + p.size] = plain_bytes(p)
-    return (sentence_breaks(raw, _TO_LOWER[raw]) if raw.size else np.empty(0, np.int64)), starts
+    return (sentence_breaks(raw, _TO_LOWER[raw], starts) if raw.size else np.empty(0, np.int64)), starts
 
 
 def plain_sentences(points: np.ndarray) -> list[tuple[int, int]]:
@@ -238,13 +233,19 @@ def next_outside(inside: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.where(in_run, run_end[np.maximum(k, 0)] if run_start.size else at, at)
 
 
-def sentence_breaks(raw: np.ndarray, lower: np.ndarray) -> np.ndarray:
+def sentence_breaks(raw: np.ndarray, lower: np.ndarray, text_start: np.ndarray | None = None) -> np.ndarray:
     """Sorted offsets where :func:`dedup.sketch.tokens.sentences` starts a new sentence.
 
     Its rule, on bytes: a run of ``.!?`` and closing quotes or brackets, followed by
     white space or the end, ends a sentence after that white space, unless it starts
     with a period that is followed on the same line by a lower-case letter or comes
     after an abbreviation, a single letter or initials; a run of newlines ends one too.
+    ``text_start``: where each text of texts joined by newlines starts (a period that
+    opens a text has no word before it: the text before ends at the newline).
+
+    >>> raw = np.frombuffer(b"I met Mr\\n. Then", np.uint8)
+    >>> sentence_breaks(raw, _TO_LOWER[raw]).tolist(), sentence_breaks(raw, _TO_LOWER[raw], np.array([0, 9])).tolist()
+    ([9], [9, 11])
     """
     size = raw.size
     end = _END[raw]
@@ -260,7 +261,8 @@ def sentence_breaks(raw: np.ndarray, lower: np.ndarray) -> np.ndarray:
     doubt = (raw[run_start] == 46) & (match_end < size) & one_line
     skip = np.zeros(run_start.size, bool)
     if doubt.any():
-        skip[doubt] = _continues(raw, lower, run_start[doubt], match_end[doubt])
+        opens = np.isin(run_start[doubt], text_start) if text_start is not None else None
+        skip[doubt] = _continues(raw, lower, run_start[doubt], match_end[doubt], opens)
     ends = match_end[~skip]
     newline_run_end = np.flatnonzero((raw == 10) & ~np.r_[raw[1:] == 10, False]) + 1
     consumed = _inside(newline_run_end - 1, after, match_end)
@@ -276,12 +278,16 @@ def _inside(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return out
 
 
-def _continues(raw: np.ndarray, lower: np.ndarray, period: np.ndarray, next_char: np.ndarray) -> np.ndarray:
-    """For periods that may not end a sentence: "e.g. this", "Mr. Xi", "U.S. officials"."""
+def _continues(raw: np.ndarray, lower: np.ndarray, period: np.ndarray, next_char: np.ndarray,
+               opens: np.ndarray | None = None) -> np.ndarray:
+    """For periods that may not end a sentence: "e.g. this", "Mr. Xi", "U.S. officials";
+    ``opens``: the periods that open a text (no word before them)."""
     lower_next = _LOWER[raw[next_char]]
     # the word before: the regex's "[\w.]+$" over the 12 characters before the period,
     # where "$" also matches before a newline that ends them ("D\n. Hodges")
     word_end = period - (raw[np.maximum(period - 1, 0)] == 10)
+    if opens is not None:
+        word_end[opens] = period[opens]
     not_word = np.flatnonzero(~_WORD_OR_DOT[raw])
     k = np.searchsorted(not_word, word_end) - 1
     word_start = np.where(k >= 0, not_word[np.maximum(k, 0)] + 1, 0)

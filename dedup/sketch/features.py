@@ -224,13 +224,13 @@ class _TokenTable:
 def _scanned_tokens(t: Tokens, stem: int) -> _TokenTable:
     """The tokens of :func:`dedup.sketch.bytescan.scan_ascii` or ``scan_plain``, with their terms as
     :func:`dedup.sketch.tokens.terms` makes them (a prefix of ``stem`` characters)."""
-    length = t.lengths()
+    length = t.end - t.start
     is_term = ~is_stop(t.hash) & (length > 1)
     term = np.zeros(t.hash.size, np.uint64)
     long_ = np.flatnonzero(is_term & (length > stem))
     term[is_term] = t.hash[is_term]
     if long_.size:
-        term[long_] = span_hashes(t.lower, t.start[long_], t.prefix_ends(long_, stem))
+        term[long_] = span_hashes(t.lower, t.in_lower(t.start[long_]), t.in_lower(t.start[long_] + stem))
     return _TokenTable(t.doc, t.hash, t.sentence, term, is_term)
 
 

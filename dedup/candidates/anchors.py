@@ -142,15 +142,28 @@ def full_cells(pair: np.ndarray, diag: np.ndarray, a: np.ndarray, b: np.ndarray,
                ) -> tuple[np.ndarray, np.ndarray]:
     """The rows ``(a, b)`` of the shared anchors in a (pair, diagonal cell) with ``min_hits``:
     cells of ``slack`` words along the diagonal (``diag``: position in a minus in b), on two
-    staggered grids."""
+    staggered grids. Only the anchors of pairs with ``min_hits`` anywhere are put in cells
+    (most pairs share one anchor by chance)."""
+    many = _repeated(pair, min_hits)
+    if many.size < pair.size:
+        pair, diag, a, b = pair[many], diag[many], a[many], b[many]
     kept = np.zeros(pair.size, bool)
     for shift in (0, slack // 2):  # two staggered grids: neighbours share a cell in one
         codes = pair * _CELLS + np.clip((diag.astype(np.int64) + shift) // slack + _CELLS // 2, 0, _CELLS - 1)
-        ordered = np.sort(codes)
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else np.empty(0, np.int64)
-        counts = np.diff(np.r_[starts, ordered.size])
-        kept |= member(codes, ordered[starts[counts >= min_hits]])
+        kept[_repeated(codes, min_hits)] = True
     return a[kept].astype(np.int64), b[kept].astype(np.int64)
+
+
+def _repeated(codes: np.ndarray, min_hits: int) -> np.ndarray:
+    """The positions of the codes found ``min_hits`` times or more, ascending.
+
+    >>> _repeated(np.array([4, 1, 4, 2, 4]), 2).tolist()
+    [0, 2, 4]
+    """
+    ordered = np.sort(codes)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else np.empty(0, np.int64)
+    counts = np.diff(np.r_[starts, ordered.size])
+    return np.flatnonzero(member(codes, ordered[starts[counts >= min_hits]]))
 
 
 def longest_runs(hits: AnchorHits, shingles: np.ndarray, start: np.ndarray, reach: int = DEFAULT.run_reach,

@@ -42,7 +42,7 @@ class _AtMost(Protocol[_Verdict]):
 
 
 def _line_hash(line: str) -> int:
-    return xxhash.xxh64_intdigest(line.lower().encode())
+    return xxhash.xxh64_intdigest(line.lower().encode("utf-8", "surrogatepass"))
 
 
 def line_table(body: str) -> tuple[np.ndarray, np.ndarray]:

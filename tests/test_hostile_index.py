@@ -255,3 +255,15 @@ def test_a_file_name_that_is_not_utf8_is_indexed_and_checked(tmp_path):
     assert checked.returncode == 1 and b"Traceback" not in checked.stderr, checked.stderr
     found = json.dumps(json.loads(checked.stdout))
     assert "copy\\\\xfe.txt" in found and "bad\\\\xff.txt" in found, found
+
+
+def test_an_id_with_a_lone_surrogate_is_refused_by_name(tmp_path):
+    from dedup.index import Index
+
+    with Index.open(tmp_path / "x.db") as index:
+        for call in (index.add, index.check):
+            with pytest.raises(ValueError, match="lone surrogate"):
+                call(Article(id="\ud800", text="The council met on Monday to approve the budget."))
+        assert len(index) == 0  # nothing half stored
+        index.add(Article(id="ok", text="The council met on Monday to approve the budget."))
+        assert len(index) == 1 and "ok" in index

@@ -66,6 +66,8 @@ def validate(a: object) -> None:
         raise TypeError(f"expected a dedup.Article, got {type(a).__name__}")
     if not isinstance(a.id, str) or not a.id:
         raise ValueError(f"{a.where}: an article needs a non-empty string id, got {a.id!r}")
+    if not a.id.isascii() and any("\ud800" <= c <= "\udfff" for c in a.id):
+        raise ValueError(f"{a.where}: the id {a.id!r} holds a lone surrogate (no character; UTF-8 cannot store it)")
     if not isinstance(a.text, str):
         raise ValueError(f"{a.where}: the text of article {a.id!r} must be a string, got {type(a.text).__name__}")
     if a.published is not None and not isinstance(a.published, dt.datetime):

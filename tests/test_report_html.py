@@ -473,3 +473,14 @@ def test_committed_example_report():
     assert "<code>dedup scan fixtures/ -o reports/fixtures.html</code>" in page
     pairs = dom.find_all(lambda n: n.tag == "details" and n.attrs.get("data-relation") == "derived")
     assert len(pairs) == 1 and f"{ORIGINAL}→{DIGEST}" in pairs[0].find_all(lambda n: n.tag == "summary")[0].text()
+
+
+def test_segments_of_many_spans_name_every_span_covering_them():
+    rng = random.Random(5)
+    text = "x" * 2_000
+    spans = [tuple(sorted((rng.randint(-5, 2_005), rng.randint(-5, 2_005)))) for _ in range(400)]
+    spans += [(10, 10), (50, 60), (50, 60)]  # empty, and twice the same
+    pieces = segments(text, spans)
+    assert "".join(text[s:e] for s, e, _ in pieces) == text
+    for s, e, covering in pieces:
+        assert covering == tuple(k for k, (a, b) in enumerate(spans) if a <= s and e <= b and a < b)

@@ -52,9 +52,19 @@ def segments(text: str, spans: Sequence[Sequence[int]]) -> list[tuple[int, int, 
     """
     n = len(text)
     clipped = [(max(0, min(a, n)), max(0, min(b, n))) for a, b in spans]
-    cuts = sorted({0, n, *(x for a, b in clipped if a < b for x in (a, b))})
-    return [(start, end, tuple(k for k, (a, b) in enumerate(clipped) if a <= start and end <= b and a < b))
-            for start, end in zip(cuts, cuts[1:])]
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(clipped):
+        if a < b:
+            opening.setdefault(a, []).append(k)
+            closing.setdefault(b, []).append(k)
+    cuts = sorted({0, n, *opening, *closing})
+    out, covering = [], set()  # a sweep over the cuts: time linear in them, not in cuts times spans
+    for start, end in zip(cuts, cuts[1:]):
+        covering.difference_update(closing.get(start, ()))
+        covering.update(opening.get(start, ()))
+        out.append((start, end, tuple(sorted(covering))))
+    return out
 
 
 def removed_spans(article: Article) -> list[tuple[int, int]]:

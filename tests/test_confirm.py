@@ -336,9 +336,13 @@ def _column_order_sums(m, pairs):
     return np.array(out, np.float32)
 
 
-def test_row_dots_are_the_element_wise_products_sums(maker):
+@pytest.mark.parametrize("group_min", [4, None])  # pairs taken a group at a time, or all one by one
+def test_row_dots_are_the_element_wise_products_sums(maker, monkeypatch, group_min):
+    from dedup.confirm import tfidf
     from dedup.confirm.tfidf import row_dots
 
+    if group_min:
+        monkeypatch.setattr(tfidf, "GROUP_MIN", group_min)
     docs = Confirmer().fit([maker.article(2) for _ in range(30)]).docs_
     star = np.array([[i, j] for i in range(3) for j in range(30) if j != i])  # many pairs a first row
     scattered = np.array([[i, (i * 7 + 3) % 30] for i in range(30)])  # one pair a first row
@@ -349,6 +353,7 @@ def test_row_dots_are_the_element_wise_products_sums(maker):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_row_dots_equal_the_reference_on_random_matrices(seed, monkeypatch):
+    monkeypatch.setattr("dedup.confirm.tfidf.GROUP_MIN", 4)  # the star's rows a group each
     from scipy import sparse
 
     from dedup.confirm import tfidf

@@ -90,7 +90,8 @@ def weigh(tfidf: TfidfTransformer, counts: sparse.csr_matrix, block: int = 1 << 
 
 
 STEP = 1 << 21  # entries of the pairs' rows handled a step
-GROUP_MIN = 8  # pairs sharing an article from which they are taken together (one product against its row)
+GROUP_MIN = 32  # pairs sharing an article from which they are taken together (one product against its row; a
+# group costs as much as some 30 pairs taken one by one: scipy's row indexing)
 
 
 def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> np.ndarray:
@@ -104,7 +105,8 @@ def row_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int = 1 << 16) -> n
     element-wise product, ``batch`` pairs a step at most and at most ``STEP`` entries of
     their rows (unless one pair has more): it walks both rows' entries, whatever ``m``'s
     width (a corpus's vocabulary: millions of columns), and memory stays bounded. Both
-    add the same products in the same order: the sums are equal to the bit.
+    add the same products in the same order: the sums are equal to the bit, whichever
+    way a pair is taken (numpy's pairwise sums would differ in the last bit).
 
     >>> m = sparse.csr_matrix(np.array([[1, 2, 0], [0, 3, 4], [5, 0, 6]], np.float32))
     >>> row_dots(m, np.array([[0, 1], [0, 2], [1, 2], [2, 2]])).tolist()
@@ -142,13 +144,18 @@ def _pair_dots(m: sparse.csr_matrix, pairs: np.ndarray, batch: int) -> np.ndarra
     out = np.zeros(len(pairs), np.float32)
     count = np.diff(m.indptr)
     reach = np.r_[0, np.cumsum(count[pairs[:, 0]] + count[pairs[:, 1]])]  # entries before each pair
-    ones = np.ones(m.shape[1], np.float32)
+    one = np.ones(1, np.float32)
     lo = 0
     while lo < len(pairs):
         hi = min(lo + batch, int(np.searchsorted(reach, reach[lo] + STEP, side="right")) - 1)
         hi = max(hi, lo + 1)
         step = pairs[lo:hi]
-        out[lo:hi] = m[step[:, 0]].multiply(m[step[:, 1]]).tocsr() @ ones
+        products = m[step[:, 0]].multiply(m[step[:, 1]]).tocsr()
+        # each row's products in one column: scipy's product by a vector adds them one after another
+        # (a sum along the rows would add them pairwise), reading no vector as wide as the vocabulary
+        column = sparse.csr_matrix((products.data, np.zeros_like(products.indices), products.indptr),
+                                   shape=(hi - lo, 1))
+        out[lo:hi] = column @ one
         lo = hi
     return out
 

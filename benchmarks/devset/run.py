@@ -135,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--work", type=Path, default=None, help="where the cases are written (default: a temporary folder)")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--only", nargs="*", default=None, help="classes: fanout pages html wire quotes writethrough urdu bbc")
+    ap.add_argument("--only", nargs="*", default=None, help="classes: fanout pages html wire quotes writethrough urdu urdu-mixed bbc")
     args = ap.parse_args(argv)
-    want = set(args.only or ["fanout", "pages", "html", "wire", "quotes", "writethrough", "urdu", "bbc"])
+    want = set(args.only or ["fanout", "pages", "html", "wire", "quotes", "writethrough", "urdu", "urdu-mixed", "bbc"])
     work = args.work or Path(tempfile.mkdtemp(prefix="dedup-devset-"))
     stories = cases.bbc_stories(args.data / "bbc-news")
     built: list[cases.Case] = []
@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         built += cases.writethroughs(stories)
     if "urdu" in want:
         built += urdu.urdu(cases.urdu_rows(args.data / "urdu-news-text" / "rows.jsonl"))
+    if "urdu-mixed" in want:
+        built += urdu.mixed_cases(cases.urdu_rows(args.data / "urdu-news-text" / "rows.jsonl"))
     baselines = _baselines()
     rows, details = [], []
     for case in built:

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from dedup.confirm import Comparison, Confirmer, quotes, shared_quotes
+from dedup.model import Relation
 from dedup.params import Params
+from dedup.relation import relation
 
 MIN_RUN = Params().min_passage_words
 
@@ -381,3 +383,30 @@ def test_row_dots_equal_the_reference_on_random_matrices(seed, monkeypatch):
         assert tfidf.row_dots(m, pairs, batch=7).tobytes() == got.tobytes()
 
 
+
+
+SOURCE = ["The harbour authority approved a new ferry terminal for the northern island on Tuesday.",
+          "Construction of the terminal will begin next spring and cost about forty million dollars.",
+          "Fishermen had asked for a larger pier since the storms damaged the old one two winters ago.",
+          "The regional council will pay a third of the cost, with the rest coming from port fees.",
+          "Opposition members said the ferry timetable should be published before any work begins.",
+          "The island has about three thousand residents who depend on the ferry for supplies."]
+OWN = ["Local shops reported strong sales during the weekend market in the town square.",
+       "A choir from the mainland performed at the church hall on Saturday evening.",
+       "Weather forecasters expect heavy rain along the coast later this week."]
+
+
+def test_sentences_matched_out_of_order_are_measured_and_shown():
+    # a story built partly from SOURCE: four of its sentences reworded a little, in an order of their own, among
+    # sentences of its own
+    built = " ".join([OWN[0], "With port fees covering the rest, the regional council is to pay a third of the cost.",
+                      OWN[1], "On Tuesday a new ferry terminal for the northern island was approved by the harbour authority.",
+                      "Some three thousand island residents depend on the ferry for their supplies.", OWN[2],
+                      "Costing about forty million dollars, construction of the terminal begins next spring."])
+    bodies = [" ".join(SOURCE), built, " ".join(OWN), "Unrelated text about a football match and its goals."]
+    c = Confirmer().fit(bodies).compare(0, 1)
+    assert c.matched == 4 and c.aligned < c.matched and c.matched_carried == 4 and c.matched_similarity > 0.7
+    shown = {(p.a_span, p.b_span) for p in c.passages if p.kind == "paraphrase"}
+    assert len(shown) == c.matched  # the sentences matched out of order are evidence too
+    assert relation(c) == Relation.DERIVED and c.order < Params().derived_order  # not by the in-order alignment
+    assert Confirmer().fit(bodies).compare(0, 2).matched == 0

@@ -131,8 +131,9 @@ def _reference_carried(bodies: list[str]) -> list[tuple[int, int]]:
     pairs = [(i, j) for i in range(len(bodies)) for j in range(i + 1, len(bodies))]
     out = []
     for c in confirmer.compare_many(pairs):
+        chain = [p for p in c.passages if p.kind == "paraphrase"][:c.aligned]  # (then the sentences matched out of order)
         want = sum(carries(sentence_terms(bodies[c.a][slice(*p.a_span)]), sentence_terms(bodies[c.b][slice(*p.b_span)]))
-                   for p in c.passages if p.kind == "paraphrase")
+                   for p in chain)
         out.append((c.carried, want))
     return out
 

@@ -66,6 +66,8 @@ class Comparison:
     matched_coverage_b: float = 0.0
     carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carried_many`,
     # counted by the caller of :func:`align` over the chains of many pairs at once)
+    matched_similarity: float = 0.0  # mean TF-IDF cosine of the sentence pairs matched one-to-one, order ignored
+    matched_carried: int = 0  # of those, the pairs that carry the same words (as ``carried``)
     reworded: int = 0  # matched sentence pairs (order ignored) that are not the same sentence reused
     passages: list[Passage] = field(default_factory=list)
     quotes: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
@@ -348,18 +350,20 @@ def heaviest_chain(ii: list[int], jj: list[int], weight: list[int]) -> list[int]
 
 def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: sparse.csr_matrix,
           covered: tuple[np.ndarray, np.ndarray], params: Params = DEFAULT,
-          similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+          similar: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fill ``c`` with the order-preserving sentence alignment (the heaviest increasing chain
     of sentence pairs at ``sentence_similarity`` or more; ``ma``, ``mb``: the TF-IDF rows
     of each article's sentences) and the one-to-one matching, order ignored. Pairs of more
     than ``max_aligned_cells`` sentence pairs are not aligned (the similarity matrix would
     not fit in memory: two 20 MB texts hold 10^10 sentence pairs). ``similar``: the pair's
     :func:`similar_sentences`, when measured in a block with other pairs; ``covered``: what
-    :func:`lexical` returned for the pair. Returns the aligned sentence pairs (a's, b's), of
-    which the caller counts ``c.carried``
-    (:func:`~dedup.confirm.sentences.carried_many`, many pairs at once)."""
+    :func:`lexical` returned for the pair. Returns the sentence pairs (a's, b's): the
+    ``c.aligned`` aligned ones, then those matched out of order; and which of them are in
+    the one-to-one matching; of these the caller counts ``c.carried`` and ``c.matched_carried``
+    (:func:`~dedup.confirm.sentences.carries_many`, many pairs at once)."""
     threshold, cap = params.sentence_similarity, params.max_aligned_candidates
-    nothing = np.empty(0, np.int64), np.empty(0, np.int64)
+    nothing = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, bool)
     if ma.shape[0] == 0 or mb.shape[0] == 0 or ma.shape[0] * mb.shape[0] > params.max_aligned_cells:
         return nothing  # nothing to align, or texts of thousands of sentences each: their verbatim measures decide
     ii, jj, ww = similar_sentences([(ma, mb)], threshold)[0] if similar is None else similar
@@ -376,6 +380,8 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
             used_a.add(at_a[k]), used_b.add(at_b[k])
             pairs.append(k)
     c.matched = len(pairs)
+    c.matched_similarity = float(np.mean(ww[pairs]))
+    matched_i, matched_j, matched_w = ii[pairs], jj[pairs], ww[pairs]
     # a matched pair is the same sentence reused when it says the same words and each is in shared passages
     same = params.sentence_same
     close = np.array([k for k in pairs if ww[k] >= same], np.int64)
@@ -408,7 +414,14 @@ def align(c: Comparison, sa: Sketch, sb: Sketch, ma: sparse.csr_matrix, mb: spar
     c.similarity = float(np.mean([ww[k] for k in chain]))
     c.coverage_a = float(len_a[[ii[k] for k in chain]].sum() / len_a.sum())
     c.coverage_b = float(len_b[[jj[k] for k in chain]].sum() / len_b.sum())
-    pairs_i, pairs_j = np.array([ii[k] for k in chain], np.int64), np.array([jj[k] for k in chain], np.int64)
+    chained = [(ii[k], jj[k]) for k in chain]
     for k in chain:
         c.passages.append(Passage(sa.sentences[ii[k]], sb.sentences[jj[k]], "paraphrase", round(ww[k], 3)))
-    return pairs_i, pairs_j
+    matched = list(zip(matched_i.tolist(), matched_j.tolist()))
+    in_chain, in_matching = set(chained), set(matched)
+    moved = [k for k, ij in enumerate(matched) if ij not in in_chain]  # matched out of order: moved in a rewrite
+    for k in moved:
+        c.passages.append(Passage(sa.sentences[matched[k][0]], sb.sentences[matched[k][1]], "paraphrase",
+                                  round(float(matched_w[k]), 3)))
+    pairs = np.array(chained + [matched[k] for k in moved], np.int64).reshape(-1, 2)
+    return pairs[:, 0], pairs[:, 1], np.array([ij in in_matching for ij in chained] + [True] * len(moved), bool)

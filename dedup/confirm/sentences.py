@@ -69,8 +69,25 @@ def shared_terms_many(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: np.ndarra
 def carried_many(chains: Sequence[tuple[Sketch, Sketch, np.ndarray, np.ndarray]], params: Params = DEFAULT
                  ) -> np.ndarray:
     """For each pair of texts ``(sa, sb, i, j)`` with aligned sentence pairs (sentence
-    ``i[k]`` of ``sa``, ``j[k]`` of ``sb``): how many of those carry the same words, all
-    pairs at once with numpy. A sentence pair carries the same words when more than
+    ``i[k]`` of ``sa``, ``j[k]`` of ``sb``): how many of those carry the same words
+    (:func:`carries_many`).
+
+    >>> a = Sketch("Fosters said the deal would make it the largest wine maker. Kenteris missed tests in Athens.")
+    >>> b = Sketch("The deal would make Fosters the largest wine maker, it said. Wada will appeal if the IAAF "
+    ...            "does not clear Kenteris of Athens charges.")
+    >>> carried_many([(a, b, np.array([0, 1]), np.array([0, 1])), (a, b, np.array([1]), np.array([1]))]).tolist()
+    [1, 0]
+    """
+    sizes = np.array([len(i) for _, _, i, _ in chains], np.int64)
+    return np.bincount(np.repeat(np.arange(len(chains)), sizes), carries_many(chains, params),
+                       minlength=len(chains)).astype(np.int64)
+
+
+def carries_many(chains: Sequence[tuple[Sketch, Sketch, np.ndarray, np.ndarray]], params: Params = DEFAULT
+                 ) -> np.ndarray:
+    """For each pair of texts ``(sa, sb, i, j)`` and each of its sentence pairs (sentence
+    ``i[k]`` of ``sa``, ``j[k]`` of ``sb``), in that order: whether it carries the same
+    words, all pairs at once with numpy. A sentence pair carries the same words when more than
     ``sentence_terms_shared`` of the content terms (:attr:`Sketch.sentence_content`: not
     names or numbers) of the sentence with fewer are among the other's terms (each term
     once, unweighted: a rewrite keeps a sentence's common words; another report of the
@@ -80,12 +97,12 @@ def carried_many(chains: Sequence[tuple[Sketch, Sketch, np.ndarray, np.ndarray]]
     >>> a = Sketch("Fosters said the deal would make it the largest wine maker. Kenteris missed tests in Athens.")
     >>> b = Sketch("The deal would make Fosters the largest wine maker, it said. Wada will appeal if the IAAF "
     ...            "does not clear Kenteris of Athens charges.")
-    >>> carried_many([(a, b, np.array([0, 1]), np.array([0, 1])), (a, b, np.array([1]), np.array([1]))]).tolist()
-    [1, 0]
+    >>> carries_many([(a, b, np.array([0, 1]), np.array([0, 1])), (a, b, np.array([1]), np.array([1]))]).tolist()
+    [True, False, False]
     """
     sizes = np.array([len(i) for _, _, i, _ in chains], np.int64)
     if not sizes.sum():
-        return np.zeros(len(chains), np.int64)
+        return np.zeros(0, bool)
 
     def gathered(side: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # terms, content flags, row of each
         values, content, rows = [], [], []
@@ -112,5 +129,4 @@ def carried_many(chains: Sequence[tuple[Sketch, Sketch, np.ndarray, np.ndarray]]
     common_b = np.bincount(content_b[member(content_b, terms_a)] // width, minlength=rows)
     a_fewer = na <= nb
     fewer, common = np.where(a_fewer, na, nb), np.where(a_fewer, common_a, common_b)
-    carries = (fewer > 0) & (common > params.sentence_terms_shared * fewer)
-    return np.bincount(np.repeat(np.arange(len(chains)), sizes), carries, minlength=len(chains)).astype(np.int64)
+    return (fewer > 0) & (common > params.sentence_terms_shared * fewer)

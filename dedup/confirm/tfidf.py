@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from dedup.confirm.measures import Comparison, ShingleRun, align, lexical, similar_sentences
 from dedup.confirm.quotes import Quotes, quote_terms, shared_quotes
-from dedup.confirm.sentences import carried_many
+from dedup.confirm.sentences import carries_many
 from dedup.params import DEFAULT, Params
 from dedup.sketch.body import Sketch
 from dedup.sketch.features import featurize, term_mask
@@ -325,9 +325,14 @@ class Confirmer:
             c = Comparison(a, b, cosine=float(cosine), sentences_a=len(sa.sentences), sentences_b=len(sb.sentences))
             covered = lexical(c, sa, sb, p)
             if k in similar:
-                chains.append((c, (sa, sb, *align(c, sa, sb, ma, mb, covered, p, similar[k]))))
+                i, j, matched = align(c, sa, sb, ma, mb, covered, p, similar[k])
+                chains.append((c, (sa, sb, i, j), matched))
             c.quotes = shared_quotes(qa, qb, p)
             out.append(c)
-        for (c, _), n in zip(chains, carried_many([chain for _, chain in chains], p).tolist()):
-            c.carried = n  # the aligned sentence pairs of all pairs at once
+        carries = carries_many([chain for _, chain, _ in chains], p)  # the sentence pairs of all pairs at once
+        at = 0
+        for c, (_, _, i, _), matched in chains:
+            mine = carries[at: at + i.size]
+            c.carried, c.matched_carried = int(mine[:c.aligned].sum()), int(mine[matched].sum())
+            at += i.size
         return out

@@ -103,6 +103,10 @@ class Params:
     derived_carried: float = _p(0.5, "relation", "...and at least this share of the aligned sentence pairs carry the "
                                 "same words (sentence_terms_shared), for a rewrite too: a follow-up of a story "
                                 "shares its names, not its sentences", True)
+    moved_similarity: float = _p(0.7, "relation", "derived: or, order ignored (a story built partly from the other, "
+                                 "its sentences moved), derived_aligned sentence pairs matched one to one, of this "
+                                 "mean cosine, covering derived_coverage of one text, derived_carried of them "
+                                 "carrying the same words", True)
     derived_reuse: float = _p(0.3, "relation", "derived: or this share of one text in short shared runs", True)
     related_cosine: float = _p(0.2, "relation", "related: TF-IDF cosine at least (below: only verbatim reuse)",
                                True)

@@ -121,6 +121,32 @@ def test_not_derived_just_below_a_threshold_but_related(change):
     assert relation(c) == "related"  # cosine still reaches RELATED_COSINE
 
 
+def moved_like(**kw) -> Comparison:
+    """Exactly at every 'derived, sentences moved' threshold: matched out of order (none aligned), reworded."""
+    n = P.derived_aligned
+    base = dict(cosine=P.derived_cosine, matched=n, matched_coverage_a=P.derived_coverage,
+                matched_similarity=P.moved_similarity, matched_carried=math.ceil(P.derived_carried * n),
+                reworded=n)
+    base.update(kw)
+    return comp(**base)
+
+
+def test_derived_by_sentences_moved_at_thresholds():
+    assert relation(moved_like()) == "derived"
+    assert relation(moved_like(matched_coverage_a=0.0, matched_coverage_b=P.derived_coverage)) == "derived"
+    assert relation(moved_like(reworded=0)) == "partial"  # the same sentences reused, moved about
+
+
+@pytest.mark.parametrize("change", [
+    dict(matched=P.derived_aligned - 1, matched_carried=P.derived_aligned - 1),
+    dict(matched_coverage_a=P.derived_coverage - EPS),
+    dict(matched_similarity=P.moved_similarity - EPS),  # the same subject, not the same sentences
+    dict(matched_carried=math.ceil(P.derived_carried * P.derived_aligned) - 1),  # matched on names
+])
+def test_not_derived_by_moved_sentences_just_below_a_threshold(change):
+    assert relation(moved_like(**change)) == "related"
+
+
 def test_derived_needs_cosine():
     assert relation(derived_like(cosine=P.derived_cosine - EPS)) == (
         "related" if P.derived_cosine - EPS >= P.related_cosine else None)

@@ -18,8 +18,11 @@
   half of the aligned sentence pairs carry the same words (most of the content terms of
   one sentence, not its names or numbers, in the other: :attr:`Comparison.carried`). Two
   reports of a running story align on the names and numbers they share (same newsroom,
-  different day), not on their sentences. When the matched sentences are reused as they
-  are (not reworded), the pair is partial.
+  different day), not on their sentences. Or, order ignored, sentences matched one to one
+  cover a good share of one text and say nearly the same (``moved_similarity``), most of
+  them carrying the same words: a story built partly from the other, its sentences
+  reworded and moved among its own. When the matched sentences are reused as they are
+  (not reworded), the pair is partial.
 * **related**: same subject (TF-IDF cosine) without a derivation: same event,
   written independently.
 
@@ -84,7 +87,9 @@ def relation(c: Comparison, same_words: bool = False, params: Params = DEFAULT) 
     coverage = max(c.coverage_a, c.coverage_b)
     aligned = (c.aligned >= p.derived_aligned and coverage >= p.derived_coverage and c.order >= p.derived_order
                and (c.similarity >= p.derived_similarity or coverage >= p.derived_full_coverage) and carried)
-    if c.cosine >= p.derived_cosine and (hi >= p.derived_reuse or aligned):
+    moved = (c.matched >= p.derived_aligned and hi_m >= p.derived_coverage and c.matched_similarity >= p.moved_similarity
+             and c.matched_carried >= p.derived_carried * c.matched)  # part of it rewritten, sentences moved
+    if c.cosine >= p.derived_cosine and (hi >= p.derived_reuse or aligned or moved):
         return Relation.DERIVED if reworded else Relation.PARTIAL
     if c.cosine >= p.related_cosine:
         return Relation.RELATED

@@ -172,6 +172,32 @@ def fanout(stories: list[Story], copies: dict[str, int], background: int = 150) 
     return out
 
 
+def syndicated(stories: list[Story], per_split: int = 30) -> list[Case]:
+    """Agency stories run whole on three sites and as teasers (headline, two paragraphs,
+    "Read more") on three (class 1, added 2026-12-08): each story's opening is in seven
+    articles, enough for the corpus-wide repeated-line rule to see it, its later paragraphs
+    in four, too few. Gold: each page vs the agency's story (copy), and one page vs a page of
+    the story before it (unrelated)."""
+    out = []
+    for split in SPLITS:
+        rnd = random.Random(f"syndicated-{split}")
+        pool = [s for s in stories if split_of(s.id) == split]
+        chosen = rnd.sample(pool, per_split)
+        case = Case("syndicated", split)
+        for k, story in enumerate(chosen):
+            source = case.add(f"wire/{story.id}", plain(story), "Agency Wire", 3, 6)
+            sites = rnd.sample(SITES, 6)
+            for n, site in enumerate(sites):
+                cut = 2 if n >= 3 else None
+                page = case.add(f"{'teaser' if cut else 'page'}{n}/{story.id}",
+                                in_page(story, site, rnd, stories, cut), site, 3, 8 + n)
+                case.label(source, page, "copy", source)
+            if k:
+                case.label(f"page0/{story.id}", f"page0/{chosen[k - 1].id}", "unrelated")
+        out.append(case)
+    return out
+
+
 def pages(stories: list[Story], per_split: int = 60) -> list[Case]:
     """Copies inside web pages (class 2): each source vs its copy inside one site's chrome
     (copy), vs its copy cut after 3-5 paragraphs with "Read more" (copy), and that site's

@@ -135,14 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--work", type=Path, default=None, help="where the cases are written (default: a temporary folder)")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--only", nargs="*", default=None, help="classes: fanout pages html wire quotes writethrough urdu urdu-mixed bbc")
+    ap.add_argument("--only", nargs="*", default=None, help="classes: fanout pages syndicated html wire quotes writethrough urdu urdu-mixed bbc")
     args = ap.parse_args(argv)
-    want = set(args.only or ["fanout", "pages", "html", "wire", "quotes", "writethrough", "urdu", "urdu-mixed", "bbc"])
+    want = set(args.only or ["fanout", "pages", "syndicated", "html", "wire", "quotes", "writethrough", "urdu", "urdu-mixed", "bbc"])
     work = args.work or Path(tempfile.mkdtemp(prefix="dedup-devset-"))
     stories = cases.bbc_stories(args.data / "bbc-news")
     built: list[cases.Case] = []
     if "pages" in want:
         built += cases.pages(stories)
+    if "syndicated" in want:
+        built += cases.syndicated(stories)
     if "wire" in want:
         built += wire_copies.wire_copies(stories)
     if "quotes" in want:

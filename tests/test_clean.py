@@ -365,6 +365,18 @@ def test_teaser_pages_keep_the_story_they_carry(maker):
     assert all(lead in a.body.split("\n") and title in a.body.split("\n") for a in out)
 
 
+def test_story_run_whole_on_some_sites_and_as_teasers_on_others_keeps_its_opening(maker):
+    """Its opening is in every page, its later paragraphs only in the whole ones (fewer than
+    repeat_min_docs): the whole pages share all their prose with the story's other pages."""
+    lead, rest = [maker.paragraph(2) for _ in range(2)], [maker.paragraph(3) for _ in range(4)]
+    whole = [Article(id=f"w{i}", text="\n".join([f"Site {i} News", *lead, *rest, FOOTER])) for i in range(4)]
+    teasers = [Article(id=f"t{i}", text="\n".join([f"Site {i} Daily", *lead, "Read more"])) for i in range(2)]
+    others = [Article(id=f"o{i}", text="\n".join([maker.paragraph(3), maker.paragraph(3), FOOTER])) for i in range(4)]
+    out = clean_corpus(whole + teasers + others)
+    assert all(all(p in a.body.split("\n") for p in lead) for a in out[:6])
+    assert all(FOOTER not in a.body for a in out)  # in 8 pages, 4 sharing no text and 4 a story
+
+
 def test_long_footer_in_many_different_articles_removed(maker):
     footer = "This article is for general information only and is not advice of any kind whatsoever."
     n = Params().repeat_min_docs + 1

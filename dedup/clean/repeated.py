@@ -76,11 +76,27 @@ def frequent_line(articles_carrying: _AtLeast[_Result], params: Params = DEFAULT
     return articles_carrying >= params.repeat_min_docs
 
 
+def carried_along(articles_carrying: _AtLeast[_Result], line_carriers: int | _AtLeast[_Result]) -> _Result:
+    """Whether a line in ``articles_carrying`` articles is text that a carrier of a repeated
+    line in ``line_carriers`` articles shares with the others (:func:`boilerplate_line`):
+    another article carries it, and at least half as many articles as carry the repeated
+    line. Copies of one story share their paragraphs with most of the story's other copies;
+    a footer's carriers are other stories, sharing their text with a copy or two of their
+    own at most. Numbers, NumPy arrays or Spark columns, as :func:`frequent_line`.
+
+    >>> carried_along(4, 6), carried_along(2, 190), carried_along(1, 1)
+    (True, False, False)
+    """
+    return (articles_carrying >= 2) & (articles_carrying * 2 >= line_carriers)
+
+
 def boilerplate_line(median_share: _AtMost[_Result], params: Params = DEFAULT) -> _Result:
     """The second half: a frequent line whose median carrier has at most ``repeat_max_shared``
-    of its text (in characters) in frequent lines: copies of one story share most of their
-    text and keep it, whatever page chrome of many short lines surrounds each.
-    Numbers, NumPy arrays or Spark columns, as :func:`frequent_line`."""
+    of its text (in characters) in lines it shares with the line's other carriers
+    (:func:`carried_along`): copies of one story share most of their text and keep it, whatever
+    page chrome of many short lines surrounds each, and though only their opening is frequent
+    (a story run whole on three sites and as a teaser on two: its later paragraphs are in four
+    articles, its first in six). Numbers, NumPy arrays or Spark columns, as :func:`frequent_line`."""
     return median_share <= params.repeat_max_shared
 
 
@@ -90,9 +106,10 @@ def drop_repeated_lines(articles: Sequence[Article], tables: Sequence[tuple[np.n
 
     A line counts as repeated when at least ``repeat_min_docs`` articles carry it
     (:func:`frequent_line`); it is dropped when, in the median article carrying it, at most
-    ``repeat_max_shared`` of the prose (in characters, :func:`line_table`) is in repeated
-    lines: copies of one story share most of theirs and keep them (:func:`boilerplate_line`),
-    even a teaser page of the headline and first paragraph amid links to other stories.
+    ``repeat_max_shared`` of the prose (in characters, :func:`line_table`) is in lines shared
+    with its other carriers (:func:`carried_along`): copies of one story share most of theirs and keep them
+    (:func:`boilerplate_line`), even a teaser page of the headline and first paragraph amid
+    links to other stories.
     ``tables``: each article's :func:`line_table`, when already computed (in workers).
     """
     per_doc = [line_table(a.body or "") for a in articles] if tables is None else tables
@@ -109,9 +126,9 @@ def drop_repeated_lines(articles: Sequence[Article], tables: Sequence[tuple[np.n
     frequent = np.repeat(frequent_line(counts, params), counts)
     if not frequent.any():
         return
-    shared = np.bincount(doc[frequent], weights=chars[frequent], minlength=len(per_doc)) / np.maximum(total, 1)
+    # each carrier of a frequent line: the share of its prose in lines carried along with it
+    f_values, f_shared = values[frequent], _shares_along(doc, np.repeat(counts, counts), chars, total, frequent)
     # the median share among the articles carrying each frequent line
-    f_values, f_shared = values[frequent], shared[doc[frequent]]
     order = np.lexsort((f_shared, f_values))
     f_values, f_shared = f_values[order], f_shared[order]
     g_start = np.flatnonzero(np.r_[True, f_values[1:] != f_values[:-1]])
@@ -123,6 +140,22 @@ def drop_repeated_lines(articles: Sequence[Article], tables: Sequence[tuple[np.n
     boiler = set(boiler_hashes.tolist())
     for d in unique(doc[np.isin(values, boiler_hashes)]).tolist():
         drop_lines(articles[d], boiler)
+
+
+def _shares_along(doc: np.ndarray, carriers: np.ndarray, chars: np.ndarray, total: np.ndarray, query: np.ndarray
+                  ) -> np.ndarray:
+    """For the lines ``query`` flags (rows of ``doc``, ``carriers``: articles carrying the
+    line, ``chars``: its prose), the share of their article's prose (``total``) in lines
+    :func:`carried_along` with them, by one sort of every line by article, most carried first."""
+    top = np.int64(carriers.max(initial=0) + 1)
+    key = doc.astype(np.int64) * top + (top - 1 - carriers)  # by article, then most carried first
+    order = np.argsort(key, kind="stable")
+    key, cum = key[order], np.r_[0.0, np.cumsum(chars[order])]
+    d, n = doc[query].astype(np.int64), carriers[query]
+    least = np.maximum(2, (n + 1) // 2)  # the fewest carriers a line along needs (carried_along)
+    first = np.searchsorted(key, d * top)
+    last = np.searchsorted(key, d * top + (top - 1 - least), side="right")
+    return (cum[last] - cum[first]) / np.maximum(total[d], 1)
 
 
 def drop_lines(article: Article, boiler: set[int]) -> None:

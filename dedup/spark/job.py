@@ -42,7 +42,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from dedup.clean import clean, drop_lines, line_table
-from dedup.clean.repeated import boilerplate_line, frequent_line
+from dedup.clean.repeated import boilerplate_line, carried_along, frequent_line
 from dedup.confirm import CorpusIdf
 from dedup.model import Article, ClaimCheck, Pair, Problem, Relation, Report, Story
 from dedup.params import DEFAULT, Params
@@ -240,14 +240,17 @@ def _feature_batches(batches: Iterator[pa.RecordBatch], params: Params) -> Itera
 def repeated_lines(cleaned: DataFrame, params: Params = DEFAULT) -> DataFrame:
     """``idx``, ``boiler``: each article's lines to drop, by the rule of
     :func:`dedup.clean.drop_repeated_lines` (:func:`dedup.clean.repeated.frequent_line`,
-    :func:`dedup.clean.repeated.boilerplate_line`), counted over the whole corpus."""
+    :func:`dedup.clean.repeated.carried_along`, :func:`dedup.clean.repeated.boilerplate_line`),
+    counted over the whole corpus."""
     total = F.aggregate("line_chars", F.lit(0).cast("long"), lambda acc, x: acc + x)
     lines = (cleaned.select("idx", total.alias("size"), F.explode(F.arrays_zip("line_hashes", "line_chars")).alias("l"))
              .select("idx", "size", F.col("l.line_hashes").alias("h"), F.col("l.line_chars").alias("c")))
-    frequent = lines.groupBy("h").count().where(frequent_line(F.col("count"), params)).select("h")
-    carried = lines.join(frequent, "h")
-    shared = carried.groupBy("idx").agg((F.sum("c") / F.greatest(F.first("size"), F.lit(1))).alias("shared"))
-    spread = carried.join(shared, "idx").groupBy("h").agg(F.sort_array(F.collect_list("shared")).alias("s"))
+    counted = lines.join(lines.groupBy("h").count().withColumnRenamed("count", "n"), "h")
+    frequent = counted.where(frequent_line(F.col("n"), params)).select("idx", F.col("h").alias("f"),
+                                                                       F.col("n").alias("fn"))
+    along = frequent.join(counted, "idx").where(carried_along(F.col("n"), F.col("fn")))
+    shared = along.groupBy("f", "idx").agg((F.sum("c") / F.greatest(F.first("size"), F.lit(1))).alias("shared"))
+    spread = shared.groupBy(F.col("f").alias("h")).agg(F.sort_array(F.collect_list("shared")).alias("s"))
     n = F.size("s")
     median = (F.element_at("s", F.floor((n - 1) / 2).cast("int") + 1)
               + F.element_at("s", F.floor(n / 2).cast("int") + 1)) / 2

@@ -385,6 +385,16 @@ def test_malformed_html_markup_reported(tmp_path):
     assert len(problems) == 1 and problems[0].message.startswith("cannot parse HTML")
 
 
+def test_html_character_reference_with_thousands_of_digits_is_read(tmp_path):
+    # html.unescape reads a decimal reference with int(): past 4,300 digits a ValueError (traceback)
+    write(tmp_path / "big.html", "<p>Budget approved &#" + "9" * 5000 + "; &#" + "0" * 5000 + "65;</p>"
+                                 "<meta name=date content='&#" + "1" * 5000 + ";'>")
+    articles, problems = read_articles([str(tmp_path)])
+    assert [(a.id, a.text) for a in articles] == [("big.html", "Budget approved \ufffd A")]
+    assert [p.message for p in problems] == ["article big.html: publication date '\ufffd' not used "
+                                             "(unrecognised date: '\ufffd')"]
+
+
 def test_jsonl_is_streamed_line_by_line_with_bom_crlf_and_one_bad_line(tmp_path):
     f = write(tmp_path / "feed.jsonl", b'\xef\xbb\xbf{"text": "caf\xc3\xa9"}\r\n{"text": "na\xefve"}\r\n'
                                        b'{"text": "na\xc3\xafve"}\r\n{"text": "\xe9t\xe9"}\n')

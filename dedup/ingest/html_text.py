@@ -26,6 +26,9 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "td"
           "dt", "dd", "blockquote", "section", "article", "main", "figure", "figcaption", "caption", "center", "hr",
           "address", "pre"}
 _DATE_META = ("article:published_time", "date", "pubdate", "publish-date", "dc.date")
+# a decimal character reference: its leading zeros, its digits (html.unescape's int() refuses over 4,300)
+_DECIMAL_REF = re.compile(r"&#0*([0-9]+)")
+_NO_CHARACTER = "1114112"  # 0x10FFFF + 1: no code point, unescaped to U+FFFD
 
 
 class _PageParser(HTMLParser):
@@ -103,8 +106,22 @@ def _first_date(values: list[str | None]) -> str | None:
     return given[0] if given else None
 
 
+def bounded_charrefs(html: str) -> str:
+    """``html`` with each decimal character reference written with at most 7 digits, as it
+    unescapes: leading zeros dropped, a number over 7 digits (past U+10FFFF) made 1114112,
+    U+FFFD too. html.unescape reads the digits with int(), which raises ValueError past 4,300.
+
+    >>> bounded_charrefs("&#" + "0" * 5000 + "65; &#" + "9" * 5000 + ";")
+    '&#65; &#1114112;'
+    """
+    if "&#" not in html:
+        return html
+    return _DECIMAL_REF.sub(lambda m: "&#" + (m[1] if len(m[1]) <= 7 else _NO_CHARACTER), html)
+
+
 def extract_html(html: str) -> dict[str, str | None]:
     """Main text and metadata (title, published, publisher, url) of an HTML page."""
+    html = bounded_charrefs(html)
     if trafilatura is not None:
         text = trafilatura.extract(html, output_format="txt", include_comments=False, with_metadata=False)
         meta = trafilatura.extract_metadata(html)

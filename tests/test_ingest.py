@@ -211,6 +211,24 @@ def test_duplicate_ids_made_unique(tmp_path):
          "duplicate id 'same.txt' (already used in this run): renamed 'same.txt#3'")]
 
 
+def test_id_too_long_gets_the_row_default_id_with_a_warning(tmp_path):
+    # each report repeats an id for each pair: a 100,000-character id made a 27-article table
+    # take 165 s and 171 MB
+    long_id = "a" * 100_000
+    write(tmp_path / "r.jsonl", json.dumps({"id": long_id, "text": "one"}) + "\n"
+                                + json.dumps({"id": "b" * 2048, "text": "two"}) + "\n")
+    write(tmp_path / "r.csv", f"id,text\n{long_id},three\n")
+    write(tmp_path / "r.json", json.dumps([{"id": long_id, "text": "four"}]))
+    articles, problems = read_articles([str(tmp_path)])
+    assert [(a.id, a.text) for a in articles] == [("r.csv:2", "three"), ("r.json:1", "four"),
+                                                  ("r.jsonl:1", "one"), ("b" * 2048, "two")]
+    too_long = "id too long (100,000 characters, over 2,048): named "
+    assert [(p.path, p.line, p.level, p.message) for p in problems] == [
+        (str(tmp_path / "r.csv"), 2, "warning", too_long + "'r.csv:2'"),
+        (str(tmp_path / "r.json"), None, "warning", "item 1: " + too_long + "'r.json:1'"),
+        (str(tmp_path / "r.jsonl"), 1, "warning", too_long + "'r.jsonl:1'")]
+
+
 def test_stdin_jsonl(tmp_path):
     stdin = io.StringIO('{"text": "from stdin"}\r\nnot json\n{"id": "s2", "text": "second"}\n')
     articles, problems = read_articles(["-"], stdin=stdin)

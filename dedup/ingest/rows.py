@@ -2,7 +2,8 @@
 reader, Parquet rows). A row is an object with a text (``text``, ``body`` or ``content``)
 and optional ``id``, ``title``, ``published``/``date``, ``publisher``/``source``, ``url``
 (:data:`ROW_KEYS`); a row without text, or a line that is not JSON, is a problem at its line;
-so is a text longer than ``limit`` characters. Lone surrogates (JSON escapes such as
+so is a text longer than ``limit`` characters. An id over :data:`MAX_ID_CHARS` is replaced by
+the row's default id, with a warning. Lone surrogates (JSON escapes such as
 ``\\ud800``, which no encoding can write) become U+FFFD, with a warning.
 
 >>> problems = []
@@ -32,6 +33,9 @@ from dedup.ingest.files import MAX_ARTICLE_BYTES, too_large
 _NO_TEXT = "no 'text' (or 'body'/'content') field"
 _TEXT_KEYS, _DATE_KEYS, _PUBLISHER_KEYS = ("text", "body", "content"), ("published", "date"), ("publisher", "source")
 ROW_KEYS = (*_TEXT_KEYS, "id", "title", *_DATE_KEYS, *_PUBLISHER_KEYS, "url")  # what a row's article is made of
+# a row's id longer than this is not used (each report repeats an id for each of its pairs): the
+# longest URL sitemaps allow
+MAX_ID_CHARS = 2048
 
 
 def read_jsonl(lines: Iterable[tuple[int, str]], path: str, file_id: str,
@@ -143,6 +147,10 @@ def _row_article(row: Any, default_id: str, path: str, line: int | None, problem
         problems.append(Problem(path, where + SURROGATES, line, "warning"))
     optional = {k: (fields[k].strip() if fields[k] else None) for k in ("title", "url", "publisher")}
     article_id = (fields["id"] or default_id).strip()
+    if len(article_id) > MAX_ID_CHARS:
+        problems.append(Problem(path, f"{where}id too long ({len(article_id):,} characters, over {MAX_ID_CHARS:,}): "
+                                      f"named {default_id!r}", line, "warning"))
+        article_id = default_id
     return Article(id=article_id, text=fields["text"].replace("\r\n", "\n").replace("\r", "\n"),
                    published=published_date(fields["published"], article_id, path, line, problems),
                    path=path, line=line, **optional)

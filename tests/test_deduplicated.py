@@ -216,6 +216,14 @@ def test_jsonl_crlf_bom_and_a_last_line_without_newline(tmp_path):
                               '{"id": "c", "text": "three", "replaces": []}\n')
 
 
+def test_jsonl_rows_copied_under_an_article_limit_past_what_a_read_can_ask(tmp_path):
+    path = tmp_path / "f.jsonl"  # --max-article-mb 1e300: readline(4 x the limit) raised OverflowError
+    path.write_text('{"id": "a", "text": "one"}\n{"id": "b", "text": "one"}\n', encoding="utf-8")
+    out = io.StringIO()
+    write_deduplicated(rows_report(path), {"a": ["b"]}, out, row_file([str(path)]), max_article_bytes=10 ** 306)
+    assert out.getvalue() == '{"id": "a", "text": "one", "replaces": ["b"]}\n'
+
+
 def test_jsonl_in_utf16_and_cp1252(tmp_path):
     wide = tmp_path / "wide.jsonl"
     wide.write_bytes('{"id": "a", "text": "ünï"}\n{"id": "b", "text": "b"}\n'.encode("utf-16"))

@@ -238,6 +238,14 @@ def test_stdin_jsonl(tmp_path):
     assert problems[0].message.startswith("invalid JSON: ")
 
 
+def test_an_article_limit_past_what_a_read_can_ask_reads_jsonl(tmp_path):
+    # --max-article-mb 1e300: readline(4 x the limit) raised OverflowError (a traceback)
+    f = write(tmp_path / "feed.jsonl", '{"id": "a", "text": "one"}\n')
+    stdin = io.StringIO('{"id": "b", "text": "two"}\n')
+    articles, problems = read_articles([str(f), "-"], stdin=stdin, max_article_bytes=10 ** 306)
+    assert [(a.id, a.text) for a in articles] == [("a", "one"), ("b", "two")] and problems == []
+
+
 def test_stdin_binary_buffer_is_decoded_per_line():
     class FakeStdin(io.TextIOWrapper):
         pass

@@ -34,8 +34,8 @@ from typing import Any, BinaryIO, TextIO
 from dedup.model import Article, Problem
 from dedup.ingest.decoding import NUL_REST, SURROGATES, DecodedLines, decode, decode_checked, not_utf8_warning, scrub
 from dedup.ingest.files import (BINARY, EMPTY, JSONL_LINE_FACTOR, MAX_ARTICLE_BYTES, MISSING, NOT_REGULAR, NOT_UTF8,
-                                SNIFF_BYTES, SUPPORTED, file_type, input_files, is_binary, is_utf16, megabytes,
-                                not_regular, nul_line, too_large, unsupported, walk)
+                                SNIFF_BYTES, SUPPORTED, file_type, input_files, is_binary, is_utf16, jsonl_line_limit,
+                                megabytes, not_regular, nul_line, too_large, unsupported, walk)
 from dedup.ingest.html_text import extract_html
 from dedup.ingest.ids import renamed_id, unique_id
 from dedup.ingest.rows import ROW_KEYS, published_date, read_csv, read_json, read_jsonl, row_articles
@@ -184,8 +184,8 @@ def _read_jsonl_stream(f: BinaryIO, path: str, file_id: str, problems: list[Prob
 
 def _bounded_lines(f: Any, path: str, problems: list[Problem], limit: int) -> Iterator[tuple[int, Any]]:
     """Numbered lines of ``f`` (bytes or text); a line over :data:`JSONL_LINE_FACTOR` x ``limit``
-    is a problem, given as None, and never held whole in memory."""
-    longest = JSONL_LINE_FACTOR * limit
+    (:func:`jsonl_line_limit`) is a problem, given as None, and never held whole in memory."""
+    longest = jsonl_line_limit(limit)
     n = 0
     while line := f.readline(longest + 1):
         n += 1

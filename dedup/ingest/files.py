@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Iterator
 
 from dedup.model import Problem
@@ -142,6 +143,16 @@ def too_large(path: str, size: int, limit: int, line: int | None = None, what: s
     """
     return Problem(path, f"article too large: {megabytes(size)}{what}, over the {megabytes(limit)} limit "
                          "(--max-article-mb): not read", line)
+
+
+def jsonl_line_limit(limit: int) -> int:
+    """The longest JSONL line read for an article ``limit``: :data:`JSONL_LINE_FACTOR` x ``limit``, no
+    more than a read can ask for (``--max-article-mb 1e300`` asks for more).
+
+    >>> jsonl_line_limit(MAX_ARTICLE_BYTES) == 40 << 20, jsonl_line_limit(10 ** 300) == sys.maxsize - 1
+    (True, True)
+    """
+    return min(JSONL_LINE_FACTOR * limit, sys.maxsize - 1)
 
 
 def name_id(name: str) -> str:

@@ -42,7 +42,7 @@ from typing import Any, BinaryIO, TextIO
 
 from dedup.dates import format_published
 from dedup.ingest import MAX_ARTICLE_BYTES, DecodedLines, decode, file_type
-from dedup.ingest.files import JSONL_LINE_FACTOR, UTF16_BOMS, UTF32_BOMS
+from dedup.ingest.files import UTF16_BOMS, UTF32_BOMS, jsonl_line_limit
 from dedup.model import Relation, Report
 from dedup.params import DEFAULT, Params
 from dedup.relation.keep import DROP, kept
@@ -125,7 +125,7 @@ def _write(report: Report, keep: Mapping[str, list[str]], out: TextIO, rows: Row
         return
     wanted = {a.line: keep[a.id] for a in report.articles if a.id in keep and a.path == rows.path}
     if rows.format == "jsonl":
-        written = _jsonl_rows(rows.path, wanted, out, JSONL_LINE_FACTOR * limit)
+        written = _jsonl_rows(rows.path, wanted, out, jsonl_line_limit(limit))
     else:
         written = _csv_rows(rows.path, wanted, out)
     try:

@@ -88,6 +88,9 @@ def test_search_stops_at_the_git_root(tmp_path, monkeypatch):
     ('[tool.dedup]\nfollow-links = "yes"\n', ':2: [tool.dedup] follow-links = "yes": must be true or false'),
     ('[tool.dedup.index]\nagainst = "x"\n', ":1: [tool.dedup.index]: unknown table (tables: [tool.dedup.scan], "),
     ('[tool.dedup]\nagainst = \n', ":2: not valid TOML: "),
+    ("[tool.dedup]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n",  # was a RecursionError traceback
+     ": not valid TOML: arrays or tables nested too deeply"),
+    ("[tool.dedup]\nx = " + "{a=" * 100_000 + "}" * 100_000 + "\n", ": not valid TOML: arrays or tables nested"),
 ])
 def test_bad_settings_are_one_line_naming_file_line_and_key(capsys, project, text, says):
     settings(project, text)

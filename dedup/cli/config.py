@@ -107,6 +107,8 @@ class Config:
         except tomllib.TOMLDecodeError as e:
             line = re.search(r"at line (\d+)", str(e))
             raise ConfigError(f"{path}{':' + line[1] if line else ''}: not valid TOML: {e}") from None
+        except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+            raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
         tool = data.get("tool", {})
         top = tool.get("dedup") if isinstance(tool, dict) else None
         if top is None:

@@ -72,8 +72,14 @@ class GoldPair:
 def read_gold(path: str | os.PathLike[str]) -> list[GoldPair]:
     """The pairs of a gold CSV file; any problem raises :class:`GoldError`."""
     path = os.fspath(path)
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return parse_gold(f.read(), path)
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GoldError(path, data.count(b"\n", 0, e.start) + 1, f"not valid UTF-8 (byte {e.start}): "
+                                                                "save the gold file as UTF-8") from None
+    return parse_gold(text, path)
 
 
 def parse_gold(text: str, path: str = "<gold>") -> list[GoldPair]:
@@ -86,7 +92,14 @@ def parse_gold(text: str, path: str = "<gold>") -> list[GoldPair]:
     ...
     dedup.evaluate.GoldError: g.csv:2: unknown relation 'clone' (allowed: duplicate, copy, partial, derived, related, unrelated)
     """
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))  # CR, LF or CRLF ends a line, as in the scan's CSV
+    try:
+        return _gold_pairs(reader, path)
+    except csv.Error as e:  # a field over csv.field_size_limit()
+        raise GoldError(path, reader.line_num, f"invalid CSV: {e}") from None
+
+
+def _gold_pairs(reader: Any, path: str) -> list[GoldPair]:
     header = next(reader, None)
     if header is None:
         raise GoldError(path, 1, f"empty file: expected the header {','.join(REQUIRED)}[,source]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -82,6 +83,23 @@ def test_bad_rows(row, expected):
     with pytest.raises(GoldError) as e:
         parse_gold(f"a,b,relation,source\nw,v,related,\n{row}\n", "g.csv")
     assert str(e.value) == f"g.csv:3: {expected}"
+
+
+def test_gold_file_not_utf8_or_with_lone_cr_or_huge_field_is_a_gold_error(tmp_path):
+    # were Python tracebacks: UnicodeDecodeError; csv.Error on a CR (old Mac line ends) or a field past the limit
+    path = tmp_path / "gold.csv"
+    path.write_bytes(b"a,b,relation\nx,y,copy\ncaf\xe9,y,copy\n")
+    with pytest.raises(GoldError, match=r"gold\.csv:3: not valid UTF-8 \(byte 25\)"):
+        read_gold(path)
+    path.write_bytes(b"a,b,relation\rx,y,copy\r\rz,w,related\r")
+    assert read_gold(path) == [GoldPair("x", "y", "copy", None, 2), GoldPair("z", "w", "related", None, 4)]
+    limit = csv.field_size_limit(100)
+    try:
+        with pytest.raises(GoldError) as e:
+            parse_gold("a,b,relation\nx,y,copy\nx," + "z" * 101 + ",copy\n", "g.csv")
+    finally:
+        csv.field_size_limit(limit)
+    assert str(e.value) == "g.csv:3: invalid CSV: field larger than field limit (100)"
 
 
 def test_duplicate_pair_in_either_order():

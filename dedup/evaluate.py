@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from dedup.model import Pair, Relation, Report
+from dedup.report.escape import printable
 
 GOLD_RELATIONS = (*(r.value for r in Relation), "unrelated")
 POSITIVE = frozenset(r.value for r in Relation if r.derives)  # duplicate, copy, partial, derived
@@ -301,7 +302,7 @@ def render_evaluation(ev: Evaluation, fmt: str = "table", max_errors: int = 20) 
     from tabulate import tabulate
 
     out = [f"{ev.pairs} gold pairs: tp {ev.tp}, fp {ev.fp}, fn {ev.fn}, tn {ev.tn}"
-           + (f" ({ev.gold_file})" if ev.gold_file else ""), ""]
+           + (f" ({printable(ev.gold_file)})" if ev.gold_file else ""), ""]
     direction = (f"{_fmt(ev.direction_accuracy)} ({ev.direction_correct}/{ev.direction_total}, "
                  f"{ev.direction_undetermined} undetermined)")
     out.append(tabulate([["precision", _fmt(ev.precision)], ["recall", _fmt(ev.recall)], ["F1", _fmt(ev.f1)],
@@ -312,8 +313,9 @@ def render_evaluation(ev: Evaluation, fmt: str = "table", max_errors: int = 20) 
     if ev.errors:
         out += ["", "ERRORS"]
         shown = ev.errors[:max_errors]
-        out.append(tabulate([[e["line"], e["kind"], e["a"], e["b"], e["gold"], e["predicted"]] for e in shown],
+        out.append(tabulate([[e["line"], e["kind"], printable(e["a"]), printable(e["b"]), e["gold"], e["predicted"]]
+                             for e in shown],
                             ["line", "error", "a", "b", "gold", "predicted"], tablefmt="simple"))
         if len(ev.errors) > len(shown):
             out.append(f"... and {len(ev.errors) - len(shown)} more (see --format json)")
-    return "\n".join(out)
+    return printable("\n".join(out), keep="\n")  # every field is escaped: this is a safety net

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dedup.cli import main
 from dedup.model import Article
 from dedup.evaluate import GoldError, GoldPair, evaluate, parse_gold, read_gold, render_evaluation
 from dedup.model import Report
@@ -211,3 +212,18 @@ def test_render_unknown_format():
     ev = evaluate(report("xy", []), [GoldPair("x", "y", "unrelated")])
     with pytest.raises(ValueError, match="unknown format 'xml'"):
         render_evaluation(ev, "xml")
+
+
+def test_ids_with_control_characters_are_shown_escaped(tmp_path, capsys):
+    # the ids (and a hint naming the corpus's closest id) reached the terminal raw: \x1b recoloured it
+    red = "\x1b[31mred\u202e"
+    ev = evaluate(report([red, "b"], []), [GoldPair(red, "b", "copy", line=2)], "g\x1b.csv")
+    text = render_evaluation(ev, "table")
+    assert "\x1b" not in text and "\u202e" not in text
+    assert text.splitlines()[0].endswith("(g\\x1b.csv)")
+    assert text.splitlines()[-1].split()[3:5] == ["\\x1b[31mred\\u202e", "b"]  # one cell each
+    gold = gold_file(tmp_path, "a,b,relation\n\x1b[31mrex,b,unrelated\n")
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": red, "text": "One story."}) + "\n", encoding="utf-8")
+    assert main(["eval", str(gold), str(tmp_path / "c.jsonl"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "unknown id '\\x1b[31mrex'" in err and "did you mean '\\x1b[31mred\\u202e'" in err

@@ -26,17 +26,17 @@ def run_eval(args: argparse.Namespace) -> int:
     try:
         gold = read_gold(args.gold)
     except GoldError as e:
-        print(f"dedup: error: {e}", file=sys.stderr)
+        print(f"dedup: error: {printable(str(e))}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"dedup: error: cannot read {args.gold}: {e.strerror}", file=sys.stderr)
+        print(f"dedup: error: cannot read {printable(args.gold)}: {e.strerror}", file=sys.stderr)
         return 2
     report = scan(args.paths, progress=show_progress(args.progress))
     warn(report.problems)
     try:
         result = evaluate(report, gold, path=args.gold)
     except GoldError as e:
-        print(f"dedup: error: {e}", file=sys.stderr)
+        print(f"dedup: error: {printable(str(e))}", file=sys.stderr)
         return 2
     text = render_evaluation(result, args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")

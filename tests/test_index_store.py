@@ -201,6 +201,14 @@ def test_redis_unreachable():
         Index.open("redis://127.0.0.1:1/0?prefix=x")
 
 
+def test_redis_url_that_is_no_url_is_an_access_error_not_showing_it(capsys):
+    # urlsplit's ValueError escaped: "dedup: internal error: ValueError: Invalid IPv6 URL"
+    with pytest.raises(IndexAccessError, match=r"^redis: not a valid URL \(Invalid IPv6 URL\)$"):
+        Index.open("redis://:secret@[::1/0")
+    assert main(["index", "stats", "redis://:secret@[::1/0"]) == 2
+    assert capsys.readouterr().err == "dedup: error: redis: not a valid URL (Invalid IPv6 URL)\n"
+
+
 # --- a crash, two processes -------------------------------------------------------------
 
 def test_killed_while_adding_loses_nothing_that_returned(tmp_path):

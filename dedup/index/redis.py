@@ -104,7 +104,10 @@ def parse_location(url: str) -> tuple[str, str, str]:
     >>> parse_location("redis://:secret@localhost:6379/2?prefix=news")
     ('redis://:secret@localhost:6379/2', 'news', 'redis://localhost:6379/2?prefix=news')
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:  # "redis://[::1": an IPv6 host without its bracket (the URL not shown: a password)
+        raise IndexAccessError(f"{url.partition(':')[0]}: not a valid URL ({e})") from None
     query = parse_qsl(parts.query)
     prefix = next((v for k, v in query if k == "prefix"), "dedup")
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])

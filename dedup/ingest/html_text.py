@@ -31,8 +31,34 @@ _DECIMAL_REF = re.compile(r"&#0*([0-9]+)")
 _NO_CHARACTER = "1114112"  # 0x10FFFF + 1: no code point, unescaped to U+FFFD
 
 
+COMMENT_CLOSE = re.compile(r"--\s*>")  # what the parser ends a comment at
+
+
 class _PageParser(HTMLParser):
     """Collects metadata and the text of ``<article>``, ``<main>`` and the whole page."""
+
+    _close_search: tuple[str, int, re.Match[str] | None] | None = None  # the last search for a comment's end
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        """As the parser's own, but a comment that cannot close is known to from the last
+        search: the parser searches the rest of the page for a comment's end once for each
+        opening, and 10,000 ``<!-- a>`` took 1.9 s, four times as long at twice as many.
+        A search from ``at`` finds the first end at or after it; one from a later place up to
+        that end finds the same one (none when there was none)."""
+        raw, at = self.rawdata, i + 4
+        if raw[i:i + 4] != "<!--":
+            return super().parse_comment(i, report)
+        last = self._close_search
+        if last is not None and last[0] is raw and last[1] <= at and (last[2] is None or at <= last[2].start()):
+            match = last[2]
+        else:
+            match = COMMENT_CLOSE.search(raw, at)
+            self._close_search = (raw, at, match)
+        if match is None:
+            return -1
+        if report:
+            self.handle_comment(raw[at: match.start()])
+        return match.end()
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

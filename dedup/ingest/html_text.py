@@ -32,12 +32,17 @@ _NO_CHARACTER = "1114112"  # 0x10FFFF + 1: no code point, unescaped to U+FFFD
 
 
 COMMENT_CLOSE = re.compile(r"--\s*>")  # what the parser ends a comment at
+_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")  # a marked section's keyword, as the parser reads it
+# what the parser ends a marked section at, by its keyword ("]]>"; Microsoft Office's "]>")
+SECTION_CLOSE = {**dict.fromkeys(("temp", "cdata", "ignore", "include", "rcdata"), re.compile(r"\]\s*\]\s*>")),
+                 **dict.fromkeys(("if", "else", "endif"), re.compile(r"\]\s*>"))}
 
 
 class _PageParser(HTMLParser):
     """Collects metadata and the text of ``<article>``, ``<main>`` and the whole page."""
 
     _close_search: tuple[str, int, re.Match[str] | None] | None = None  # the last search for a comment's end
+    _section_search: tuple[str, re.Pattern[str], int] | None = None  # where a marked section's end was not found
 
     def parse_comment(self, i: int, report: bool = True) -> int:
         """As the parser's own, but a comment that cannot close is known to from the last
@@ -59,6 +64,26 @@ class _PageParser(HTMLParser):
         if report:
             self.handle_comment(raw[at: match.start()])
         return match.end()
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """As the parser's own, but a section of a keyword it does not know (``<![foo ...]]>``:
+        Python 3.11 raised AssertionError, and the page was not read) is a bogus comment up to
+        the next ``>``, as browsers read it; and a known one that cannot close is known to from
+        the last search, as a comment (:meth:`parse_comment`)."""
+        raw = self.rawdata
+        name = _SECTION_NAME.match(raw, i + 3)
+        close = SECTION_CLOSE.get(name.group().strip().lower()) if name and name.end() < len(raw) else None
+        if close is not None:
+            last = self._section_search
+            if last is not None and last[0] is raw and last[1] is close and last[2] <= i + 3:
+                return -1  # no end after an earlier place: none after this one
+            if close.search(raw, i + 3) is None:
+                self._section_search = (raw, close, i + 3)
+                return -1
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:  # an unknown keyword, or none
+            return self.parse_bogus_comment(i, report)
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -35,8 +35,9 @@ class Params:
     # clean: corpus-wide repeated lines (footers, promos)
     repeat_min_docs: int = _p(5, "clean", "a line in at least this many articles is a repeated line")
     repeat_max_shared: float = _p(0.5, "clean", "dropped when the median article carrying it has at most this "
-                                                "share of its prose (lines of 10 words or more) repeated (copies "
-                                                "share all theirs)", True)
+                                                "share of its prose (lines of 10 words or more) in lines it shares "
+                                                "with the line's other carriers (in half as many articles as the "
+                                                "line, two at least): copies share all theirs", True)
     # sketch: tokens, shingles, MinHash; the stored features of an index depend on these
     shingle_words: int = _p(5, "sketch", "words per shingle (copies, passages, anchors)")
     stem: int = _p(6, "sketch", "content terms are word prefixes of this many characters")

@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO.parent / "shared" / "benchmarks"
 COSINE = 0.3
 FANOUT = {"dev": 300, "held-out": 1000}
+CLASSES = ("fanout", "pages", "syndicated", "html", "wire", "quotes", "writethrough", "urdu", "urdu-mixed", "bbc")
 
 
 def _baselines():
@@ -135,9 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--work", type=Path, default=None, help="where the cases are written (default: a temporary folder)")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--only", nargs="*", default=None, help="classes: fanout pages syndicated html wire quotes writethrough urdu urdu-mixed bbc")
+    ap.add_argument("--only", nargs="*", default=None, choices=CLASSES, metavar="CLASS",
+                    help=f"classes (default: all): {' '.join(CLASSES)}")
     args = ap.parse_args(argv)
-    want = set(args.only or ["fanout", "pages", "syndicated", "html", "wire", "quotes", "writethrough", "urdu", "urdu-mixed", "bbc"])
+    want = set(args.only or CLASSES)
     work = args.work or Path(tempfile.mkdtemp(prefix="dedup-devset-"))
     stories = cases.bbc_stories(args.data / "bbc-news")
     built: list[cases.Case] = []

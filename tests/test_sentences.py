@@ -14,7 +14,7 @@ from scipy import sparse
 from dedup.confirm import Comparison, Confirmer
 from dedup.confirm.measures import lexical
 from dedup.arrays import member
-from dedup.confirm.sentences import carried_many, covered_words, sentence_shares, shared_terms_many
+from dedup.confirm.sentences import carries_many, covered_words, sentence_shares, shared_terms_many
 from dedup.sketch import Sketch
 from dedup.sketch.tokens import terms, tokens
 
@@ -100,10 +100,10 @@ def carries(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], f
 
 
 def carried(a: str, b: str) -> int:
-    """carried_many of two texts' sentences aligned in order (the first with the first...)."""
+    """carries_many of two texts' sentences aligned in order (the first with the first...), counted."""
     sa, sb = Sketch(a), Sketch(b)
     n = np.arange(min(len(sa.sentences), len(sb.sentences)))
-    return int(carried_many([(sa, sb, n, n)])[0])
+    return int(carries_many([(sa, sb, n, n)]).sum())
 
 
 def test_content_terms_leave_out_names_and_numbers_but_not_in_a_script_without_case():

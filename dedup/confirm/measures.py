@@ -64,7 +64,7 @@ class Comparison:
     coverage_b: float = 0.0
     matched_coverage_a: float = 0.0  # the same, of the one-to-one matching, order ignored
     matched_coverage_b: float = 0.0
-    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carried_many`,
+    carried: int = 0  # aligned sentence pairs that carry the same words (:func:`~dedup.confirm.sentences.carries_many`,
     # counted by the caller of :func:`align` over the chains of many pairs at once)
     matched_similarity: float = 0.0  # mean TF-IDF cosine of the sentence pairs matched one-to-one, order ignored
     matched_carried: int = 0  # of those, the pairs that carry the same words (as ``carried``)

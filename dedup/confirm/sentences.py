@@ -1,7 +1,7 @@
 """Sentence pairs of two texts measured word by word: how much of a sentence is in
 verbatim shared passages (:func:`sentence_shares`: reused as it is, or reworded) and how many of its terms the other sentence holds
 (:func:`shared_terms_many`: it says the same), and how many aligned pairs carry the same
-content words, names and numbers aside (:func:`carried_many`). Used by
+content words, names and numbers aside (:func:`carries_many`). Used by
 :func:`dedup.confirm.measures.align`.
 """
 
@@ -64,23 +64,6 @@ def shared_terms_many(ma: sparse.csr_matrix, mb: sparse.csr_matrix, i: np.ndarra
     common = np.bincount(np.intersect1d(ca, cb, assume_unique=True) // width, minlength=i.size)
     fewer = np.minimum(na, nb)
     return np.where(fewer > 0, common / np.maximum(fewer, 1), 0.0)
-
-
-def carried_many(chains: Sequence[tuple[Sketch, Sketch, np.ndarray, np.ndarray]], params: Params = DEFAULT
-                 ) -> np.ndarray:
-    """For each pair of texts ``(sa, sb, i, j)`` with aligned sentence pairs (sentence
-    ``i[k]`` of ``sa``, ``j[k]`` of ``sb``): how many of those carry the same words
-    (:func:`carries_many`).
-
-    >>> a = Sketch("Fosters said the deal would make it the largest wine maker. Kenteris missed tests in Athens.")
-    >>> b = Sketch("The deal would make Fosters the largest wine maker, it said. Wada will appeal if the IAAF "
-    ...            "does not clear Kenteris of Athens charges.")
-    >>> carried_many([(a, b, np.array([0, 1]), np.array([0, 1])), (a, b, np.array([1]), np.array([1]))]).tolist()
-    [1, 0]
-    """
-    sizes = np.array([len(i) for _, _, i, _ in chains], np.int64)
-    return np.bincount(np.repeat(np.arange(len(chains)), sizes), carries_many(chains, params),
-                       minlength=len(chains)).astype(np.int64)
 
 
 def carries_many(chains: Sequence[tuple[Sketch, Sketch, np.ndarray, np.ndarray]], params: Params = DEFAULT
